@@ -1,0 +1,130 @@
+//! The conversation: who said what, in order.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Who a message in the history came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    /// Text the user typed.
+    User,
+    /// The agent's reply: a [`crate::ToolData`] object, or a validation failure object.
+    Agent,
+    /// The user confirmed a proposed tool; the response is the proposal with
+    /// `next = "user_confirmed_tool_run"`.
+    UserConfirmedToolRun,
+    /// What a tool returned, with `"tool": <name>` added (or `{"error", "tool"}`).
+    ToolResult,
+    /// The LLM's summary of an earlier run, carried across continue-as-new.
+    ConversationSummary,
+}
+
+/// One entry of the conversation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub actor: Actor,
+    /// A string (user text, summary) or an object (agent replies, tool results).
+    pub response: Value,
+}
+
+impl Message {
+    pub fn new(actor: Actor, response: impl Into<Value>) -> Self {
+        Self {
+            actor,
+            response: response.into(),
+        }
+    }
+}
+
+/// The whole conversation as the `get_conversation_history` query returns it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConversationHistory {
+    #[serde(default)]
+    pub messages: Vec<Message>,
+}
+
+impl ConversationHistory {
+    pub fn push(&mut self, actor: Actor, response: impl Into<Value>) {
+        self.messages.push(Message::new(actor, response));
+    }
+
+    pub fn len(&self) -> usize {
+        self.messages.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.messages.is_empty()
+    }
+
+    /// The summary carried over from an earlier run, if this run started with one.
+    pub fn summary(&self) -> Option<&str> {
+        self.messages
+            .iter()
+            .find(|m| m.actor == Actor::ConversationSummary)
+            .and_then(|m| m.response.as_str())
+    }
+
+    /// The history an LLM prompt needs: the carried-over summary (if any) followed by the
+    /// last `window` messages. Keeps activity inputs bounded however long the chat runs.
+    pub fn window(&self, window: usize) -> ConversationHistory {
+        if self.messages.len() <= window {
+            return self.clone();
+        }
+        let start = self.messages.len() - window;
+        let mut messages = Vec::with_capacity(window + 1);
+        if let Some(summary) = self.messages[..start]
+            .iter()
+            .find(|m| m.actor == Actor::ConversationSummary)
+        {
+            messages.push(summary.clone());
+        }
+        messages.extend_from_slice(&self.messages[start..]);
+        ConversationHistory { messages }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn messages_use_the_wire_names() {
+        let mut history = ConversationHistory::default();
+        history.push(Actor::User, "hi");
+        history.push(
+            Actor::UserConfirmedToolRun,
+            json!({"next": "user_confirmed_tool_run"}),
+        );
+        let wire = serde_json::to_value(&history).unwrap();
+        assert_eq!(
+            wire,
+            json!({"messages": [
+                {"actor": "user", "response": "hi"},
+                {"actor": "user_confirmed_tool_run", "response": {"next": "user_confirmed_tool_run"}}
+            ]})
+        );
+    }
+
+    #[test]
+    fn window_keeps_the_summary_and_the_latest_messages() {
+        let mut history = ConversationHistory::default();
+        history.push(Actor::ConversationSummary, "earlier: the user wants Austin");
+        for i in 0..10 {
+            history.push(Actor::User, format!("message {i}"));
+        }
+        let window = history.window(3);
+        assert_eq!(window.len(), 4);
+        assert_eq!(window.summary(), Some("earlier: the user wants Austin"));
+        assert_eq!(window.messages[1].response, json!("message 7"));
+        assert_eq!(window.messages[3].response, json!("message 9"));
+    }
+
+    #[test]
+    fn short_history_is_untouched_by_the_window() {
+        let mut history = ConversationHistory::default();
+        history.push(Actor::User, "one");
+        assert_eq!(history.window(5), history);
+    }
+}

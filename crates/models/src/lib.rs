@@ -1,0 +1,28 @@
+//! The data that crosses every boundary of the agent.
+//!
+//! Everything here travels as JSON: in Temporal payloads between the workflow and its
+//! activities, in query results read by the api, and in the LLM's answers. The field names
+//! are interface facts shared with existing clients (the Python original's curl scripts, UIs
+//! and Temporal tooling), so they are spelled exactly as on the wire.
+//!
+//! Parsing is lenient where the data comes from an LLM (missing keys take defaults, `null`
+//! means empty) and strict where it matters (an unknown `next` step is an error, never a
+//! silent guess).
+
+mod activity_io;
+mod conversation;
+mod goal;
+mod prompt;
+mod serde_helpers;
+mod tool_data;
+mod workflow_io;
+
+pub use activity_io::{
+    ConfirmOutcome, PlannerInput, SummaryInput, ValidationFailure, ValidationInput,
+    ValidationResult,
+};
+pub use conversation::{Actor, ConversationHistory, Message};
+pub use goal::{AgentGoal, ToolArgument, ToolDefinition};
+pub use prompt::{InternalPrompt, PendingPrompt, QueueEntry};
+pub use tool_data::{NextStep, ToolData};
+pub use workflow_io::{AgentWorkflowInput, LlmRetrySettings, ToolParams, WorkflowSettings};

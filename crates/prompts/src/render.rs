@@ -1,0 +1,353 @@
+//! Rendering the planner, validator and summary prompts from structured input.
+
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use minijinja::{Environment, context, syntax::SyntaxConfig, value::Serde};
+use models::{InternalPrompt, PendingPrompt, PlannerInput, SummaryInput, ValidationInput};
+use serde::Serialize;
+
+/// The two messages of one chat-completion request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatPrompt {
+    pub system: String,
+    pub user: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PromptError {
+    #[error("prompt template {name} failed to render: {source}")]
+    Template {
+        name: &'static str,
+        #[source]
+        source: minijinja::Error,
+    },
+    #[error("prompt data could not be serialized: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("planner", include_str!("../templates/planner.txt")),
+    (
+        "tool_completed",
+        include_str!("../templates/tool_completed.txt"),
+    ),
+    (
+        "missing_arguments",
+        include_str!("../templates/missing_arguments.txt"),
+    ),
+    ("validator", include_str!("../templates/validator.txt")),
+    ("summary", include_str!("../templates/summary.txt")),
+];
+
+/// The fixed user message that asks for a summary.
+const SUMMARY_REQUEST: &str = "Summarize the conversation so far in two sentences.";
+
+fn environment() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_syntax(
+            SyntaxConfig::builder()
+                .trim_blocks(true)
+                .build()
+                .expect("trim_blocks is a valid syntax setting"),
+        );
+        // Templates are plain text: nothing may be HTML-escaped.
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)
+                .unwrap_or_else(|err| panic!("template {name} does not compile: {err}"));
+        }
+        env
+    })
+}
+
+fn render(name: &'static str, ctx: minijinja::Value) -> Result<String, PromptError> {
+    environment()
+        .get_template(name)
+        .and_then(|template| template.render(ctx))
+        .map(|text| text.trim().to_owned())
+        .map_err(|source| PromptError::Template { name, source })
+}
+
+fn pretty<T: Serialize>(value: &T) -> Result<String, PromptError> {
+    Ok(serde_json::to_string_pretty(value)?)
+}
+
+/// The planner's request: instructions, tools, example and history in the system message;
+/// the prompt being answered (user text or a rendered internal event) as the user message.
+pub fn planner_prompt(input: &PlannerInput, today: NaiveDate) -> Result<ChatPrompt, PromptError> {
+    let previous_json = input.previous_tool_data.as_ref().map(pretty).transpose()?;
+    let system = render(
+        "planner",
+        context! {
+            goal => Serde(&input.goal),
+            history_json => pretty(&input.history)?,
+            summary => input.history.summary().is_some(),
+            previous_json => previous_json,
+            today => today.format("%Y-%m-%d").to_string(),
+            today_long => today.format("%A, %-d %B %Y").to_string(),
+        },
+    )?;
+    Ok(ChatPrompt {
+        system,
+        user: render_pending(&input.prompt)?,
+    })
+}
+
+/// The text the planner receives for one queued prompt.
+fn render_pending(prompt: &PendingPrompt) -> Result<String, PromptError> {
+    match prompt {
+        PendingPrompt::User { text } => Ok(text.clone()),
+        PendingPrompt::Internal(InternalPrompt::Instruction { text }) => Ok(text.clone()),
+        PendingPrompt::Internal(InternalPrompt::ToolCompleted { tool, result }) => render(
+            "tool_completed",
+            context! { tool => tool, result_json => pretty(result)? },
+        ),
+        PendingPrompt::Internal(InternalPrompt::MissingArguments {
+            tool,
+            missing,
+            response,
+        }) => render(
+            "missing_arguments",
+            context! {
+                tool => tool,
+                missing => Serde(missing),
+                response_json => serde_json::to_string(response)?,
+            },
+        ),
+    }
+}
+
+/// The validator's request: goal and history as context, the user's text verbatim.
+pub fn validator_prompt(input: &ValidationInput) -> Result<ChatPrompt, PromptError> {
+    let system = render(
+        "validator",
+        context! { goal => Serde(&input.goal), history_json => pretty(&input.history)? },
+    )?;
+    Ok(ChatPrompt {
+        system,
+        user: input.prompt.clone(),
+    })
+}
+
+/// The request for a two-sentence summary before continue-as-new.
+pub fn summary_prompt(input: &SummaryInput) -> Result<ChatPrompt, PromptError> {
+    let system = render(
+        "summary",
+        context! { goal => Serde(&input.goal), history_json => pretty(&input.history)? },
+    )?;
+    Ok(ChatPrompt {
+        system,
+        user: SUMMARY_REQUEST.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use models::{
+        Actor, AgentGoal, ConversationHistory, NextStep, ToolArgument, ToolData, ToolDefinition,
+    };
+    use serde_json::json;
+
+    fn goal() -> AgentGoal {
+        AgentGoal {
+            id: "goal_test".into(),
+            category_tag: "travel".into(),
+            agent_name: "Test Trip Agent".into(),
+            agent_friendly_description: "Books test trips".into(),
+            tools: vec![ToolDefinition {
+                name: "FindEvents".into(),
+                description: "Finds events in a city".into(),
+                arguments: vec![
+                    ToolArgument {
+                        name: "city".into(),
+                        arg_type: "string".into(),
+                        description: "Which city".into(),
+                    },
+                    ToolArgument {
+                        name: "month".into(),
+                        arg_type: "string".into(),
+                        description: "Which month".into(),
+                    },
+                ],
+            }],
+            description: "Find an event, then stop.".into(),
+            starter_prompt: "Say hello".into(),
+            example_conversation_history: "user: hi\nagent: hello & welcome <friend>".into(),
+        }
+    }
+
+    fn history() -> ConversationHistory {
+        let mut history = ConversationHistory::default();
+        history.push(Actor::User, "Austin in December");
+        history
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    fn planner_input(prompt: PendingPrompt) -> PlannerInput {
+        PlannerInput {
+            goal: goal(),
+            history: history(),
+            prompt,
+            previous_tool_data: None,
+        }
+    }
+
+    #[test]
+    fn planner_system_prompt_carries_every_part_the_model_needs() {
+        let prompt = planner_prompt(&planner_input(PendingPrompt::user("hi")), today()).unwrap();
+        let system = &prompt.system;
+        assert!(system.contains("You are Test Trip Agent"));
+        assert!(system.contains("1. FindEvents: Finds events in a city"));
+        assert!(system.contains("- city (string): Which city"));
+        assert!(system.contains("- month (string): Which month"));
+        // Example conversation is not HTML-escaped.
+        assert!(system.contains("hello & welcome <friend>"));
+        assert!(system.contains("\"response\": \"Austin in December\""));
+        assert!(system.contains("\"next\": \"question\" | \"confirm\" | \"done\""));
+        assert!(system.contains("Today is Monday, 23 November 2026 (2026-11-23)"));
+        for rule in [
+            "Propose it only when every one of its arguments has a real value",
+            "Carry values forward",
+            "userConfirmation",
+            "answer next = \"done\", tool = null, args = {}",
+            "must then ask a clear question",
+        ] {
+            assert!(system.contains(rule), "missing rule: {rule}");
+        }
+        assert!(!system.contains("<previous_answer>"));
+        assert_eq!(prompt.user, "hi");
+    }
+
+    #[test]
+    fn history_sits_between_its_markers_as_json() {
+        let prompt = planner_prompt(&planner_input(PendingPrompt::user("hi")), today()).unwrap();
+        let start = prompt.system.find("<conversation_history>\n").unwrap()
+            + "<conversation_history>\n".len();
+        let end = prompt.system.find("\n</conversation_history>").unwrap();
+        let parsed: ConversationHistory = serde_json::from_str(&prompt.system[start..end]).unwrap();
+        assert_eq!(parsed, history());
+    }
+
+    #[test]
+    fn previous_answer_adds_the_validation_section() {
+        let mut input = planner_input(PendingPrompt::user("yes"));
+        input.previous_tool_data = Some(ToolData {
+            next: NextStep::Confirm,
+            tool: Some("FindEvents".into()),
+            args: json!({"city": null}).as_object().unwrap().clone(),
+            response: "Searching".into(),
+            force_confirm: true,
+        });
+        let prompt = planner_prompt(&input, today()).unwrap();
+        assert!(prompt.system.contains("<previous_answer>"));
+        assert!(prompt.system.contains("\"city\": null"));
+        assert!(prompt.system.contains("check your previous answer"));
+    }
+
+    #[test]
+    fn summary_in_history_is_pointed_out() {
+        let mut input = planner_input(PendingPrompt::user("hi"));
+        input.history.messages.insert(
+            0,
+            models::Message::new(Actor::ConversationSummary, "Earlier: Austin."),
+        );
+        let prompt = planner_prompt(&input, today()).unwrap();
+        assert!(prompt.system.contains("conversation_summary message above"));
+    }
+
+    #[test]
+    fn tool_completed_prompt_carries_the_result_and_its_marker() {
+        let prompt = planner_prompt(
+            &planner_input(PendingPrompt::Internal(InternalPrompt::ToolCompleted {
+                tool: "FindEvents".into(),
+                result: json!({"events": [{"eventName": "Trail of Lights"}]}),
+            })),
+            today(),
+        )
+        .unwrap();
+        assert!(
+            prompt
+                .user
+                .starts_with("[event: tool_completed tool=FindEvents]\n<tool_result>\n")
+        );
+        assert!(prompt.user.contains("\"eventName\": \"Trail of Lights\""));
+        assert!(
+            prompt
+                .user
+                .contains("Do not answer next = \"confirm\" at this point.")
+        );
+    }
+
+    #[test]
+    fn missing_arguments_prompt_names_them() {
+        let prompt = planner_prompt(
+            &planner_input(PendingPrompt::Internal(InternalPrompt::MissingArguments {
+                tool: "FindEvents".into(),
+                missing: vec!["city".into(), "month".into()],
+                response: "Let me look that up \"now\"".into(),
+            })),
+            today(),
+        )
+        .unwrap();
+        assert!(
+            prompt
+                .user
+                .starts_with("[event: missing_arguments tool=FindEvents missing=city,month]")
+        );
+        assert!(prompt.user.contains("no value yet: city, month"));
+        assert!(prompt.user.contains(r#"("Let me look that up \"now\"")"#));
+    }
+
+    #[test]
+    fn instructions_and_user_text_pass_through_verbatim() {
+        let instruction = PendingPrompt::Internal(InternalPrompt::Instruction {
+            text: "### greet the user".into(),
+        });
+        let prompt = planner_prompt(&planner_input(instruction), today()).unwrap();
+        assert_eq!(prompt.user, "### greet the user");
+        let user = PendingPrompt::user("### I typed this");
+        assert_eq!(
+            planner_prompt(&planner_input(user), today()).unwrap().user,
+            "### I typed this"
+        );
+    }
+
+    #[test]
+    fn validator_prompt_holds_goal_history_and_the_verbatim_message() {
+        let prompt = validator_prompt(&ValidationInput {
+            goal: goal(),
+            history: history(),
+            prompt: "write me a poem".into(),
+        })
+        .unwrap();
+        assert!(prompt.system.contains("Find an event, then stop."));
+        assert!(
+            prompt
+                .system
+                .contains("- FindEvents: Finds events in a city")
+        );
+        assert!(prompt.system.contains("<conversation_history>"));
+        assert!(prompt.system.contains("\"validationResult\": false"));
+        assert_eq!(prompt.user, "write me a poem");
+    }
+
+    #[test]
+    fn summary_prompt_asks_for_two_sentences() {
+        let prompt = summary_prompt(&SummaryInput {
+            goal: goal(),
+            history: history(),
+        })
+        .unwrap();
+        assert!(prompt.system.contains("exactly two sentences"));
+        assert!(prompt.system.contains("Austin in December"));
+        assert_eq!(prompt.user, SUMMARY_REQUEST);
+    }
+}
