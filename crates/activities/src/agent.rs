@@ -1,0 +1,136 @@
+//! The agent's LLM steps (planner, validator, summarizer) and its settings lookup.
+//!
+//! Each step renders its prompt from the structured input, calls the model while
+//! heartbeating (so a lost worker is noticed within seconds and the call retried
+//! elsewhere), and parses the answer. Unusable answers are retried a bounded number of
+//! times through Temporal, then reported as final.
+
+use std::{future::Future, pin::pin, sync::Arc, time::Duration};
+
+use models::{
+    PlannerInput, SummaryInput, ToolData, ValidationInput, ValidationResult, WorkflowSettings,
+};
+use temporalio_macros::activities;
+use temporalio_sdk::activities::{ActivityContext, ActivityError};
+use tracing::{debug, info};
+use workflows::contracts::markers as agent_activity;
+
+use crate::{
+    failure::{llm_failure, prompt_failure, unusable_answer},
+    llm::{LlmClient, LlmStep},
+    settings::AgentSettings,
+};
+
+/// How often a waiting LLM call tells Temporal the worker is alive.
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(2);
+
+pub struct AgentActivities {
+    llm: LlmClient,
+    settings: AgentSettings,
+}
+
+impl AgentActivities {
+    pub fn new(settings: AgentSettings) -> Self {
+        Self {
+            llm: LlmClient::new(&settings.llm),
+            settings,
+        }
+    }
+
+    /// Calls the model for one step and parses its answer with `parse`.
+    async fn ask<T>(
+        &self,
+        ctx: &ActivityContext,
+        step: LlmStep,
+        prompt: prompts::ChatPrompt,
+        parse: impl FnOnce(&str) -> Result<T, prompts::ParseError>,
+    ) -> Result<T, ActivityError> {
+        let info = ctx.info();
+        let workflow_id = info.workflow_id.as_deref().unwrap_or_default();
+        let attempt = info.attempt;
+        info!(
+            workflow_id,
+            step = step.as_str(),
+            attempt,
+            "calling the model"
+        );
+        debug!(workflow_id, system = %prompt.system, user = %prompt.user, "prompt");
+        let answer = heartbeating(ctx, self.llm.complete(step, &prompt))
+            .await?
+            .map_err(|err| {
+                info!(workflow_id, step = step.as_str(), attempt, error = %err, retryable = err.is_retryable(), "model call failed");
+                llm_failure(err)
+            })?;
+        debug!(workflow_id, %answer, "model answer");
+        parse(&answer).map_err(|err| {
+            info!(workflow_id, step = step.as_str(), attempt, error = %err, "unusable model answer");
+            unusable_answer(err, attempt, self.settings.llm.max_invalid_answers)
+        })
+    }
+}
+
+#[activities]
+impl AgentActivities {
+    #[activity(definition = agent_activity::Plan)]
+    pub async fn plan(
+        self: Arc<Self>,
+        ctx: ActivityContext,
+        input: PlannerInput,
+    ) -> Result<ToolData, ActivityError> {
+        let today = chrono::Local::now().date_naive();
+        let prompt = prompts::planner_prompt(&input, today).map_err(prompt_failure)?;
+        self.ask(&ctx, LlmStep::Planner, prompt, |answer| {
+            prompts::parse_tool_data(answer, &input.goal)
+        })
+        .await
+    }
+
+    #[activity(definition = agent_activity::Validate)]
+    pub async fn validate(
+        self: Arc<Self>,
+        ctx: ActivityContext,
+        input: ValidationInput,
+    ) -> Result<ValidationResult, ActivityError> {
+        let prompt = prompts::validator_prompt(&input).map_err(prompt_failure)?;
+        self.ask(&ctx, LlmStep::Validator, prompt, prompts::parse_validation)
+            .await
+    }
+
+    #[activity(definition = agent_activity::Summarize)]
+    pub async fn summarize(
+        self: Arc<Self>,
+        ctx: ActivityContext,
+        input: SummaryInput,
+    ) -> Result<String, ActivityError> {
+        let prompt = prompts::summary_prompt(&input).map_err(prompt_failure)?;
+        self.ask(&ctx, LlmStep::Summary, prompt, prompts::parse_summary)
+            .await
+    }
+
+    #[activity(definition = agent_activity::Settings)]
+    pub async fn settings(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+    ) -> Result<WorkflowSettings, ActivityError> {
+        Ok(self.settings.workflow.clone())
+    }
+}
+
+/// Drives `work` while heartbeating; gives up (as cancelled) if Temporal cancels the attempt.
+async fn heartbeating<F: Future>(
+    ctx: &ActivityContext,
+    work: F,
+) -> Result<F::Output, ActivityError> {
+    let mut work = pin!(work);
+    let mut ticker = tokio::time::interval(HEARTBEAT_EVERY);
+    loop {
+        tokio::select! {
+            output = &mut work => return Ok(output),
+            _ = ticker.tick() => {
+                // A failed heartbeat only means Temporal hears from us later; keep working.
+                let _ = ctx.record_heartbeat(()).await;
+            }
+            _ = ctx.cancelled() => return Err(ActivityError::cancelled()),
+        }
+    }
+}

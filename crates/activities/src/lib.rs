@@ -1,0 +1,21 @@
+//! The agent's Temporal activities: everything that talks to the outside world.
+//!
+//! The workflow decides; activities do. `AgentActivities` renders prompts and calls the
+//! LLM (planner, validator, summarizer) and hands the workflow its settings;
+//! `ToolActivities` runs each tool under the tool's own activity type name, so the Web UI
+//! shows `FindEvents`, `SearchFlights` and `CreateInvoice` as they are.
+//!
+//! Failures are classified here, once: every activity error says whether Temporal should
+//! retry it and carries a type name the workflow's retry policy and messages know.
+
+mod agent;
+mod failure;
+mod llm;
+mod settings;
+mod tools;
+
+pub use agent::AgentActivities;
+pub use failure::error_types;
+pub use llm::{LlmClient, LlmError, LlmStep};
+pub use settings::{AgentSettings, LlmSettings, Provider, SettingsError};
+pub use tools::ToolActivities;

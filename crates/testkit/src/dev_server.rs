@@ -1,0 +1,183 @@
+//! The Temporal CLI dev server as a test fixture.
+
+use std::{
+    path::PathBuf,
+    process::Command,
+    sync::{OnceLock, mpsc},
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context, bail};
+use futures::StreamExt;
+use temporalio_client::{Client, ClientOptions, Connection, ConnectionOptions};
+use url::Url;
+
+use crate::{
+    binaries::temporal_cli,
+    process::{ChildProcess, free_port},
+};
+
+/// How to start a dev server.
+#[derive(Debug, Clone, Default)]
+pub struct DevServerOptions {
+    /// gRPC port; a free one when `None`.
+    pub port: Option<u16>,
+    /// SQLite file, so state survives a restart; in memory when `None`.
+    pub db_file: Option<PathBuf>,
+    /// Serve the Web UI on this port; headless when `None`.
+    pub ui_port: Option<u16>,
+    /// `--dynamic-config-value` pairs (values are JSON).
+    pub dynamic_config: Vec<(String, String)>,
+}
+
+/// A running `temporal server start-dev`, stopped when dropped.
+pub struct DevServer {
+    process: ChildProcess,
+    options: DevServerOptions,
+    port: u16,
+}
+
+impl DevServer {
+    /// A fresh in-memory server on a free port.
+    pub async fn start() -> anyhow::Result<Self> {
+        Self::start_with(DevServerOptions::default()).await
+    }
+
+    pub async fn start_with(mut options: DevServerOptions) -> anyhow::Result<Self> {
+        let port = *options.port.get_or_insert_with(free_port);
+        let mut command = Command::new(temporal_cli());
+        command.args([
+            "server",
+            "start-dev",
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--log-level",
+            "warn",
+        ]);
+        match options.ui_port {
+            Some(ui) => command.args(["--ui-port", &ui.to_string()]),
+            None => command.arg("--headless"),
+        };
+        if let Some(db) = &options.db_file {
+            command.arg("--db-filename").arg(db);
+        }
+        for (key, value) in &options.dynamic_config {
+            command.args(["--dynamic-config-value", &format!("{key}={value}")]);
+        }
+        let mut process = ChildProcess::spawn(command, &format!("temporal-{port}"))?;
+        wait_ready(port, &mut process).await?;
+        Ok(Self {
+            process,
+            options,
+            port,
+        })
+    }
+
+    /// One server for the whole test binary, started on first use. Its process belongs to
+    /// a thread that lives as long as the binary, so it dies with the binary.
+    pub fn shared_address() -> String {
+        static ADDRESS: OnceLock<String> = OnceLock::new();
+        ADDRESS
+            .get_or_init(|| {
+                let (tx, rx) = mpsc::channel();
+                std::thread::Builder::new()
+                    .name("shared-temporal".into())
+                    .spawn(move || {
+                        let runtime = tokio::runtime::Builder::new_current_thread()
+                            .enable_all()
+                            .build()
+                            .expect("a runtime for the shared server");
+                        let server = runtime.block_on(DevServer::start());
+                        let started = server
+                            .as_ref()
+                            .map(DevServer::address)
+                            .map_err(|e| format!("{e:#}"));
+                        tx.send(started).expect("the test waits for the address");
+                        let _keep_alive = server;
+                        loop {
+                            std::thread::park();
+                        }
+                    })
+                    .expect("a thread for the shared server");
+                rx.recv()
+                    .expect("the shared server thread answers")
+                    .unwrap_or_else(|err| {
+                        panic!("the shared Temporal dev server did not start: {err}")
+                    })
+            })
+            .clone()
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// `127.0.0.1:<port>`, as `TEMPORAL_ADDRESS` expects it.
+    pub fn address(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    pub async fn client(&self) -> anyhow::Result<Client> {
+        client_for(&self.address()).await
+    }
+
+    /// Stops the server gracefully (SIGTERM), so its SQLite file is consistent.
+    pub async fn stop(&mut self) {
+        self.process.stop().await;
+    }
+
+    /// Stops the server and starts it again with the same port and database file.
+    pub async fn restart(&mut self) -> anyhow::Result<()> {
+        self.stop().await;
+        let restarted = DevServer::start_with(self.options.clone()).await?;
+        *self = restarted;
+        Ok(())
+    }
+
+    pub fn log_tail(&self, lines: usize) -> String {
+        self.process.log_tail(lines)
+    }
+}
+
+/// A client for the dev server at `address`, in the `default` namespace.
+pub async fn client_for(address: &str) -> anyhow::Result<Client> {
+    let url = Url::parse(&format!("http://{address}"))?;
+    let connection = Connection::connect(
+        ConnectionOptions::new(url)
+            .identity("agent-tests".to_owned())
+            .connect_timeout(Duration::from_secs(2))
+            .build(),
+    )
+    .await?;
+    Ok(Client::new(
+        connection,
+        ClientOptions::new("default").build(),
+    )?)
+}
+
+async fn wait_ready(port: u16, process: &mut ChildProcess) -> anyhow::Result<()> {
+    let address = format!("127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        if !process.is_running() {
+            bail!("the dev server exited at start\n{}", process.log_tail(30));
+        }
+        if let Ok(client) = client_for(&address).await {
+            // The frontend answers before the default namespace is fully set up; a
+            // visibility call succeeding means the server can take workflows.
+            let mut workflows = client.list_workflows("", Default::default());
+            if workflows.next().await.is_none_or(|r| r.is_ok()) {
+                return Ok(());
+            }
+        }
+        if Instant::now() > deadline {
+            return Err(anyhow::anyhow!(
+                "the dev server did not become ready in 90 s"
+            ))
+            .context(process.log_tail(30));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

@@ -1,0 +1,203 @@
+//! Child processes that cannot outlive their test.
+
+use std::{
+    collections::HashMap,
+    fs::File,
+    net::TcpListener,
+    os::unix::process::CommandExt,
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use crate::binaries::{cargo_binary, workspace_root};
+
+/// A free TCP port on 127.0.0.1 (free when asked; taken by whoever binds it first).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// A spawned program whose output goes to a log file under `target/test-logs/`, and which
+/// is killed on drop. On Linux it also gets SIGKILL if the thread that spawned it exits,
+/// so a crashed test binary leaves nothing behind.
+pub struct ChildProcess {
+    child: Option<Child>,
+    pub log: PathBuf,
+    name: String,
+}
+
+impl ChildProcess {
+    pub fn spawn(mut command: Command, name: &str) -> anyhow::Result<Self> {
+        let logs = workspace_root().join("target/test-logs");
+        std::fs::create_dir_all(&logs)?;
+        let log = logs.join(format!("{name}-{}.log", std::process::id()));
+        let out = File::create(&log)?;
+        command
+            .stdout(Stdio::from(out.try_clone()?))
+            .stderr(Stdio::from(out))
+            .stdin(Stdio::null());
+        // SAFETY: prctl is async-signal-safe and only affects the child being spawned.
+        unsafe {
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+        let child = command.spawn()?;
+        Ok(Self {
+            child: Some(child),
+            log,
+            name: name.to_owned(),
+        })
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// True while the process runs.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.as_mut().map(|c| c.try_wait()), Some(Ok(None)))
+    }
+
+    /// Sends `signal` and waits up to `grace` for the process to exit, then kills it.
+    pub async fn stop_with(&mut self, signal: i32, grace: Duration) {
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        // SAFETY: sending a signal to a pid we own.
+        unsafe {
+            libc::kill(child.id() as i32, signal);
+        }
+        let deadline = tokio::time::Instant::now() + grace;
+        while tokio::time::Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+
+    /// SIGKILL: the process gets no chance to clean up (a crashed machine).
+    pub async fn kill(&mut self) {
+        self.stop_with(libc::SIGKILL, Duration::from_secs(5)).await;
+    }
+
+    /// SIGTERM, then SIGKILL after 10 s.
+    pub async fn stop(&mut self) {
+        self.stop_with(libc::SIGTERM, Duration::from_secs(10)).await;
+    }
+
+    /// The last lines of the process's output, for failure messages.
+    pub fn log_tail(&self, lines: usize) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let all: Vec<&str> = text.lines().collect();
+        let start = all.len().saturating_sub(lines);
+        format!(
+            "--- last {lines} lines of {} ({}) ---\n{}",
+            self.name,
+            self.log.display(),
+            all[start..].join("\n")
+        )
+    }
+}
+
+impl Drop for ChildProcess {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// The real `worker` binary, configured entirely by environment variables.
+pub struct WorkerProcess {
+    pub process: ChildProcess,
+}
+
+/// Variables the worker reads; none leaks in from the developer's shell.
+const WORKER_VARIABLES: &[&str] = &[
+    "LLM_MODEL",
+    "LLM_KEY",
+    "LLM_BASE_URL",
+    "SHOW_CONFIRM",
+    "TEMPORAL_ADDRESS",
+    "TEMPORAL_NAMESPACE",
+    "TEMPORAL_TASK_QUEUE",
+    "TEMPORAL_TLS_CERT",
+    "TEMPORAL_TLS_KEY",
+    "TEMPORAL_API_KEY",
+    "RAPIDAPI_KEY",
+    "RAPIDAPI_HOST_FLIGHTS",
+    "RAPIDAPI_BASE_URL",
+    "STRIPE_API_KEY",
+    "STRIPE_BASE_URL",
+    "FIND_EVENTS_DATA",
+    "AGENT_MAX_HISTORY_MESSAGES",
+    "AGENT_HISTORY_WINDOW",
+    "CONFIRM_TIMEOUT_SECS",
+    "LLM_TIMEOUT_SECS",
+    "LLM_RETRY_INITIAL_INTERVAL_MS",
+    "LLM_RETRY_BACKOFF",
+    "LLM_RETRY_MAX_INTERVAL_MS",
+    "LLM_RETRY_MAX_ATTEMPTS",
+    "LLM_MAX_INVALID_ANSWERS",
+];
+
+impl WorkerProcess {
+    /// Starts the worker against `temporal_address` on `task_queue`, talking to the LLM at
+    /// `llm_base_url`, plus any `extra` variables. It runs in an empty directory so no
+    /// `.env` file is picked up.
+    pub fn start(
+        temporal_address: &str,
+        task_queue: &str,
+        llm_base_url: &str,
+        extra: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
+        let mut env: HashMap<&str, &str> = HashMap::from([
+            ("TEMPORAL_ADDRESS", temporal_address),
+            ("TEMPORAL_TASK_QUEUE", task_queue),
+            ("LLM_MODEL", "demo/trip-agent"),
+            ("LLM_BASE_URL", llm_base_url),
+        ]);
+        env.extend(extra.iter().copied());
+        Self::start_with_env(&env, task_queue)
+    }
+
+    pub fn start_with_env(env: &HashMap<&str, &str>, name: &str) -> anyhow::Result<Self> {
+        let mut command = Command::new(cargo_binary("worker"));
+        for variable in WORKER_VARIABLES {
+            command.env_remove(variable);
+        }
+        command
+            .envs(env.iter())
+            .env(
+                "RUST_LOG",
+                std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
+            )
+            .current_dir(empty_dir(name)?);
+        Ok(Self {
+            process: ChildProcess::spawn(command, &format!("worker-{name}"))?,
+        })
+    }
+
+    pub async fn kill(&mut self) {
+        self.process.kill().await;
+    }
+
+    pub async fn stop(&mut self) {
+        self.process.stop().await;
+    }
+}
+
+fn empty_dir(name: &str) -> anyhow::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("agent-test-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}

@@ -1,0 +1,541 @@
+//! `AgentGoalWorkflow`: one user's whole conversation with the agent.
+//!
+//! Each turn of the loop in [`AgentGoalWorkflow::run`] waits for something to do (a prompt,
+//! a confirm, the end of the chat), then either runs the tool the user just confirmed or
+//! takes the next prompt: a user prompt is validated, then the planner decides what to
+//! say or which tool to propose. All I/O happens in activities; the workflow only keeps
+//! state, so Temporal can replay it after any crash and the conversation carries on.
+
+use std::{
+    collections::VecDeque,
+    pin::pin,
+    time::{Duration, SystemTime},
+};
+
+use models::{
+    Actor, AgentGoal, AgentWorkflowInput, ConfirmOutcome, ConversationHistory, InternalPrompt,
+    NextStep, PendingPrompt, PlannerInput, QueueEntry, SummaryInput, ToolData, ToolParams,
+    ValidationInput, WorkflowSettings,
+};
+use serde_json::{Value, json};
+use temporalio_common::{RetryPolicy, error::ActivityExecutionError};
+use temporalio_macros::{workflow, workflow_methods};
+use temporalio_sdk::{
+    ActivityCloseTimeouts, ActivityOptions, CancellableFuture, ContinueAsNewOptions,
+    SyncWorkflowContext, WorkflowContext, WorkflowContextView, WorkflowResult, WorkflowTermination,
+    workflows::select,
+};
+use tracing::{info, warn};
+
+use crate::{
+    contracts::{AgentActivity, ToolActivity},
+    failures::{error_types, llm_failure_message, tool_failure_message},
+};
+
+#[workflow]
+pub struct AgentGoalWorkflow {
+    goal: AgentGoal,
+    history: ConversationHistory,
+    /// Prompts waiting to be processed, oldest first.
+    queue: VecDeque<PendingPrompt>,
+    chat_ended: bool,
+    /// The planner's latest answer.
+    tool_data: Option<ToolData>,
+    /// A tool proposal is waiting for the user's confirm; since when (workflow time).
+    proposed_at: Option<SystemTime>,
+    /// The user confirmed the waiting proposal.
+    confirmed: bool,
+    settings: WorkflowSettings,
+}
+
+/// What ended a wait for work.
+enum Wake {
+    Work,
+    ProposalExpired,
+}
+
+#[workflow_methods]
+impl AgentGoalWorkflow {
+    #[init]
+    pub fn new(_ctx: &WorkflowContextView, input: AgentWorkflowInput) -> Self {
+        let mut history = ConversationHistory::default();
+        if let Some(summary) = input.tool_params.conversation_summary {
+            history.push(Actor::ConversationSummary, summary);
+        }
+        let queue = input
+            .tool_params
+            .prompt_queue
+            .unwrap_or_default()
+            .into_iter()
+            .map(PendingPrompt::from)
+            .collect();
+        Self {
+            goal: input.agent_goal,
+            history,
+            queue,
+            chat_ended: false,
+            tool_data: None,
+            proposed_at: None,
+            confirmed: false,
+            settings: WorkflowSettings::default(),
+        }
+    }
+
+    #[run]
+    pub async fn run(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<ConversationHistory> {
+        let settings = ctx
+            .execute_activity(AgentActivity::settings, (), settings_options())
+            .await?;
+        ctx.state_mut(|s| s.settings = settings);
+
+        loop {
+            let wake = wait_for_work(ctx).await?;
+
+            if ctx.state(|s| s.chat_ended) {
+                info!(workflow_id = ctx.workflow_id(), "chat ended");
+                return Ok(ctx.state(|s| s.history.clone()));
+            }
+
+            if let Wake::ProposalExpired = wake {
+                ctx.state_mut(Self::expire_proposal);
+                continue;
+            }
+
+            if ctx.state(|s| s.confirmed && s.proposed_at.is_some()) {
+                run_confirmed_tool(ctx).await?;
+                continue;
+            }
+
+            let Some(prompt) = ctx.state_mut(|s| s.queue.pop_front()) else {
+                continue;
+            };
+
+            if let PendingPrompt::User { text } = &prompt {
+                ctx.state_mut(|s| s.history.push(Actor::User, text.as_str()));
+                let input = ctx.state(|s| ValidationInput {
+                    goal: s.goal.clone(),
+                    history: s.prompt_history(),
+                    prompt: text.clone(),
+                });
+                let options = ctx.state(|s| llm_options(&s.settings, "Validate the user's prompt"));
+                match ctx
+                    .execute_activity(AgentActivity::validate, input, options)
+                    .await
+                {
+                    Ok(verdict) if verdict.valid => {}
+                    Ok(verdict) => {
+                        let reason =
+                            verdict
+                                .failed_reason
+                                .unwrap_or_else(|| models::ValidationFailure {
+                                    next: NextStep::Question,
+                                    response: String::new(),
+                                });
+                        ctx.state_mut(|s| s.history.push(Actor::Agent, to_json(&reason)));
+                        continue;
+                    }
+                    Err(err) => {
+                        report_llm_failure(ctx, err)?;
+                        continue;
+                    }
+                }
+            }
+
+            let input = ctx.state(|s| PlannerInput {
+                goal: s.goal.clone(),
+                history: s.prompt_history(),
+                prompt: prompt.clone(),
+                previous_tool_data: s.tool_data.clone(),
+            });
+            let options = ctx.state(|s| llm_options(&s.settings, planner_summary(&prompt)));
+            let mut tool_data = match ctx
+                .execute_activity(AgentActivity::plan, input, options)
+                .await
+            {
+                Ok(tool_data) => tool_data,
+                Err(err) => {
+                    report_llm_failure(ctx, err)?;
+                    continue;
+                }
+            };
+            tool_data.force_confirm = ctx.state(|s| s.settings.show_confirm);
+            ctx.state_mut(|s| {
+                s.tool_data = Some(tool_data.clone());
+                // Any new answer replaces a proposal that was still waiting.
+                s.proposed_at = None;
+                s.confirmed = false;
+            });
+
+            match (tool_data.next, tool_data.tool_name().map(str::to_owned)) {
+                (NextStep::Confirm, Some(tool)) => {
+                    let missing = tool_data.missing_args();
+                    if !missing.is_empty() {
+                        info!(
+                            workflow_id = ctx.workflow_id(),
+                            tool,
+                            ?missing,
+                            "proposal lacks arguments; asking again"
+                        );
+                        ctx.state_mut(|s| {
+                            s.queue.push_back(PendingPrompt::Internal(
+                                InternalPrompt::MissingArguments {
+                                    tool,
+                                    missing,
+                                    response: tool_data.response.clone(),
+                                },
+                            ))
+                        });
+                        continue;
+                    }
+                    let now = ctx.workflow_time().unwrap_or(SystemTime::UNIX_EPOCH);
+                    ctx.state_mut(|s| {
+                        s.proposed_at = Some(now);
+                        s.confirmed = !s.settings.show_confirm;
+                    });
+                }
+                (NextStep::Done, _) => {
+                    ctx.state_mut(|s| s.history.push(Actor::Agent, to_json(&tool_data)));
+                    info!(workflow_id = ctx.workflow_id(), "goal complete");
+                    return Ok(ctx.state(|s| s.history.clone()));
+                }
+                _ => {}
+            }
+
+            ctx.state_mut(|s| s.history.push(Actor::Agent, to_json(&tool_data)));
+            continue_as_new_if_due(ctx).await?;
+        }
+    }
+
+    /// A user's chat message. Always a user prompt, whatever its text: internal prompts
+    /// cannot arrive from outside.
+    #[signal(name = "user_prompt")]
+    pub fn user_prompt(&mut self, ctx: &mut SyncWorkflowContext<Self>, prompt: String) {
+        if self.chat_ended {
+            warn!(
+                workflow_id = ctx.workflow_id(),
+                "prompt dropped: the chat has ended"
+            );
+            return;
+        }
+        if prompt.trim().is_empty() {
+            warn!(workflow_id = ctx.workflow_id(), "empty prompt dropped");
+            return;
+        }
+        self.queue.push_back(PendingPrompt::user(prompt));
+    }
+
+    /// The user's go-ahead for the proposed tool.
+    #[signal(name = "confirm")]
+    pub fn confirm(&mut self, ctx: &mut SyncWorkflowContext<Self>) {
+        if self.confirm_pending().is_none() {
+            info!(
+                workflow_id = ctx.workflow_id(),
+                "confirm ignored: nothing to confirm"
+            );
+        }
+    }
+
+    /// Like `confirm`, but tells the caller whether a proposal was waiting.
+    #[update(name = "confirm_tool")]
+    pub fn confirm_tool(&mut self, _ctx: &mut SyncWorkflowContext<Self>) -> ConfirmOutcome {
+        let tool = self.confirm_pending();
+        ConfirmOutcome {
+            confirmed: tool.is_some(),
+            tool,
+        }
+    }
+
+    /// Ends the conversation; the workflow completes with its history.
+    #[signal(name = "end_chat")]
+    pub fn end_chat(&mut self, _ctx: &mut SyncWorkflowContext<Self>) {
+        self.chat_ended = true;
+    }
+
+    #[query(name = "get_conversation_history")]
+    pub fn get_conversation_history(&self, _ctx: &WorkflowContextView) -> ConversationHistory {
+        self.history.clone()
+    }
+
+    #[query(name = "get_latest_tool_data")]
+    pub fn get_latest_tool_data(&self, _ctx: &WorkflowContextView) -> Option<ToolData> {
+        self.tool_data.clone()
+    }
+
+    #[query(name = "get_summary_from_history")]
+    pub fn get_summary_from_history(&self, _ctx: &WorkflowContextView) -> Option<String> {
+        self.history.summary().map(str::to_owned)
+    }
+}
+
+impl AgentGoalWorkflow {
+    /// The history the LLM sees: the summary plus a bounded window of recent messages.
+    fn prompt_history(&self) -> ConversationHistory {
+        self.history.window(self.settings.history_window)
+    }
+
+    /// Marks the waiting proposal confirmed; returns its tool, or `None` if none waits.
+    fn confirm_pending(&mut self) -> Option<String> {
+        if self.chat_ended || self.proposed_at.is_none() || self.confirmed {
+            return None;
+        }
+        let tool = self.tool_data.as_ref()?.tool_name()?.to_owned();
+        self.confirmed = true;
+        Some(tool)
+    }
+
+    /// When the waiting proposal stops waiting for a confirm.
+    fn proposal_deadline(&self) -> Option<SystemTime> {
+        if self.confirmed {
+            return None;
+        }
+        self.proposed_at
+            .map(|at| at + Duration::from_secs(self.settings.confirm_timeout_secs))
+    }
+
+    fn has_work(&self) -> bool {
+        self.chat_ended || !self.queue.is_empty() || (self.confirmed && self.proposed_at.is_some())
+    }
+
+    fn expire_proposal(&mut self) {
+        let tool = self
+            .tool_data
+            .as_ref()
+            .and_then(|d| d.tool_name())
+            .unwrap_or("the proposed tool")
+            .to_owned();
+        self.proposed_at = None;
+        self.confirmed = false;
+        let minutes = self.settings.confirm_timeout_secs.div_ceil(60);
+        let message = ToolData::question(format!(
+            "I didn't run {tool}: it waited {} for your confirmation and expired. Tell me if you'd still like to go ahead, or what to change.",
+            describe_wait(minutes)
+        ));
+        self.tool_data = Some(message.clone());
+        self.history.push(Actor::Agent, to_json(&message));
+    }
+}
+
+/// Waits until there is a prompt, a confirm or the end of the chat, or until a waiting
+/// proposal expires.
+async fn wait_for_work(ctx: &WorkflowContext<AgentGoalWorkflow>) -> WorkflowResult<Wake> {
+    let Some(deadline) = ctx.state(AgentGoalWorkflow::proposal_deadline) else {
+        ctx.wait_condition(AgentGoalWorkflow::has_work).await?;
+        return Ok(Wake::Work);
+    };
+    let now = ctx.workflow_time().unwrap_or(deadline);
+    let remaining = deadline.duration_since(now).unwrap_or(Duration::ZERO);
+    if remaining.is_zero() && !ctx.state(AgentGoalWorkflow::has_work) {
+        return Ok(Wake::ProposalExpired);
+    }
+    let mut timer = pin!(ctx.timer(remaining.max(Duration::from_millis(1))));
+    let mut work = pin!(ctx.wait_condition(AgentGoalWorkflow::has_work));
+    select! {
+        woke = work.as_mut() => {
+            timer.cancel();
+            woke?;
+            Ok(Wake::Work)
+        }
+        _ = timer.as_mut() => Ok(Wake::ProposalExpired),
+    }
+}
+
+/// Runs the confirmed tool and queues an internal prompt that tells the planner the result.
+async fn run_confirmed_tool(ctx: &mut WorkflowContext<AgentGoalWorkflow>) -> WorkflowResult<()> {
+    let Some(tool_data) = ctx.state(|s| s.tool_data.clone()) else {
+        ctx.state_mut(|s| s.confirmed = false);
+        return Ok(());
+    };
+    let tool = tool_data.tool_name().unwrap_or_default().to_owned();
+    let call_id = ctx.state_mut(|s| {
+        s.confirmed = false;
+        let mut confirmed = tool_data.clone();
+        confirmed.next = NextStep::UserConfirmedToolRun;
+        s.history
+            .push(Actor::UserConfirmedToolRun, to_json(&confirmed));
+        // The call's position in the conversation: stable across retries and replays, and
+        // the base of the tool's idempotency key.
+        format!("{tool}-{}", s.history.len())
+    });
+    info!(
+        workflow_id = ctx.workflow_id(),
+        tool, call_id, "running confirmed tool"
+    );
+    let args = Value::Object(tool_data.args.clone());
+    let outcome = ctx
+        .execute_activity(
+            ToolActivity::new(&tool),
+            args.clone(),
+            tool_options(call_id, &tool, &args),
+        )
+        .await;
+    let mut result = match outcome {
+        Ok(Value::Object(map)) => Value::Object(map),
+        Ok(other) => json!({ "result": other }),
+        Err(ActivityExecutionError::Cancelled(_)) => return Err(WorkflowTermination::cancelled()),
+        Err(err) => {
+            warn!(workflow_id = ctx.workflow_id(), tool, error = %err, "tool failed");
+            json!({ "error": tool_failure_message(&tool, &err) })
+        }
+    };
+    result["tool"] = Value::String(tool.clone());
+    ctx.state_mut(|s| {
+        s.history.push(Actor::ToolResult, result.clone());
+        s.queue
+            .push_back(PendingPrompt::Internal(InternalPrompt::ToolCompleted {
+                tool,
+                result,
+            }));
+        s.proposed_at = None;
+    });
+    Ok(())
+}
+
+/// Turns an LLM step's final failure into an agent message, so the user learns what went
+/// wrong and the conversation stays usable.
+fn report_llm_failure(
+    ctx: &WorkflowContext<AgentGoalWorkflow>,
+    err: ActivityExecutionError,
+) -> WorkflowResult<()> {
+    if let ActivityExecutionError::Cancelled(_) = err {
+        return Err(WorkflowTermination::cancelled());
+    }
+    warn!(workflow_id = ctx.workflow_id(), error = %err, "LLM step failed for good");
+    let message = ToolData::question(llm_failure_message(&err));
+    ctx.state_mut(|s| s.history.push(Actor::Agent, to_json(&message)));
+    Ok(())
+}
+
+/// Continues as new when the run's history is long (by our count or the server's), carrying
+/// a summary, the pending prompts (each with its kind) and the goal. Waits while a proposal
+/// is pending so a confirm never lands in a run that has forgotten the proposal.
+async fn continue_as_new_if_due(
+    ctx: &mut WorkflowContext<AgentGoalWorkflow>,
+) -> WorkflowResult<()> {
+    let due = ctx.state(|s| s.history.len() >= s.settings.max_history_messages)
+        || ctx.continue_as_new_suggested();
+    if !due || ctx.state(|s| s.proposed_at.is_some()) {
+        return Ok(());
+    }
+    let input = ctx.state(|s| SummaryInput {
+        goal: s.goal.clone(),
+        history: s.prompt_history(),
+    });
+    let options = ctx.state(|s| llm_options(&s.settings, "Summarize before continue-as-new"));
+    let summary = match ctx
+        .execute_activity(AgentActivity::summarize, input, options)
+        .await
+    {
+        Ok(summary) => summary,
+        Err(err) => {
+            // Without a summary the next run would lose the thread; try again next turn.
+            warn!(workflow_id = ctx.workflow_id(), error = %err, "summary failed; continue-as-new postponed");
+            return Ok(());
+        }
+    };
+    let next_input = ctx.state(|s| AgentWorkflowInput {
+        tool_params: ToolParams {
+            conversation_summary: Some(summary),
+            prompt_queue: Some(s.queue.iter().cloned().map(QueueEntry::from).collect()),
+        },
+        agent_goal: s.goal.clone(),
+    });
+    info!(workflow_id = ctx.workflow_id(), "continuing as new");
+    ctx.continue_as_new(next_input, ContinueAsNewOptions::default())?;
+    Ok(())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).expect("agent data always serializes to JSON")
+}
+
+fn describe_wait(minutes: u64) -> String {
+    match minutes {
+        0..=1 => "a minute".to_owned(),
+        2..=119 => format!("{minutes} minutes"),
+        _ => format!("{} hours", minutes / 60),
+    }
+}
+
+/// A short label for the planner call, shown in the Web UI's event list.
+fn planner_summary(prompt: &PendingPrompt) -> &'static str {
+    match prompt {
+        PendingPrompt::User { .. } => "Plan a reply to the user",
+        PendingPrompt::Internal(InternalPrompt::Instruction { .. }) => "Plan the opening message",
+        PendingPrompt::Internal(InternalPrompt::ToolCompleted { .. }) => "Plan after a tool result",
+        PendingPrompt::Internal(InternalPrompt::MissingArguments { .. }) => {
+            "Ask for missing arguments"
+        }
+    }
+}
+
+/// Every attempt is bounded, and so is the whole call with its retries (30 minutes).
+fn close_timeouts(attempt: Duration) -> ActivityCloseTimeouts {
+    ActivityCloseTimeouts::ScheduleAndStartToClose {
+        schedule_to_close: Duration::from_secs(30 * 60),
+        start_to_close: attempt,
+    }
+}
+
+fn settings_options() -> ActivityOptions {
+    ActivityOptions::with_close_timeouts(close_timeouts(Duration::from_secs(10)))
+        .summary("Read the worker's settings".to_owned())
+        .build()
+}
+
+/// LLM calls: Temporal owns every retry, with the configured backoff; errors no retry can
+/// fix are named so they fail at once.
+fn llm_options(settings: &WorkflowSettings, summary: &str) -> ActivityOptions {
+    let retry = &settings.llm_retry;
+    ActivityOptions::with_close_timeouts(close_timeouts(Duration::from_secs(
+        settings.llm_timeout_secs,
+    )))
+    .heartbeat_timeout(Duration::from_secs(10))
+    .retry_policy(
+        RetryPolicy::builder()
+            .initial_interval(Duration::from_millis(retry.initial_interval_ms))
+            .backoff_coefficient(retry.backoff_coefficient)
+            .maximum_interval(Duration::from_millis(retry.maximum_interval_ms))
+            .maximum_attempts(retry.maximum_attempts)
+            .non_retryable_error_types(error_types::LLM_NON_RETRYABLE.iter().copied())
+            .build(),
+    )
+    .summary(summary.to_owned())
+    .build()
+}
+
+/// Tool calls: 30 s per attempt, 30 min in all, default backoff; upstream rejections fail
+/// at once. The activity id is the call's position, which the tool uses for idempotency.
+fn tool_options(call_id: String, tool: &str, args: &Value) -> ActivityOptions {
+    ActivityOptions::with_close_timeouts(close_timeouts(Duration::from_secs(30)))
+        .activity_id(call_id)
+        .retry_policy(
+            RetryPolicy::builder()
+                .maximum_interval(Duration::from_secs(60))
+                .non_retryable_error_types([error_types::TOOL_REJECTED])
+                .build(),
+        )
+        .summary(tool_summary(tool, args))
+        .build()
+}
+
+/// `FindEvents(city=Austin, month=December)`: readable in the Web UI's event list.
+fn tool_summary(tool: &str, args: &Value) -> String {
+    let args = args
+        .as_object()
+        .map(|map| {
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| match v {
+                    Value::String(s) => format!("{k}={s}"),
+                    other => format!("{k}={other}"),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
+    let mut summary = format!("{tool}({args})");
+    if summary.chars().count() > 200 {
+        summary = summary.chars().take(199).collect::<String>() + "…";
+    }
+    summary
+}

@@ -1,0 +1,70 @@
+//! The activities the workflow calls: exact Temporal type names and payload types.
+//!
+//! The `activities` crate implements each of these with `#[activity(definition = ...)]`,
+//! which fails to compile if a name or type drifts. Tools are not listed here: the
+//! workflow calls them by the tool's own name through [`ToolActivity`], so a new tool is a
+//! registry entry and an activity method, never a workflow change.
+
+use models::{
+    PlannerInput, SummaryInput, ToolData, ValidationInput, ValidationResult, WorkflowSettings,
+};
+use temporalio_common::ActivityDefinition;
+use temporalio_macros::activity_definitions;
+use temporalio_sdk::activities::ActivityError;
+
+/// The agent's own activities: the LLM steps and the settings lookup.
+pub struct AgentActivity;
+
+#[activity_definitions]
+impl AgentActivity {
+    /// Decides the next step: question, tool proposal or done.
+    #[activity(name = "agent_toolPlanner")]
+    pub fn plan(input: PlannerInput) -> Result<ToolData, ActivityError> {
+        unimplemented!()
+    }
+
+    /// Checks that a user prompt makes sense for the goal before the planner sees it.
+    #[activity(name = "agent_validatePrompt")]
+    pub fn validate(input: ValidationInput) -> Result<ValidationResult, ActivityError> {
+        unimplemented!()
+    }
+
+    /// Two sentences that carry a conversation into its next run.
+    #[activity(name = "agent_summarizeConversation")]
+    pub fn summarize(input: SummaryInput) -> Result<String, ActivityError> {
+        unimplemented!()
+    }
+
+    /// The worker's settings for this run (`SHOW_CONFIRM` and friends).
+    #[activity(name = "get_wf_env_vars")]
+    pub fn settings() -> Result<WorkflowSettings, ActivityError> {
+        unimplemented!()
+    }
+}
+
+/// A tool, called by its own name with its arguments object; returns the tool's JSON.
+#[derive(Debug, Clone)]
+pub struct ToolActivity {
+    name: String,
+}
+
+impl ToolActivity {
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into() }
+    }
+}
+
+impl ActivityDefinition for ToolActivity {
+    type Input = serde_json::Value;
+    type Output = serde_json::Value;
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// The marker types of [`AgentActivity`]'s activities, for the implementing crate to name
+/// in `#[activity(definition = ...)]`.
+pub mod markers {
+    pub use super::agent_activity::{Plan, Settings, Summarize, Validate};
+}
