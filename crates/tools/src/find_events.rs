@@ -201,12 +201,12 @@ pub fn find_events(catalog: &EventCatalog, city: &str, month: &str, today: Naive
         });
     }
 
-    let window = Window::around(requested);
+    let window = Window::around(requested, today);
     let mut found: Vec<(NaiveDate, &str, &EventRecord, NaiveDate, &'static str)> = Vec::new();
     for (city, events) in cities {
         for event in events {
             let (start, end) = next_occurrence(event.date_from, event.date_to, today);
-            if let Some(label) = window.label(start.month(), end.month()) {
+            if let Some(label) = window.label(start, end) {
                 found.push((start, city, event, end, label));
             }
         }
@@ -229,23 +229,39 @@ pub fn find_events(catalog: &EventCatalog, city: &str, month: &str, today: Naive
     json!({"note": window.note(), "events": events})
 }
 
-/// The requested month with one month either side, wrapping the year.
+/// The requested month's next occurrence (this month counts) with one month either side,
+/// as concrete year-months. Concrete years matter: an event in the previous month that is
+/// already over must not come back as its occurrence a year later.
 struct Window {
-    previous: u32,
-    requested: u32,
-    next: u32,
+    previous: (i32, u32),
+    requested: (i32, u32),
+    next: (i32, u32),
 }
 
 impl Window {
-    fn around(requested: u32) -> Self {
+    fn around(requested: u32, today: NaiveDate) -> Self {
+        let year = if requested >= today.month() {
+            today.year()
+        } else {
+            today.year() + 1
+        };
         Self {
-            previous: if requested == 1 { 12 } else { requested - 1 },
-            requested,
-            next: if requested == 12 { 1 } else { requested + 1 },
+            previous: if requested == 1 {
+                (year - 1, 12)
+            } else {
+                (year, requested - 1)
+            },
+            requested: (year, requested),
+            next: if requested == 12 {
+                (year + 1, 1)
+            } else {
+                (year, requested + 1)
+            },
         }
     }
 
-    fn label_of(&self, month: u32) -> Option<&'static str> {
+    fn label_of(&self, date: NaiveDate) -> Option<&'static str> {
+        let month = (date.year(), date.month());
         if month == self.requested {
             Some("requested month")
         } else if month == self.previous {
@@ -258,13 +274,12 @@ impl Window {
     }
 
     /// Labelled by the start month when it is in the window, else by the end month.
-    fn label(&self, start_month: u32, end_month: u32) -> Option<&'static str> {
-        self.label_of(start_month)
-            .or_else(|| self.label_of(end_month))
+    fn label(&self, start: NaiveDate, end: NaiveDate) -> Option<&'static str> {
+        self.label_of(start).or_else(|| self.label_of(end))
     }
 
     fn note(&self) -> String {
-        let name = |month: u32| MONTH_NAMES[month as usize - 1];
+        let name = |(_, month): (i32, u32)| MONTH_NAMES[month as usize - 1];
         format!(
             "Events in {}, {} and {}: the requested month and one month either side, each \
              at its next upcoming dates. The \"month\" field tells which of the three it falls in.",
@@ -438,6 +453,30 @@ mod tests {
             "previous month"
         );
         assert!(!names(&result).contains(&"Trail of Lights".to_string()));
+    }
+
+    #[test]
+    fn previous_month_event_that_is_over_is_not_offered_a_year_later() {
+        // Autumn Fair (20 November) is over by 23 November; next year's fair is not "the
+        // month before December".
+        let result = find_events(&catalog(), "Austin", "December", date("2025-11-23"));
+        assert!(
+            !names(&result).contains(&"Autumn Fair".to_string()),
+            "{result}"
+        );
+        assert_eq!(
+            event(&result, "Trail of Lights")["month"],
+            "requested month"
+        );
+    }
+
+    #[test]
+    fn a_month_already_past_this_year_means_next_years() {
+        let result = find_events(&catalog(), "Austin", "March", date("2025-06-01"));
+        assert_eq!(
+            event(&result, "Spring Music Week")["dateFrom"],
+            "2026-03-07"
+        );
     }
 
     #[test]
