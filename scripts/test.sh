@@ -20,4 +20,4 @@ step "cargo build (binaries the integration tests run)"
 cargo build --workspace --bins --locked
 
 step "cargo test"
-cargo test --workspace --locked -- --test-threads "${TEST_THREADS:-4}"
+TESTKIT_SKIP_BUILD=1 cargo test --workspace --locked -- --test-threads "${TEST_THREADS:-4}"

@@ -42,11 +42,25 @@ pub fn cargo_binary(name: &str) -> PathBuf {
         return path.clone();
     }
     let root = workspace_root();
+    // The test script builds every binary first and sets TESTKIT_SKIP_BUILD.
+    if std::env::var_os("TESTKIT_SKIP_BUILD").is_none() {
+        build_workspace_binaries(&root);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let path = target.join("debug").join(name);
+    assert!(path.exists(), "{} was not built", path.display());
+    built.insert(name.to_owned(), path.clone());
+    path
+}
+
+fn build_workspace_binaries(root: &Path) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(cargo);
     command
         .args(["build", "--quiet", "--workspace", "--bins"])
-        .current_dir(&root)
+        .current_dir(root)
         .env_clear();
     for variable in [
         "PATH",
@@ -63,11 +77,4 @@ pub fn cargo_binary(name: &str) -> PathBuf {
     }
     let status = command.status().expect("cargo runs");
     assert!(status.success(), "cargo build --workspace --bins failed");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let path = target.join("debug").join(name);
-    assert!(path.exists(), "{} was not built", path.display());
-    built.insert(name.to_owned(), path.clone());
-    path
 }

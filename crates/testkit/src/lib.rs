@@ -13,12 +13,14 @@ mod binaries;
 mod conversation;
 mod dev_server;
 mod process;
+mod replay;
 mod stack;
 
 pub use binaries::{cargo_binary, temporal_cli, workspace_root};
 pub use conversation::{Conversation, actors, describe, trip_input, wait_until};
 pub use dev_server::{DevServer, DevServerOptions, client_for};
 pub use process::{ChildProcess, WorkerProcess, free_port};
+pub use replay::{assert_conversation_replays, assert_replays_events, histories_dir};
 pub use stack::{Stack, prompt_of};
 
 /// Re-exported so tests script the LLM without naming the crate.

@@ -6,7 +6,7 @@ use fakes::FakeStripe;
 use models::{Actor, NextStep, ToolData};
 use serde_json::Value;
 use testkit::{
-    Stack, actors,
+    Stack, actors, assert_conversation_replays,
     demo_llm::{Config, LlmServer},
 };
 
@@ -150,4 +150,6 @@ async fn whole_trip_finds_an_event_searches_flights_and_invoices() {
     {
         assert_eq!(message.response["next"], "user_confirmed_tool_run");
     }
+
+    assert_conversation_replays("whole_trip", &chat).await;
 }
