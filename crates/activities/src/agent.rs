@@ -5,7 +5,7 @@
 //! elsewhere), and parses the answer. Unusable answers are retried a bounded number of
 //! times through Temporal, then reported as final.
 
-use std::{future::Future, pin::pin, sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use models::{
     PlannerInput, SummaryInput, ToolData, ValidationInput, ValidationResult, WorkflowSettings,
@@ -17,12 +17,10 @@ use workflows::contracts::markers as agent_activity;
 
 use crate::{
     failure::{llm_failure, prompt_failure, unusable_answer},
+    heartbeat::heartbeating,
     llm::{LlmClient, LlmStep},
     settings::AgentSettings,
 };
-
-/// How often a waiting LLM call tells Temporal the worker is alive.
-const HEARTBEAT_EVERY: Duration = Duration::from_secs(2);
 
 pub struct AgentActivities {
     llm: LlmClient,
@@ -113,24 +111,5 @@ impl AgentActivities {
         _ctx: ActivityContext,
     ) -> Result<WorkflowSettings, ActivityError> {
         Ok(self.settings.workflow.clone())
-    }
-}
-
-/// Drives `work` while heartbeating; gives up (as cancelled) if Temporal cancels the attempt.
-async fn heartbeating<F: Future>(
-    ctx: &ActivityContext,
-    work: F,
-) -> Result<F::Output, ActivityError> {
-    let mut work = pin!(work);
-    let mut ticker = tokio::time::interval(HEARTBEAT_EVERY);
-    loop {
-        tokio::select! {
-            output = &mut work => return Ok(output),
-            _ = ticker.tick() => {
-                // A failed heartbeat only means Temporal hears from us later; keep working.
-                let _ = ctx.record_heartbeat(()).await;
-            }
-            _ = ctx.cancelled() => return Err(ActivityError::cancelled()),
-        }
     }
 }

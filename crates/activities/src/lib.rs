@@ -10,6 +10,7 @@
 
 mod agent;
 mod failure;
+mod heartbeat;
 mod llm;
 mod settings;
 mod tools;

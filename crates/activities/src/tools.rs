@@ -12,7 +12,7 @@ use temporalio_sdk::activities::{ActivityContext, ActivityError};
 use tools::{ToolCall, ToolRegistry};
 use tracing::info;
 
-use crate::failure::tool_failure;
+use crate::{failure::tool_failure, heartbeat::heartbeating};
 
 pub struct ToolActivities {
     registry: ToolRegistry,
@@ -32,9 +32,8 @@ impl ToolActivities {
         };
         let tool = info.activity_type.as_str();
         info!(workflow_id = %call.workflow_id, tool, call_id = %call.call_id, attempt = info.attempt, "running tool");
-        self.registry
-            .run(tool, args, &call)
-            .await
+        heartbeating(ctx, self.registry.run(tool, args, &call))
+            .await?
             .map_err(tool_failure)
     }
 }

@@ -128,6 +128,18 @@ impl FakeStripe {
         state.failure_path = path_part;
     }
 
+    /// Answers to requests whose path contains `path_part` are held for `delay` after the
+    /// work is done, as when a response is slow to arrive: lets a test kill the caller
+    /// after Stripe acted but before the caller heard about it.
+    pub fn hold_responses_at(&self, path_part: &str, delay: std::time::Duration) {
+        lock(&self.state).hold = Some((path_part.to_string(), delay));
+    }
+
+    /// How many answers are being held right now.
+    pub fn held(&self) -> usize {
+        lock(&self.state).held
+    }
+
     pub async fn shutdown(self) {
         self.server.shutdown().await;
     }
@@ -166,6 +178,8 @@ struct StripeState {
     failure_status: u16,
     failure_path: Option<String>,
     requests: Vec<StripeRequest>,
+    hold: Option<(String, std::time::Duration)>,
+    held: usize,
 }
 
 type Answer = (u16, Value);
@@ -185,6 +199,8 @@ impl StripeState {
             failure_status: 500,
             failure_path: None,
             requests: Vec::new(),
+            hold: None,
+            held: 0,
         }
     }
 
@@ -477,10 +493,26 @@ async fn handle(
         status: 0,
         replayed: false,
     };
-    let mut state = lock(&state);
-    let (status, body) = state.answer(&mut request, header("authorization"));
-    request.status = status;
-    state.requests.push(request);
+    let hold = {
+        let mut state = lock(&state);
+        let (status, body) = state.answer(&mut request, header("authorization"));
+        request.status = status;
+        let hold = state
+            .hold
+            .as_ref()
+            .filter(|(part, _)| request.path.contains(part.as_str()))
+            .map(|(_, delay)| *delay);
+        state.requests.push(request);
+        if hold.is_some() {
+            state.held += 1;
+        }
+        (status, body, hold)
+    };
+    let (status, body, hold) = hold;
+    if let Some(delay) = hold {
+        tokio::time::sleep(delay).await;
+        lock(&state).held -= 1;
+    }
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, axum::Json(body)).into_response()
 }

@@ -347,7 +347,9 @@ async fn run_confirmed_tool(ctx: &mut WorkflowContext<AgentGoalWorkflow>) -> Wor
     };
     let tool = tool_data.tool_name().unwrap_or_default().to_owned();
     let call_id = ctx.state_mut(|s| {
+        // The proposal is used up: a second confirm finds nothing to confirm.
         s.confirmed = false;
+        s.proposed_at = None;
         let mut confirmed = tool_data.clone();
         confirmed.next = NextStep::UserConfirmedToolRun;
         s.history
@@ -385,7 +387,6 @@ async fn run_confirmed_tool(ctx: &mut WorkflowContext<AgentGoalWorkflow>) -> Wor
                 tool,
                 result,
             }));
-        s.proposed_at = None;
     });
     Ok(())
 }
@@ -504,9 +505,11 @@ fn llm_options(settings: &WorkflowSettings, summary: &str) -> ActivityOptions {
 }
 
 /// Tool calls: 30 s per attempt, 30 min in all, default backoff; upstream rejections fail
-/// at once. The activity id is the call's position, which the tool uses for idempotency.
+/// at once. Tools heartbeat, so a lost worker is noticed in seconds. The activity id is the
+/// call's position, which the tool uses for idempotency.
 fn tool_options(call_id: String, tool: &str, args: &Value) -> ActivityOptions {
     ActivityOptions::with_close_timeouts(close_timeouts(Duration::from_secs(30)))
+        .heartbeat_timeout(Duration::from_secs(10))
         .activity_id(call_id)
         .retry_policy(
             RetryPolicy::builder()
