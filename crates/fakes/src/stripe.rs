@@ -135,6 +135,16 @@ impl FakeStripe {
         lock(&self.state).hold = Some((path_part.to_string(), delay));
     }
 
+    /// An invoice item for `customer_id` left pending by someone else (not counted as created).
+    pub fn add_pending_item(&self, customer_id: &str, cents: i64) {
+        let mut state = lock(&self.state);
+        let id = state.id("ii");
+        state.invoice_items.push(json!({
+            "id": id, "object": "invoiceitem", "amount": cents, "currency": "usd",
+            "customer": customer_id, "invoice": null, "description": "someone else's item",
+        }));
+    }
+
     /// How many answers are being held right now.
     pub fn held(&self) -> usize {
         lock(&self.state).held
@@ -354,6 +364,27 @@ impl StripeState {
         let Some(currency) = request.form_value("currency") else {
             return missing_param("currency");
         };
+        // An item may go straight onto a draft invoice of the same customer.
+        let invoice = match request.form_value("invoice") {
+            None => Value::Null,
+            Some(id) => {
+                let Some(invoice) = self.invoices.iter_mut().find(|i| i["id"] == id) else {
+                    return no_such("invoice", id);
+                };
+                if invoice["customer"] != customer || invoice["status"] != "draft" {
+                    return error(
+                        400,
+                        "invalid_request_error",
+                        Some("invoice_not_editable"),
+                        "Items can only be added to a draft invoice of the same customer.",
+                    );
+                }
+                for field in ["amount_due", "amount_remaining", "subtotal", "total"] {
+                    invoice[field] = json!(invoice[field].as_i64().unwrap_or(0) + amount);
+                }
+                json!(id)
+            }
+        };
         let item = json!({
             "id": self.id("ii"),
             "object": "invoiceitem",
@@ -363,7 +394,7 @@ impl StripeState {
             "date": now(),
             "description": request.form_value("description"),
             "discountable": true,
-            "invoice": null,
+            "invoice": invoice,
             "livemode": false,
             "metadata": {},
             "proration": false,

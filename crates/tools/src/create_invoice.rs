@@ -327,23 +327,27 @@ impl StripeInvoices {
             }
         };
 
-        let mut item = CreateInvoiceItem::new(customer.clone());
-        item.amount = Some(request.amount.cents());
-        item.currency = Some(Currency::USD);
-        item.description = Some(request.trip_details.as_str());
-        InvoiceItem::create(&step("item"), item).await?;
-
+        // The draft invoice comes first and the item is attached to it by id. Sweeping in
+        // the customer's pending items instead could pick up another conversation's item
+        // (conversations without an email share the default customer).
         let mut params = CreateInvoice::new();
-        params.customer = Some(customer);
+        params.customer = Some(customer.clone());
         params.collection_method = Some(CollectionMethod::SendInvoice);
         params.days_until_due = Some(request.days_until_due);
-        params.pending_invoice_items_behavior = Some(InvoicePendingInvoiceItemsBehavior::Include);
+        params.pending_invoice_items_behavior = Some(InvoicePendingInvoiceItemsBehavior::Exclude);
         // One entry only: a map's order is random, and a retry must send identical parameters.
         params.metadata = Some(HashMap::from([(
             "agent_workflow_id".to_string(),
             call.workflow_id.chars().take(MAX_METADATA_CHARS).collect(),
         )]));
         let draft = Invoice::create(&step("invoice"), params).await?;
+
+        let mut item = CreateInvoiceItem::new(customer);
+        item.invoice = Some(draft.id.clone());
+        item.amount = Some(request.amount.cents());
+        item.currency = Some(Currency::USD);
+        item.description = Some(request.trip_details.as_str());
+        InvoiceItem::create(&step("item"), item).await?;
 
         let invoice = Invoice::finalize(
             &step("finalize"),

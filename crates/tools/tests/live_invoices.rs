@@ -64,7 +64,7 @@ async fn creates_customer_item_and_send_invoice_then_finalizes() {
     assert_eq!(item["currency"], "usd");
     assert_eq!(item["customer"], customer["id"]);
     assert_eq!(item["description"], invoice_args()["tripDetails"]);
-    assert_eq!(item["invoice"], invoice_id, "the pending item was included");
+    assert_eq!(item["invoice"], invoice_id, "the item is on the invoice");
 
     assert_eq!(invoice["collection_method"], "send_invoice");
     assert_eq!(invoice["amount_due"], 15_000);
@@ -86,7 +86,7 @@ async fn creates_customer_item_and_send_invoice_then_finalizes() {
         .collect();
     assert_eq!(
         keys,
-        ["customer", "item", "invoice", "finalize"].map(|step| format!("{base}-{step}"))
+        ["customer", "invoice", "item", "finalize"].map(|step| format!("{base}-{step}"))
     );
     let lookup = &stripe.requests()[0];
     assert_eq!(
@@ -95,6 +95,30 @@ async fn creates_customer_item_and_send_invoice_then_finalizes() {
     );
     assert_eq!(lookup.query_value("email"), Some("ana@example.org"));
     assert_eq!(lookup.query_value("limit"), Some("1"));
+}
+
+#[tokio::test]
+async fn another_conversations_pending_item_stays_off_this_invoice() {
+    let stripe = FakeStripe::start(KEY).await.unwrap();
+    let customer = stripe.add_customer("ana@example.org");
+    stripe.add_pending_item(&customer, 99_900);
+    let registry = registry(&stripe, KEY);
+
+    create(&registry, invoice_args(), &ToolCall::new("wf", "run", "1"))
+        .await
+        .unwrap();
+
+    let invoice = &stripe.invoices()[0];
+    assert_eq!(invoice["amount_due"], 15_000, "only this trip's amount");
+    let foreign = stripe
+        .invoice_items()
+        .into_iter()
+        .find(|i| i["amount"] == 99_900)
+        .unwrap();
+    assert!(
+        foreign["invoice"].is_null(),
+        "the other item is still pending"
+    );
 }
 
 #[tokio::test]
