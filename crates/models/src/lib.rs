@@ -23,6 +23,6 @@ pub use activity_io::{
 };
 pub use conversation::{Actor, ConversationHistory, Message};
 pub use goal::{AgentGoal, ToolArgument, ToolDefinition};
-pub use prompt::{InternalPrompt, PendingPrompt, QueueEntry};
+pub use prompt::{INTERNAL_PREFIX, InternalPrompt, PendingPrompt, QueueEntry};
 pub use tool_data::{NextStep, ToolData};
 pub use workflow_io::{AgentWorkflowInput, LlmRetrySettings, ToolParams, WorkflowSettings};

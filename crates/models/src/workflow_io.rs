@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AgentGoal, QueueEntry};
+use crate::{AgentGoal, QueueEntry, prompt::INTERNAL_PREFIX};
 
 /// `AgentGoalWorkflow`'s input; also what continue-as-new carries into the next run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -10,6 +10,23 @@ pub struct AgentWorkflowInput {
     #[serde(default)]
     pub tool_params: ToolParams,
     pub agent_goal: AgentGoal,
+}
+
+impl AgentWorkflowInput {
+    /// A new conversation with `goal`: its starter prompt queued as an internal
+    /// instruction, written the way the Python original's clients write it.
+    pub fn new_conversation(goal: AgentGoal) -> Self {
+        Self {
+            tool_params: ToolParams {
+                conversation_summary: None,
+                prompt_queue: Some(vec![QueueEntry::Text(format!(
+                    "{INTERNAL_PREFIX} {}",
+                    goal.starter_prompt
+                ))]),
+            },
+            agent_goal: goal,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -81,6 +98,20 @@ impl Default for LlmRetrySettings {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_new_conversation_queues_the_starter_as_an_internal_prompt() {
+        let goal: AgentGoal = serde_json::from_value(json!({
+            "id": "g", "category_tag": "c", "agent_name": "a", "agent_friendly_description": "d",
+            "tools": [], "description": "d", "starter_prompt": "Say hello.",
+            "example_conversation_history": ""
+        }))
+        .unwrap();
+        let input = AgentWorkflowInput::new_conversation(goal);
+        let queue = input.tool_params.prompt_queue.unwrap();
+        assert_eq!(queue, [QueueEntry::Text("### Say hello.".into())]);
+        assert!(crate::PendingPrompt::from(queue[0].clone()).is_internal());
+    }
 
     #[test]
     fn settings_from_an_older_worker_fill_in_defaults() {

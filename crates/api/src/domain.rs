@@ -1,0 +1,199 @@
+//! Values checked once at the edge of the api, so handlers never see bad input.
+//!
+//! A [`ConversationId`] or a [`UserPrompt`] can only be built through `parse`; once a
+//! handler holds one, it is safe to hand to Temporal. Rejections say exactly what was wrong
+//! and map to 400 (or 413 for an oversized prompt) in `error.rs`.
+
+use std::fmt;
+
+/// The id of a conversation: its Temporal workflow id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConversationId(String);
+
+/// Why a string is not a conversation id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidConversationId {
+    #[error("workflow_id must not be empty")]
+    Empty,
+    #[error("workflow_id is {0} characters long; at most 128 are allowed")]
+    TooLong(usize),
+    #[error("workflow_id may only contain letters, digits, '.', '_' and '-' (found {0:?})")]
+    BadCharacter(char),
+    #[error("workflow_id must start with a letter or a digit")]
+    BadStart,
+}
+
+impl ConversationId {
+    /// The conversation tutorial-style clients use when they name none.
+    pub const DEFAULT: &'static str = "agent-workflow";
+    pub const MAX_LEN: usize = 128;
+
+    /// Accepts 1–128 characters of `[A-Za-z0-9._-]` starting with a letter or digit: safe in
+    /// URLs, log lines and the Temporal CLI without quoting.
+    pub fn parse(raw: &str) -> Result<Self, InvalidConversationId> {
+        let length = raw.chars().count();
+        if length == 0 {
+            return Err(InvalidConversationId::Empty);
+        }
+        if length > Self::MAX_LEN {
+            return Err(InvalidConversationId::TooLong(length));
+        }
+        if let Some(bad) = raw
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+        {
+            return Err(InvalidConversationId::BadCharacter(bad));
+        }
+        if !raw.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            return Err(InvalidConversationId::BadStart);
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    /// The default conversation, `agent-workflow`.
+    pub fn default_id() -> Self {
+        Self(Self::DEFAULT.to_owned())
+    }
+
+    /// A fresh id for a new conversation: `chat-` and 32 random hex digits.
+    pub fn generate() -> Self {
+        Self(format!("chat-{}", uuid::Uuid::new_v4().simple()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ConversationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Text a user typed, ready to be signalled to the workflow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserPrompt(String);
+
+/// Why a prompt was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidPrompt {
+    #[error("the prompt query parameter is required")]
+    Missing,
+    #[error("the prompt is empty")]
+    Blank,
+    #[error("the prompt is {0} bytes long; at most 8192 bytes (8 KiB) are allowed")]
+    TooLarge(usize),
+}
+
+impl UserPrompt {
+    /// The largest prompt accepted, in bytes of UTF-8.
+    pub const MAX_BYTES: usize = 8 * 1024;
+
+    /// Accepts any non-blank text up to 8 KiB, without its surrounding whitespace. A prompt
+    /// starting with `###` is still a user prompt: the workflow tells internal prompts apart
+    /// by kind, never by text.
+    pub fn parse(raw: Option<&str>) -> Result<Self, InvalidPrompt> {
+        let raw = raw.ok_or(InvalidPrompt::Missing)?;
+        if raw.len() > Self::MAX_BYTES {
+            return Err(InvalidPrompt::TooLarge(raw.len()));
+        }
+        let text = raw.trim();
+        if text.is_empty() {
+            return Err(InvalidPrompt::Blank);
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_of_the_allowed_alphabet_are_accepted() {
+        for ok in ["agent-workflow", "a", "chat-0f3a", "Trip_2025.v1", "9lives"] {
+            assert_eq!(ConversationId::parse(ok).unwrap().as_str(), ok);
+        }
+        assert!(ConversationId::parse(&"x".repeat(128)).is_ok());
+    }
+
+    #[test]
+    fn ids_outside_the_alphabet_or_length_are_rejected() {
+        assert_eq!(ConversationId::parse(""), Err(InvalidConversationId::Empty));
+        assert_eq!(
+            ConversationId::parse(&"x".repeat(129)),
+            Err(InvalidConversationId::TooLong(129))
+        );
+        assert_eq!(
+            ConversationId::parse("a b"),
+            Err(InvalidConversationId::BadCharacter(' '))
+        );
+        assert_eq!(
+            ConversationId::parse("über"),
+            Err(InvalidConversationId::BadCharacter('ü'))
+        );
+        assert_eq!(
+            ConversationId::parse("../etc"),
+            Err(InvalidConversationId::BadCharacter('/'))
+        );
+        assert_eq!(
+            ConversationId::parse("-flag"),
+            Err(InvalidConversationId::BadStart)
+        );
+        assert_eq!(
+            ConversationId::parse(".hidden"),
+            Err(InvalidConversationId::BadStart)
+        );
+    }
+
+    #[test]
+    fn generated_ids_are_valid_and_distinct() {
+        let a = ConversationId::generate();
+        let b = ConversationId::generate();
+        assert_ne!(a, b);
+        assert!(a.as_str().starts_with("chat-"));
+        assert_eq!(ConversationId::parse(a.as_str()), Ok(a));
+    }
+
+    #[test]
+    fn prompts_are_trimmed_and_must_say_something() {
+        assert_eq!(
+            UserPrompt::parse(Some("  Austin in December \n"))
+                .unwrap()
+                .as_str(),
+            "Austin in December"
+        );
+        assert_eq!(UserPrompt::parse(None), Err(InvalidPrompt::Missing));
+        assert_eq!(UserPrompt::parse(Some("")), Err(InvalidPrompt::Blank));
+        assert_eq!(UserPrompt::parse(Some(" \t\n")), Err(InvalidPrompt::Blank));
+        assert_eq!(
+            UserPrompt::parse(Some("### skip validation"))
+                .unwrap()
+                .as_str(),
+            "### skip validation"
+        );
+    }
+
+    #[test]
+    fn prompts_are_limited_to_eight_kib_of_utf8() {
+        assert!(UserPrompt::parse(Some(&"a".repeat(8192))).is_ok());
+        assert_eq!(
+            UserPrompt::parse(Some(&"a".repeat(8193))),
+            Err(InvalidPrompt::TooLarge(8193))
+        );
+        // 2 bytes per character: 4097 characters are 8194 bytes.
+        assert_eq!(
+            UserPrompt::parse(Some(&"é".repeat(4097))),
+            Err(InvalidPrompt::TooLarge(8194))
+        );
+    }
+}

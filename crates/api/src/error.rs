@@ -1,0 +1,123 @@
+//! Every way a request can fail, and the one place each becomes an HTTP status.
+//!
+//! Handlers return `Result<_, ApiError>`; [`ApiError`]'s `IntoResponse` turns it into
+//! `{"detail": "..."}` with the right status. Nothing in the api builds an error response
+//! any other way, so the mapping below is the whole contract for failures.
+
+use axum::{
+    Json,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::{ConversationId, InvalidConversationId, InvalidPrompt};
+
+/// The body of every error response.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, in words meant for the person calling the api.
+    pub detail: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A `workflow_id` that [`ConversationId::parse`] refused.
+    #[error(transparent)]
+    InvalidConversationId(#[from] InvalidConversationId),
+    /// A prompt that was missing, blank or too large.
+    #[error(transparent)]
+    InvalidPrompt(#[from] InvalidPrompt),
+    /// A query string axum could not decode (e.g. `wait=maybe`).
+    #[error("bad query string: {0}")]
+    BadQuery(String),
+    /// `confirm` or `end-chat` for a conversation that is not running.
+    #[error("conversation {0} is not running: it was never started or has already finished")]
+    ConversationNotRunning(ConversationId),
+    /// A query or update got no answer: no worker is polling the task queue.
+    #[error(
+        "no worker answered for conversation {id} in time: is a worker polling task queue '{task_queue}'?"
+    )]
+    WorkerUnavailable {
+        id: ConversationId,
+        task_queue: String,
+    },
+    /// Temporal cannot be reached (at startup, or it went away).
+    #[error("Temporal is not reachable at {address} yet; retrying")]
+    TemporalUnreachable { address: String },
+    /// Temporal answered with an error we have no better mapping for.
+    #[error("Temporal could not complete the request: {0}")]
+    Temporal(String),
+    /// No route and no UI file at this path.
+    #[error("nothing here: {0} is not an endpoint of this api")]
+    NotFound(String),
+    #[error("{0} does not accept this method")]
+    MethodNotAllowed(String),
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::InvalidConversationId(_) | ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
+            ApiError::InvalidPrompt(InvalidPrompt::TooLarge(_)) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::InvalidPrompt(_) => StatusCode::BAD_REQUEST,
+            // 404 for a missing worker follows the Python original, whose UI shows the
+            // detail and keeps polling.
+            ApiError::ConversationNotRunning(_)
+            | ApiError::WorkerUnavailable { .. }
+            | ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::TemporalUnreachable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Temporal(_) => StatusCode::BAD_GATEWAY,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::warn!(status = status.as_u16(), error = %self, "request failed");
+        } else {
+            tracing::debug!(status = status.as_u16(), error = %self, "request refused");
+        }
+        let body = ErrorBody {
+            detail: self.to_string(),
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oversized_prompts_are_413_and_other_bad_prompts_400() {
+        assert_eq!(
+            ApiError::from(InvalidPrompt::TooLarge(9000)).status(),
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
+        assert_eq!(
+            ApiError::from(InvalidPrompt::Blank).status(),
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            ApiError::from(InvalidConversationId::Empty).status(),
+            StatusCode::BAD_REQUEST
+        );
+    }
+
+    #[test]
+    fn the_unreachable_message_names_the_address() {
+        let err = ApiError::TemporalUnreachable {
+            address: "localhost:7233".into(),
+        };
+        assert_eq!(err.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            err.to_string(),
+            "Temporal is not reachable at localhost:7233 yet; retrying"
+        );
+    }
+}

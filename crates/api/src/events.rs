@@ -1,0 +1,605 @@
+//! Server-Sent Events: conversation changes pushed to browsers as they happen.
+//!
+//! `GET /events?workflow_id=...` streams two kinds of event:
+//!
+//! ```text
+//! event: status
+//! data: {"state":"running","detail":"..."}
+//!
+//! event: history
+//! data: {"messages":[...]}
+//! ```
+//!
+//! both on connect and whenever they change, plus keep-alive comments. `state` is one of
+//! `running`, `completed` (the agent reached its goal), `ended` (the user ended the chat),
+//! `failed` (terminated, cancelled, failed or timed out; history then is empty),
+//! `not_found` (no such conversation yet; history empty) and `worker_unavailable` (queries
+//! get no answer, or Temporal is unreachable; the last history known stays).
+//!
+//! However many browsers watch a conversation, one [`Watchers`] task per conversation does
+//! the work and shares its latest [`Snapshot`] through a `tokio::sync::watch` channel; the
+//! task ends when its last subscriber leaves. It sleeps in a long poll on the run's event
+//! history (`GetWorkflowExecutionHistory` with `wait_new_event`) and queries the workflow
+//! only when an event says its state may have changed: a workflow task completed, the run
+//! closed, or a workflow task waited a query timeout without a worker picking it up.
+
+use std::{
+    collections::HashMap,
+    convert::Infallible,
+    pin::pin,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use axum::{
+    extract::State,
+    http::{HeaderName, HeaderValue},
+    response::{
+        IntoResponse, Response,
+        sse::{Event, KeepAlive, Sse},
+    },
+};
+use futures::{FutureExt, Stream, StreamExt, stream};
+use models::{Actor, ConversationHistory};
+use serde::{Deserialize, Serialize};
+use temporalio_client::WorkflowExecutionStatus;
+use temporalio_common::protos::temporal::api::enums::v1::EventType;
+use tokio::{
+    sync::{Notify, watch},
+    time::Instant,
+};
+use utoipa::ToSchema;
+
+use crate::{
+    AppState,
+    domain::ConversationId,
+    error::{ApiError, ErrorBody},
+    routes::{ApiQuery, ConversationParams},
+    temporal::{Read, RunInfo, Temporal},
+};
+
+/// How often a conversation that is closed or does not exist is described again, in case
+/// something other than this api (the CLI, another api) starts it.
+const IDLE_RECHECK: Duration = Duration::from_secs(5);
+/// Keep-alive comments keep proxies from closing a quiet stream.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// What a conversation looks like from outside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationState {
+    Running,
+    Completed,
+    Ended,
+    Failed,
+    NotFound,
+    WorkerUnavailable,
+}
+
+/// The `data` of a `status` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Status {
+    pub state: ConversationState,
+    /// The state in words, for the UI to show.
+    pub detail: String,
+}
+
+/// The latest known state of a conversation, shared by all of its subscribers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub status: Status,
+    /// The history as JSON text; `None` until a query first succeeded.
+    pub history: Option<Arc<str>>,
+}
+
+/// One watcher per conversation anyone is listening to.
+#[derive(Clone)]
+pub struct Watchers {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    temporal: Arc<Temporal>,
+    watched: Mutex<HashMap<ConversationId, Arc<Watched>>>,
+}
+
+struct Watched {
+    snapshot: watch::Sender<Option<Snapshot>>,
+    /// Wakes a watcher that idles on a closed or missing conversation: the api just
+    /// started a run.
+    poke: Notify,
+}
+
+impl Watchers {
+    pub fn new(temporal: Arc<Temporal>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                temporal,
+                watched: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// A receiver of the conversation's snapshots; starts its watcher if none runs.
+    pub fn subscribe(&self, id: &ConversationId) -> watch::Receiver<Option<Snapshot>> {
+        let mut watched = self.inner.watched.lock().expect("watchers lock");
+        if let Some(existing) = watched.get(id) {
+            return existing.snapshot.subscribe();
+        }
+        let (snapshot, receiver) = watch::channel(None);
+        let entry = Arc::new(Watched {
+            snapshot,
+            poke: Notify::new(),
+        });
+        watched.insert(id.clone(), entry.clone());
+        tokio::spawn(run_watcher(self.inner.clone(), id.clone(), entry));
+        receiver
+    }
+
+    /// Tells the conversation's watcher, if any, that a new run may have started.
+    pub fn poke(&self, id: &ConversationId) {
+        if let Some(entry) = self.inner.watched.lock().expect("watchers lock").get(id) {
+            entry.poke.notify_one();
+        }
+    }
+
+    /// How many conversations are being watched right now.
+    pub fn active(&self) -> usize {
+        self.inner.watched.lock().expect("watchers lock").len()
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/events",
+    tag = "conversations",
+    summary = "Follow a conversation (Server-Sent Events)",
+    description = "A `text/event-stream` of `status` events (data: a Status object) and \
+        `history` events (data: the conversation history), each sent on connect and whenever \
+        it changes, with keep-alive comments in between.",
+    params(ConversationParams),
+    responses(
+        (status = 200, description = "The event stream", content_type = "text/event-stream", body = String),
+        (status = 400, description = "Bad workflow_id", body = ErrorBody),
+    )
+)]
+pub async fn events(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<ConversationParams>,
+) -> Result<Response, ApiError> {
+    let id = params.conversation()?;
+    let receiver = state.watchers.subscribe(&id);
+    let shutdown = state.shutdown.clone();
+    let stream = snapshot_events(receiver).take_until(async move { shutdown.wait().await });
+    let mut response = Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE).text("keep-alive"))
+        .into_response();
+    // Reverse proxies such as nginx would otherwise buffer the stream.
+    response.headers_mut().insert(
+        HeaderName::from_static("x-accel-buffering"),
+        HeaderValue::from_static("no"),
+    );
+    Ok(response)
+}
+
+/// One subscriber's events: whatever changed since the last snapshot it was sent.
+fn snapshot_events(
+    receiver: watch::Receiver<Option<Snapshot>>,
+) -> impl Stream<Item = Result<Event, Infallible>> {
+    stream::unfold(
+        (receiver, None::<Snapshot>),
+        |(mut receiver, mut sent)| async move {
+            loop {
+                let current = receiver.borrow_and_update().clone();
+                if let Some(current) = current {
+                    let events = changes(sent.as_ref(), &current);
+                    sent = Some(current);
+                    if !events.is_empty() {
+                        return Some((events, (receiver, sent)));
+                    }
+                }
+                // The watcher keeps its sender while anyone listens; if it is gone, end.
+                receiver.changed().await.ok()?;
+            }
+        },
+    )
+    .flat_map(|events| stream::iter(events.into_iter().map(Ok)))
+}
+
+/// The events that bring a subscriber from `sent` to `current`.
+fn changes(sent: Option<&Snapshot>, current: &Snapshot) -> Vec<Event> {
+    let mut events = Vec::new();
+    if sent.is_none_or(|sent| sent.status != current.status) {
+        let data = serde_json::to_string(&current.status).expect("a status serializes");
+        events.push(Event::default().event("status").data(data));
+    }
+    if let Some(history) = &current.history
+        && sent.is_none_or(|sent| sent.history.as_ref() != Some(history))
+    {
+        events.push(Event::default().event("history").data(&**history));
+    }
+    events
+}
+
+/// Follows the conversation until the last subscriber leaves, then unregisters.
+async fn run_watcher(inner: Arc<Inner>, id: ConversationId, watched: Arc<Watched>) {
+    tracing::debug!(workflow_id = %id, "watching conversation");
+    loop {
+        tokio::select! {
+            _ = watched.snapshot.closed() => {}
+            _ = follow(&inner.temporal, &id, &watched) => {}
+        }
+        // Subscribing happens under this lock, so nobody can join between the check and
+        // the removal.
+        let mut registry = inner.watched.lock().expect("watchers lock");
+        if watched.snapshot.receiver_count() == 0 {
+            if registry
+                .get(&id)
+                .is_some_and(|entry| Arc::ptr_eq(entry, &watched))
+            {
+                registry.remove(&id);
+            }
+            tracing::debug!(workflow_id = %id, "stopped watching conversation");
+            return;
+        }
+    }
+}
+
+/// Publishes the conversation's state, run after run, forever.
+async fn follow(temporal: &Temporal, id: &ConversationId, watched: &Watched) {
+    let mut retry = Backoff::default();
+    // The closed run whose final state is already published: no need to query it again.
+    let mut settled_run: Option<String> = None;
+    loop {
+        let run = match temporal.describe(id).await {
+            Ok(Some(run)) => run,
+            Ok(None) => {
+                settled_run = None;
+                publish(watched, not_found(id), Some(empty_history()));
+                idle(watched).await;
+                continue;
+            }
+            Err(err) => {
+                publish(watched, unavailable(&err), None);
+                retry.wait().await;
+                continue;
+            }
+        };
+        retry.reset();
+        if is_open(run.status) {
+            settled_run = None;
+            follow_run(temporal, id, watched, &run).await;
+            continue;
+        }
+        if settled_run.as_deref() != Some(run.run_id.as_str()) {
+            if refresh(temporal, id, watched, run.status).await {
+                settled_run = Some(run.run_id.clone());
+            } else {
+                retry.wait().await;
+                continue;
+            }
+        }
+        idle(watched).await;
+    }
+}
+
+/// Follows one open run until it closes (or its event stream breaks).
+async fn follow_run(temporal: &Temporal, id: &ConversationId, watched: &Watched, run: &RunInfo) {
+    let mut healthy = refresh(temporal, id, watched, run.status).await;
+    let events = match temporal.follow_events(id, &run.run_id) {
+        Ok(events) => events,
+        Err(err) => {
+            publish(watched, unavailable(&err), None);
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            return;
+        }
+    };
+    let mut events = pin!(events.peekable());
+    // Events up to here are reflected in the refresh above.
+    let mut seen = run.history_length;
+    // When a scheduled workflow task must have been picked up by a worker.
+    let mut task_deadline: Option<Instant> = None;
+    let mut dirty = false;
+    let mut retry = Backoff::default();
+    retry.note(healthy);
+    loop {
+        let retry_at = (!healthy).then(|| Instant::now() + retry.next_delay());
+        tokio::select! {
+            event = events.next() => {
+                let event = match event {
+                    // The stream ends after the close event, which returns below; ending
+                    // without one is unexpected, so pause before describing again.
+                    None => {
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        return;
+                    }
+                    Some(Err(err)) => {
+                        publish(watched, unavailable(&err), None);
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        return;
+                    }
+                    Some(Ok(event)) => event,
+                };
+                if event.event_id <= seen {
+                    continue;
+                }
+                seen = event.event_id;
+                match event.event_type() {
+                    EventType::WorkflowTaskScheduled => {
+                        task_deadline.get_or_insert(Instant::now() + temporal.query_timeout());
+                    }
+                    EventType::WorkflowTaskStarted | EventType::WorkflowTaskFailed => {
+                        task_deadline = None;
+                    }
+                    EventType::WorkflowTaskCompleted => {
+                        task_deadline = None;
+                        dirty = true;
+                    }
+                    kind if closes_run(kind) => return,
+                    _ => {}
+                }
+                // Query once per burst of events, not once per event.
+                let more_ready = events.as_mut().peek().now_or_never().is_some();
+                if dirty && !more_ready {
+                    dirty = false;
+                    healthy = refresh(temporal, id, watched, run.status).await;
+                    retry.note(healthy);
+                }
+            }
+            _ = sleep_until(task_deadline) => {
+                // No worker picked the task up in time: find out whether one answers at all.
+                task_deadline = None;
+                healthy = refresh(temporal, id, watched, run.status).await;
+                retry.note(healthy);
+            }
+            _ = sleep_until(retry_at) => {
+                healthy = refresh(temporal, id, watched, run.status).await;
+                retry.note(healthy);
+            }
+        }
+    }
+}
+
+/// Queries the history and publishes what it says; false when the query got no answer.
+async fn refresh(
+    temporal: &Temporal,
+    id: &ConversationId,
+    watched: &Watched,
+    status: WorkflowExecutionStatus,
+) -> bool {
+    match temporal.history(id).await {
+        Ok(Read::Found(history)) => {
+            let text = serde_json::to_string(&history).expect("a history serializes");
+            publish(watched, found(status, &history), Some(text.into()));
+            true
+        }
+        Ok(Read::ClosedUncleanly) => {
+            publish(watched, failed(status), Some(empty_history()));
+            true
+        }
+        Ok(Read::Missing) => {
+            publish(watched, not_found(id), Some(empty_history()));
+            true
+        }
+        Err(err) => {
+            publish(watched, unavailable(&err), None);
+            false
+        }
+    }
+}
+
+/// Replaces the snapshot if anything changed; `None` keeps the history last known.
+fn publish(watched: &Watched, status: Status, history: Option<Arc<str>>) {
+    watched.snapshot.send_if_modified(|current| {
+        let history = history.or_else(|| current.as_ref().and_then(|s| s.history.clone()));
+        let next = Snapshot { status, history };
+        if current.as_ref() == Some(&next) {
+            return false;
+        }
+        *current = Some(next);
+        true
+    });
+}
+
+/// Waits for the api to start a run here, or for the next periodic check.
+async fn idle(watched: &Watched) {
+    let _ = tokio::time::timeout(IDLE_RECHECK, watched.poke.notified()).await;
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+fn is_open(status: WorkflowExecutionStatus) -> bool {
+    matches!(
+        status,
+        WorkflowExecutionStatus::Running
+            | WorkflowExecutionStatus::Paused
+            // Only a stale description: the next describe finds the new run.
+            | WorkflowExecutionStatus::ContinuedAsNew
+    )
+}
+
+fn closes_run(kind: EventType) -> bool {
+    matches!(
+        kind,
+        EventType::WorkflowExecutionCompleted
+            | EventType::WorkflowExecutionFailed
+            | EventType::WorkflowExecutionTimedOut
+            | EventType::WorkflowExecutionCanceled
+            | EventType::WorkflowExecutionTerminated
+            | EventType::WorkflowExecutionContinuedAsNew
+    )
+}
+
+/// The state of a conversation whose query answered.
+fn found(status: WorkflowExecutionStatus, history: &ConversationHistory) -> Status {
+    match status {
+        WorkflowExecutionStatus::Completed if reached_goal(history) => Status {
+            state: ConversationState::Completed,
+            detail: "The agent reached its goal; the conversation is complete.".into(),
+        },
+        WorkflowExecutionStatus::Completed => Status {
+            state: ConversationState::Ended,
+            detail: "The chat was ended.".into(),
+        },
+        _ => Status {
+            state: ConversationState::Running,
+            detail: "The conversation is running.".into(),
+        },
+    }
+}
+
+/// The workflow completes either when the planner says `done` (its last message) or when
+/// the user ends the chat.
+fn reached_goal(history: &ConversationHistory) -> bool {
+    history
+        .messages
+        .last()
+        .is_some_and(|message| message.actor == Actor::Agent && message.response["next"] == "done")
+}
+
+fn failed(status: WorkflowExecutionStatus) -> Status {
+    let how = match status {
+        WorkflowExecutionStatus::Terminated => "was terminated",
+        WorkflowExecutionStatus::Canceled => "was cancelled",
+        WorkflowExecutionStatus::TimedOut => "timed out",
+        _ => "failed",
+    };
+    Status {
+        state: ConversationState::Failed,
+        detail: format!("The conversation's workflow {how}; its history is no longer available."),
+    }
+}
+
+fn not_found(id: &ConversationId) -> Status {
+    Status {
+        state: ConversationState::NotFound,
+        detail: format!("There is no conversation {id} yet; start one with POST /start-workflow."),
+    }
+}
+
+fn unavailable(err: &ApiError) -> Status {
+    Status {
+        state: ConversationState::WorkerUnavailable,
+        detail: err.to_string(),
+    }
+}
+
+fn empty_history() -> Arc<str> {
+    Arc::from(r#"{"messages":[]}"#)
+}
+
+/// Retry delays for a watcher whose queries fail: 1 s doubling up to 5 s.
+#[derive(Default)]
+struct Backoff {
+    failures: u32,
+}
+
+impl Backoff {
+    fn next_delay(&self) -> Duration {
+        Duration::from_secs(1u64 << self.failures.min(3)).min(Duration::from_secs(5))
+    }
+
+    async fn wait(&mut self) {
+        tokio::time::sleep(self.next_delay()).await;
+        self.failures += 1;
+    }
+
+    fn reset(&mut self) {
+        self.failures = 0;
+    }
+
+    /// Counts a failed attempt, or starts over after a success.
+    fn note(&mut self, succeeded: bool) {
+        if succeeded {
+            self.reset();
+        } else {
+            self.failures += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use models::{Actor, Message};
+    use serde_json::json;
+
+    fn snapshot(state: ConversationState, history: Option<&str>) -> Snapshot {
+        Snapshot {
+            status: Status {
+                state,
+                detail: String::new(),
+            },
+            history: history.map(Arc::from),
+        }
+    }
+
+    #[test]
+    fn a_new_subscriber_gets_status_and_history() {
+        let events = changes(None, &snapshot(ConversationState::Running, Some("{}")));
+        assert_eq!(events.len(), 2);
+    }
+
+    #[test]
+    fn only_what_changed_is_sent_again() {
+        let before = snapshot(ConversationState::Running, Some(r#"{"messages":[]}"#));
+        let grown = snapshot(ConversationState::Running, Some(r#"{"messages":[1]}"#));
+        assert_eq!(changes(Some(&before), &grown).len(), 1);
+        assert!(changes(Some(&grown), &grown).is_empty());
+        let unavailable = snapshot(
+            ConversationState::WorkerUnavailable,
+            Some(r#"{"messages":[1]}"#),
+        );
+        assert_eq!(changes(Some(&grown), &unavailable).len(), 1);
+    }
+
+    #[test]
+    fn status_events_use_the_wire_names() {
+        let status = Status {
+            state: ConversationState::WorkerUnavailable,
+            detail: "no worker".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&status).unwrap(),
+            json!({"state": "worker_unavailable", "detail": "no worker"})
+        );
+    }
+
+    #[test]
+    fn a_completed_run_is_ended_unless_the_agent_said_done() {
+        let mut history = ConversationHistory::default();
+        history.push(Actor::Agent, json!({"next": "question", "response": "hi"}));
+        assert_eq!(
+            found(WorkflowExecutionStatus::Completed, &history).state,
+            ConversationState::Ended
+        );
+        history.messages.push(Message::new(
+            Actor::Agent,
+            json!({"next": "done", "response": "bye"}),
+        ));
+        assert_eq!(
+            found(WorkflowExecutionStatus::Completed, &history).state,
+            ConversationState::Completed
+        );
+        assert_eq!(
+            found(WorkflowExecutionStatus::Running, &history).state,
+            ConversationState::Running
+        );
+    }
+
+    #[test]
+    fn backoff_grows_to_five_seconds() {
+        let mut backoff = Backoff::default();
+        let mut delays = Vec::new();
+        for _ in 0..5 {
+            delays.push(backoff.next_delay().as_secs());
+            backoff.failures += 1;
+        }
+        assert_eq!(delays, [1, 2, 4, 5, 5]);
+    }
+}

@@ -1,0 +1,200 @@
+//! The HTTP API: the only way browsers and scripts talk to the agent.
+//!
+//! Each conversation is one `AgentGoalWorkflow` in Temporal; this crate holds no agent
+//! logic. It turns HTTP requests into Temporal operations (start, signal, update, query),
+//! pushes conversation changes to browsers over Server-Sent Events, and serves the built
+//! React UI. A request flows through:
+//!
+//! - `routes/`: one handler per endpoint, which validates input into the newtypes of
+//!   [`domain`] and calls
+//! - [`temporal::Temporal`]: the connection (made and retried in the background) and one
+//!   method per conversation operation, mapping Temporal's errors to
+//! - [`error::ApiError`]: the single place an error becomes a status and `{"detail": ...}`.
+//!
+//! [`events`] keeps one watcher per conversation however many browsers listen, woken by
+//! Temporal's long poll on the workflow's history rather than a timer.
+
+pub mod domain;
+pub mod error;
+pub mod events;
+pub mod openapi;
+mod routes;
+pub mod settings;
+pub mod temporal;
+
+use std::{future::Future, sync::Arc, time::Duration};
+
+use axum::{
+    Router,
+    extract::Request,
+    http::{HeaderValue, Method, header},
+    response::Response,
+    routing::{get, post},
+};
+use tokio::{net::TcpListener, sync::watch};
+use tower_http::{
+    cors::{AllowOrigin, CorsLayer},
+    trace::TraceLayer,
+};
+use tracing::{Span, field::Empty};
+
+pub use crate::settings::{CorsOrigins, Settings};
+use crate::{events::Watchers, temporal::Temporal};
+
+/// Everything a handler may need, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub temporal: Arc<Temporal>,
+    pub watchers: Watchers,
+    pub shutdown: Shutdown,
+}
+
+impl AppState {
+    /// Builds the state and starts connecting to Temporal in the background. New
+    /// conversations pursue the trip goal (`tools::goals::event_flight_invoice`).
+    pub fn new(settings: Settings) -> Self {
+        let temporal = Temporal::connect_in_background(
+            settings.temporal.clone(),
+            tools::goals::event_flight_invoice(),
+            settings.query_timeout,
+        );
+        Self {
+            watchers: Watchers::new(temporal.clone()),
+            temporal,
+            settings: Arc::new(settings),
+            shutdown: Shutdown::default(),
+        }
+    }
+}
+
+/// Tells long-lived responses (event streams) that the server is stopping, so a graceful
+/// shutdown does not wait for browsers to hang up.
+#[derive(Clone)]
+pub struct Shutdown(Arc<watch::Sender<bool>>);
+
+impl Default for Shutdown {
+    fn default() -> Self {
+        Self(Arc::new(watch::channel(false).0))
+    }
+}
+
+impl Shutdown {
+    pub fn trigger(&self) {
+        self.0.send_replace(true);
+    }
+
+    /// Resolves once [`Shutdown::trigger`] was called.
+    pub async fn wait(&self) {
+        let mut rx = self.0.subscribe();
+        let _ = rx.wait_for(|stopping| *stopping).await;
+    }
+}
+
+/// The router with every endpoint, CORS and request tracing.
+pub fn app(state: AppState) -> Router {
+    let cors = cors_layer(&state.settings.cors_origins);
+    Router::new()
+        .route("/", get(routes::meta::root))
+        .route("/health", get(routes::meta::health))
+        .route("/ui-config", get(routes::meta::ui_config))
+        .route("/openapi.json", get(routes::meta::openapi_json))
+        .route(
+            "/start-workflow",
+            post(routes::conversations::start_workflow),
+        )
+        .route("/send-prompt", post(routes::conversations::send_prompt))
+        .route("/confirm", post(routes::conversations::confirm))
+        .route("/end-chat", post(routes::conversations::end_chat))
+        .route(
+            "/get-conversation-history",
+            get(routes::conversations::get_conversation_history),
+        )
+        .route(
+            "/get-latest-tool-data",
+            get(routes::conversations::get_latest_tool_data),
+        )
+        .route("/events", get(events::events))
+        .fallback(routes::ui::fallback)
+        .method_not_allowed_fallback(routes::ui::method_not_allowed)
+        .layer(cors)
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(log_response)
+                .on_failure(()),
+        )
+        .with_state(state)
+}
+
+/// Serves `app(state)` on `listener` until `shutdown` resolves, then stops accepting,
+/// closes event streams and waits for requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let stopping = state.shutdown.clone();
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down");
+            stopping.trigger();
+        })
+        .await
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
+
+fn cors_layer(origins: &CorsOrigins) -> CorsLayer {
+    let allow_origin = match origins {
+        CorsOrigins::Any => AllowOrigin::any(),
+        CorsOrigins::List(list) => AllowOrigin::list(
+            list.iter()
+                .filter_map(|origin| HeaderValue::from_str(origin).ok()),
+        ),
+    };
+    CorsLayer::new()
+        .allow_origin(allow_origin)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE])
+        .max_age(Duration::from_secs(600))
+}
+
+/// One span per request: method and path only. The query string is left out on purpose:
+/// it carries prompt text, which stays out of info-level logs.
+fn request_span(request: &Request) -> Span {
+    tracing::info_span!(
+        "http",
+        method = %request.method(),
+        path = %request.uri().path(),
+        workflow_id = Empty,
+    )
+}
+
+fn log_response(response: &Response, latency: Duration, span: &Span) {
+    let status = response.status().as_u16();
+    let latency_ms = latency.as_millis() as u64;
+    tracing::info!(parent: span, status, latency_ms, "request finished");
+}

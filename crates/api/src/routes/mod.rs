@@ -1,0 +1,72 @@
+//! The endpoints, grouped by what they serve, and the pieces every handler shares:
+//! query-string extraction with our own error body, and the conversation id parameter.
+
+pub mod conversations;
+pub mod meta;
+pub mod ui;
+
+use axum::{
+    extract::{FromRequestParts, Query},
+    http::request::Parts,
+};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::{domain::ConversationId, error::ApiError};
+
+/// `Query<T>` whose rejection is our `{"detail": ...}` 400 instead of axum's plain text.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(value)| ApiQuery(value))
+            .map_err(|rejection| ApiError::BadQuery(rejection.body_text()))
+    }
+}
+
+/// The conversation a request is about.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ConversationParams {
+    /// The conversation (Temporal workflow id): 1–128 characters of `[A-Za-z0-9._-]`,
+    /// starting with a letter or digit. Default `agent-workflow`.
+    pub workflow_id: Option<String>,
+}
+
+impl ConversationParams {
+    /// The requested conversation, or `agent-workflow` when none is named.
+    pub fn conversation(&self) -> Result<ConversationId, ApiError> {
+        conversation_or_default(self.workflow_id.as_deref())
+    }
+}
+
+/// Parses `workflow_id` (default `agent-workflow`) and notes it on the request's span.
+pub fn conversation_or_default(raw: Option<&str>) -> Result<ConversationId, ApiError> {
+    let id = match raw {
+        Some(raw) => ConversationId::parse(raw)?,
+        None => ConversationId::default_id(),
+    };
+    record_conversation(&id);
+    Ok(id)
+}
+
+pub fn record_conversation(id: &ConversationId) {
+    tracing::Span::current().record("workflow_id", id.as_str());
+}
+
+/// What most conversation operations answer.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MessageResponse {
+    /// What happened, in words.
+    pub message: String,
+    /// The conversation the request acted on.
+    pub workflow_id: String,
+}

@@ -1,0 +1,429 @@
+//! The api's only door to Temporal: the connection, and one method per conversation
+//! operation.
+//!
+//! The connection is made in the background and retried until Temporal answers, so the api
+//! listens (and answers `/health`) even when Temporal is down at startup; until then every
+//! operation fails with [`ApiError::TemporalUnreachable`] (503). Each method speaks in terms
+//! of [`ConversationId`]s and models types, and maps Temporal's errors to [`ApiError`] here,
+//! so handlers never look at gRPC status codes.
+
+use std::{
+    sync::{Arc, RwLock, Weak},
+    time::Duration,
+};
+
+use futures::Stream;
+use models::{AgentGoal, AgentWorkflowInput, ConfirmOutcome, ConversationHistory, ToolData};
+use settings::TemporalSettings;
+use temporalio_client::{
+    Client, NamespacedClient, QueryRejectCondition, RetryOptions, RpcOptions,
+    WorkflowDescribeOptions, WorkflowExecuteUpdateOptions, WorkflowExecutionInfo,
+    WorkflowExecutionStatus, WorkflowFetchHistoryOptions, WorkflowHandle, WorkflowQueryOptions,
+    WorkflowSignalOptions, WorkflowStartOptions,
+    errors::{
+        WorkflowInteractionError, WorkflowQueryError, WorkflowStartError, WorkflowUpdateError,
+    },
+    grpc::WorkflowService,
+    tonic::{self, Code, IntoRequest},
+};
+use temporalio_common::protos::temporal::api::{
+    history::v1::HistoryEvent, workflowservice::v1::GetSystemInfoRequest,
+};
+use workflows::AgentGoalWorkflow;
+
+use crate::{
+    domain::{ConversationId, UserPrompt},
+    error::ApiError,
+};
+
+/// The identity Temporal records for calls made by the api.
+const IDENTITY: &str = "agent-api";
+/// Longest wait between two connection attempts.
+const MAX_RECONNECT_DELAY: Duration = Duration::from_secs(5);
+
+/// A connection to Temporal (once one is made) and the conversation operations on it.
+pub struct Temporal {
+    settings: TemporalSettings,
+    client: RwLock<Option<Client>>,
+    goal: AgentGoal,
+    query_timeout: Duration,
+}
+
+/// What `start` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Started {
+    /// A new run of the conversation began.
+    New,
+    /// The conversation was already running; nothing changed.
+    AlreadyRunning,
+}
+
+/// What reading a conversation's state found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Read<T> {
+    /// The workflow answered (running, or completed cleanly).
+    Found(T),
+    /// The latest run was terminated, cancelled, failed or timed out: it has no answer.
+    ClosedUncleanly,
+    /// No workflow with this id exists.
+    Missing,
+}
+
+/// A conversation's latest run, as Temporal describes it.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    pub run_id: String,
+    pub status: WorkflowExecutionStatus,
+    /// Events in the run's history so far; the id of the last one.
+    pub history_length: i64,
+}
+
+impl Temporal {
+    /// Starts connecting in the background and returns at once. The reconnect loop stops
+    /// when the returned value is dropped.
+    pub fn connect_in_background(
+        settings: TemporalSettings,
+        goal: AgentGoal,
+        query_timeout: Duration,
+    ) -> Arc<Self> {
+        let temporal = Arc::new(Self {
+            settings,
+            client: RwLock::new(None),
+            goal,
+            query_timeout,
+        });
+        tokio::spawn(connect_loop(Arc::downgrade(&temporal)));
+        temporal
+    }
+
+    pub fn address(&self) -> &str {
+        &self.settings.address
+    }
+
+    pub fn namespace(&self) -> &str {
+        &self.settings.namespace
+    }
+
+    pub fn task_queue(&self) -> &str {
+        &self.settings.task_queue
+    }
+
+    pub fn query_timeout(&self) -> Duration {
+        self.query_timeout
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.client.read().expect("client lock").is_some()
+    }
+
+    /// The client, or 503 while Temporal has not been reached yet.
+    pub fn client(&self) -> Result<Client, ApiError> {
+        self.client
+            .read()
+            .expect("client lock")
+            .clone()
+            .ok_or_else(|| self.unreachable())
+    }
+
+    /// True when Temporal answers a cheap call right now.
+    pub async fn ping(&self) -> bool {
+        let Ok(mut client) = self.client() else {
+            return false;
+        };
+        let mut request = GetSystemInfoRequest::default().into_request();
+        request.set_timeout(Duration::from_secs(2));
+        tokio::time::timeout(
+            Duration::from_secs(3),
+            WorkflowService::get_system_info(&mut client, request),
+        )
+        .await
+        .is_ok_and(|answer| answer.is_ok())
+    }
+
+    /// Starts a conversation with the goal's starter prompt queued. A running conversation
+    /// with this id is left alone; a closed one gets a new run.
+    pub async fn start(&self, id: &ConversationId) -> Result<Started, ApiError> {
+        let started = self
+            .client()?
+            .start_workflow(AgentGoalWorkflow::run, self.input(), self.start_options(id))
+            .await;
+        match started {
+            Ok(_) => {
+                tracing::info!(workflow_id = %id, "conversation started");
+                Ok(Started::New)
+            }
+            Err(WorkflowStartError::AlreadyStarted { .. }) => Ok(Started::AlreadyRunning),
+            Err(WorkflowStartError::Rpc(status)) => Err(self.rpc_error(&status)),
+            Err(other) => Err(ApiError::Temporal(other.to_string())),
+        }
+    }
+
+    /// Signals `user_prompt`, starting the conversation first (starter prompt, then this
+    /// prompt) when it is not running, like the Python original's signal-with-start.
+    pub async fn send_prompt(
+        &self,
+        id: &ConversationId,
+        prompt: &UserPrompt,
+    ) -> Result<(), ApiError> {
+        self.client()?
+            .signal_with_start_workflow(
+                AgentGoalWorkflow::run,
+                self.input(),
+                AgentGoalWorkflow::user_prompt,
+                prompt.as_str().to_owned(),
+                self.start_options(id),
+            )
+            .await
+            .map(drop)
+            .map_err(|err| match err {
+                WorkflowStartError::Rpc(status) => self.rpc_error(&status),
+                other => ApiError::Temporal(other.to_string()),
+            })
+    }
+
+    /// Signals `confirm`; 404 unless the conversation is running.
+    pub async fn confirm(&self, id: &ConversationId) -> Result<(), ApiError> {
+        self.handle(id)?
+            .signal(
+                AgentGoalWorkflow::confirm,
+                (),
+                WorkflowSignalOptions::default(),
+            )
+            .await
+            .map_err(|err| self.interaction_error(id, err))
+    }
+
+    /// Runs the `confirm_tool` update: returns once the workflow has taken the confirmation
+    /// (or found nothing to confirm).
+    pub async fn confirm_and_wait(&self, id: &ConversationId) -> Result<ConfirmOutcome, ApiError> {
+        let handle = self.handle(id)?;
+        let update = handle.execute_update(
+            AgentGoalWorkflow::confirm_tool,
+            (),
+            WorkflowExecuteUpdateOptions::default(),
+        );
+        // An update needs a worker to accept it; without one the client would wait forever.
+        let outcome = tokio::time::timeout(self.query_timeout * 2, update)
+            .await
+            .map_err(|_| self.worker_unavailable(id))?;
+        outcome.map_err(|err| match err {
+            WorkflowUpdateError::NotFound(_) => ApiError::ConversationNotRunning(id.clone()),
+            WorkflowUpdateError::Rpc(status) if is_no_answer(&status) => {
+                self.worker_unavailable(id)
+            }
+            WorkflowUpdateError::Rpc(status) => self.rpc_error(&status),
+            other => ApiError::Temporal(other.to_string()),
+        })
+    }
+
+    /// Signals `end_chat`; 404 unless the conversation is running.
+    pub async fn end_chat(&self, id: &ConversationId) -> Result<(), ApiError> {
+        self.handle(id)?
+            .signal(
+                AgentGoalWorkflow::end_chat,
+                (),
+                WorkflowSignalOptions::default(),
+            )
+            .await
+            .map_err(|err| self.interaction_error(id, err))
+    }
+
+    /// Queries `get_conversation_history`.
+    pub async fn history(
+        &self,
+        id: &ConversationId,
+    ) -> Result<Read<ConversationHistory>, ApiError> {
+        let handle = self.handle(id)?;
+        let query = handle.query(
+            AgentGoalWorkflow::get_conversation_history,
+            (),
+            self.query_options(),
+        );
+        self.read(id, query).await
+    }
+
+    /// Queries `get_latest_tool_data`.
+    pub async fn latest_tool_data(
+        &self,
+        id: &ConversationId,
+    ) -> Result<Read<Option<ToolData>>, ApiError> {
+        let handle = self.handle(id)?;
+        let query = handle.query(
+            AgentGoalWorkflow::get_latest_tool_data,
+            (),
+            self.query_options(),
+        );
+        self.read(id, query).await
+    }
+
+    /// The latest run of the conversation, or `None` if there is no such workflow.
+    pub async fn describe(&self, id: &ConversationId) -> Result<Option<RunInfo>, ApiError> {
+        match self
+            .handle(id)?
+            .describe(WorkflowDescribeOptions::default())
+            .await
+        {
+            Ok(description) => Ok(Some(RunInfo {
+                run_id: description.run_id().to_owned(),
+                status: description.status(),
+                history_length: description.history_length() as i64,
+            })),
+            Err(WorkflowInteractionError::NotFound(_)) => Ok(None),
+            Err(WorkflowInteractionError::Rpc(status)) => Err(self.rpc_error(&status)),
+            Err(other) => Err(ApiError::Temporal(other.to_string())),
+        }
+    }
+
+    /// The events of one run as they happen: first the existing ones, then each new one as
+    /// Temporal appends it (a long poll, no timer). The stream ends when the run closes.
+    pub fn follow_events(
+        &self,
+        id: &ConversationId,
+        run_id: &str,
+    ) -> Result<impl Stream<Item = Result<HistoryEvent, ApiError>> + Send + 'static, ApiError> {
+        use futures::StreamExt;
+        let client = self.client()?;
+        let handle = WorkflowHandle::<Client, AgentGoalWorkflow>::new(
+            client.clone(),
+            WorkflowExecutionInfo::builder()
+                .namespace(client.namespace())
+                .workflow_id(id.as_str().to_owned())
+                .run_id(run_id.to_owned())
+                .build(),
+        );
+        let options = WorkflowFetchHistoryOptions::builder()
+            .wait_new_event(true)
+            .build();
+        let address = self.settings.address.clone();
+        Ok(handle.fetch_history(options).map(move |event| {
+            event.map_err(|err| match err {
+                WorkflowInteractionError::Rpc(status) if status.code() == Code::Unavailable => {
+                    ApiError::TemporalUnreachable {
+                        address: address.clone(),
+                    }
+                }
+                other => ApiError::Temporal(other.to_string()),
+            })
+        }))
+    }
+
+    pub fn worker_unavailable(&self, id: &ConversationId) -> ApiError {
+        ApiError::WorkerUnavailable {
+            id: id.clone(),
+            task_queue: self.settings.task_queue.clone(),
+        }
+    }
+
+    fn unreachable(&self) -> ApiError {
+        ApiError::TemporalUnreachable {
+            address: self.settings.address.clone(),
+        }
+    }
+
+    fn handle(
+        &self,
+        id: &ConversationId,
+    ) -> Result<WorkflowHandle<Client, AgentGoalWorkflow>, ApiError> {
+        Ok(self
+            .client()?
+            .get_workflow_handle::<AgentGoalWorkflow>(id.as_str()))
+    }
+
+    /// The workflow input of a new conversation: the goal, and its starter prompt queued as
+    /// an internal prompt.
+    fn input(&self) -> AgentWorkflowInput {
+        AgentWorkflowInput::new_conversation(self.goal.clone())
+    }
+
+    fn start_options(&self, id: &ConversationId) -> WorkflowStartOptions {
+        WorkflowStartOptions::new(self.settings.task_queue.clone(), id.as_str())
+            .static_summary(format!("Conversation: {}", self.goal.agent_name))
+            .build()
+    }
+
+    /// Queries fail fast when the run closed uncleanly, and time out when no worker answers.
+    fn query_options(&self) -> WorkflowQueryOptions {
+        WorkflowQueryOptions::builder()
+            .reject_condition(QueryRejectCondition::NotCompletedCleanly)
+            .rpc_options(RpcOptions::builder().timeout(self.query_timeout).build())
+            .build()
+    }
+
+    async fn read<T>(
+        &self,
+        id: &ConversationId,
+        query: impl Future<Output = Result<T, WorkflowQueryError>>,
+    ) -> Result<Read<T>, ApiError> {
+        // The RPC carries the deadline; this guard covers a client that retries past it.
+        let answer = tokio::time::timeout(self.query_timeout + Duration::from_secs(1), query)
+            .await
+            .map_err(|_| self.worker_unavailable(id))?;
+        match answer {
+            Ok(value) => Ok(Read::Found(value)),
+            Err(WorkflowQueryError::Rejected { .. }) => Ok(Read::ClosedUncleanly),
+            Err(WorkflowQueryError::NotFound(_)) => Ok(Read::Missing),
+            Err(WorkflowQueryError::Rpc(status)) if is_no_answer(&status) => {
+                Err(self.worker_unavailable(id))
+            }
+            Err(WorkflowQueryError::Rpc(status)) => Err(self.rpc_error(&status)),
+            Err(other) => Err(ApiError::Temporal(other.to_string())),
+        }
+    }
+
+    fn interaction_error(&self, id: &ConversationId, err: WorkflowInteractionError) -> ApiError {
+        match err {
+            WorkflowInteractionError::NotFound(_) => ApiError::ConversationNotRunning(id.clone()),
+            WorkflowInteractionError::Rpc(status) => self.rpc_error(&status),
+            other => ApiError::Temporal(other.to_string()),
+        }
+    }
+
+    fn rpc_error(&self, status: &tonic::Status) -> ApiError {
+        match status.code() {
+            Code::Unavailable | Code::DeadlineExceeded | Code::Cancelled => self.unreachable(),
+            _ => ApiError::Temporal(status.message().to_owned()),
+        }
+    }
+}
+
+/// A query or update that timed out (client or server side), or that the server refused
+/// because nobody polls the task queue: the worker is missing, not Temporal.
+fn is_no_answer(status: &tonic::Status) -> bool {
+    match status.code() {
+        Code::DeadlineExceeded | Code::Cancelled => true,
+        Code::FailedPrecondition => status.message().contains("poller"),
+        _ => false,
+    }
+}
+
+/// Connects with backoff until Temporal answers or the api is gone.
+async fn connect_loop(temporal: Weak<Temporal>) {
+    let mut delay = Duration::from_millis(200);
+    loop {
+        let Some(strong) = temporal.upgrade() else {
+            return;
+        };
+        let settings = strong.settings.clone();
+        drop(strong);
+        match settings.connect(IDENTITY).await {
+            Ok(mut client) => {
+                // Fail fast when Temporal goes away later: a request answers 503 within a
+                // few seconds instead of hanging in the client's retries.
+                *client.connection_mut().retry_options_mut() = RetryOptions::builder()
+                    .max_interval(Duration::from_secs(1))
+                    .max_elapsed_time(Some(Duration::from_secs(3)))
+                    .build();
+                if let Some(temporal) = temporal.upgrade() {
+                    *temporal.client.write().expect("client lock") = Some(client);
+                    tracing::info!(address = %settings.address, namespace = %settings.namespace, "connected to Temporal");
+                }
+                return;
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, retry_in = ?delay, "Temporal is not reachable yet");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(MAX_RECONNECT_DELAY);
+            }
+        }
+    }
+}

@@ -1,0 +1,390 @@
+//! Conversations through the api, end to end: a real Temporal dev server, the real worker
+//! binary with the demo LLM, and the api started in-process, driven over HTTP.
+
+mod support;
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use support::{TestApp, count_actor, event_count};
+use temporalio_client::{WorkflowDescribeOptions, WorkflowExecutionStatus};
+use testkit::{Stack, wait_until};
+use workflows::AgentGoalWorkflow;
+
+fn actors(messages: &[Value]) -> Vec<&str> {
+    messages
+        .iter()
+        .map(|m| m["actor"].as_str().unwrap_or("?"))
+        .collect()
+}
+
+fn last_agent(messages: &[Value]) -> &Value {
+    &messages
+        .iter()
+        .rev()
+        .find(|m| m["actor"] == "agent")
+        .expect("an agent message")["response"]
+}
+
+#[tokio::test]
+async fn start_without_an_id_makes_a_fresh_conversation_and_restarting_it_changes_nothing() {
+    let stack = Stack::demo("api-start").await;
+    let app = TestApp::for_stack(&stack).await;
+
+    let first = app.post_ok("/start-workflow", &[]).await;
+    let id = first["workflow_id"].as_str().expect("an id").to_owned();
+    assert!(id.starts_with("chat-"), "{first}");
+    assert!(first["message"].as_str().unwrap().contains("started"));
+    let second = app.post_ok("/start-workflow", &[]).await;
+    assert_ne!(second["workflow_id"], first["workflow_id"]);
+
+    let messages = app.wait_for_actor(&id, "agent", 1).await;
+    assert_eq!(
+        actors(&messages),
+        ["agent"],
+        "the starter prompt is internal and never shown as a user message"
+    );
+
+    let events_before = event_count(&stack.client, &id).await;
+    let again = app
+        .post_ok("/start-workflow", &[("workflow_id", &id)])
+        .await;
+    assert_eq!(again["workflow_id"], id.as_str());
+    assert!(
+        again["message"]
+            .as_str()
+            .unwrap()
+            .contains("already running"),
+        "{again}"
+    );
+    assert_eq!(event_count(&stack.client, &id).await, events_before);
+}
+
+#[tokio::test]
+async fn prompt_gets_a_reply_and_confirm_runs_the_proposed_tool() {
+    let stack = Stack::demo("api-trip").await;
+    let app = TestApp::for_stack(&stack).await;
+    let id = "api-trip-chat";
+
+    // The conversation does not exist yet: the prompt starts it (greeting first).
+    let sent = app
+        .post_ok(
+            "/send-prompt",
+            &[("workflow_id", id), ("prompt", "Austin in December")],
+        )
+        .await;
+    assert_eq!(sent["workflow_id"], id);
+    assert!(
+        sent["message"]
+            .as_str()
+            .unwrap()
+            .contains("Austin in December")
+    );
+
+    let messages = app.wait_for_actor(id, "agent", 2).await;
+    assert_eq!(actors(&messages), ["agent", "user", "agent"]);
+    assert_eq!(messages[1]["response"], "Austin in December");
+    let proposal = last_agent(&messages);
+    assert_eq!(proposal["next"], "confirm");
+    assert_eq!(proposal["tool"], "FindEvents");
+
+    let (status, tool_data) = app
+        .get("/get-latest-tool-data", &[("workflow_id", id)])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(tool_data["tool"], "FindEvents");
+    assert_eq!(tool_data["args"]["city"], "Austin");
+    assert_eq!(tool_data["args"]["month"], "December");
+
+    // The plain signal: answers at once, the tool runs in the workflow.
+    let confirmed = app.post_ok("/confirm", &[("workflow_id", id)]).await;
+    assert!(confirmed.get("confirmed").is_none(), "{confirmed}");
+    let messages = app.wait_for_actor(id, "tool_result", 1).await;
+    let result = messages
+        .iter()
+        .find(|m| m["actor"] == "tool_result")
+        .unwrap();
+    assert_eq!(result["response"]["tool"], "FindEvents");
+    assert!(!result["response"]["events"].as_array().unwrap().is_empty());
+
+    // The update: answers once the workflow took the confirmation, then nothing is left.
+    app.wait_for_actor(id, "agent", 3).await;
+    app.post_ok(
+        "/send-prompt",
+        &[("workflow_id", id), ("prompt", "I'll fly from Chicago")],
+    )
+    .await;
+    let messages = app
+        .wait_for_messages(id, "a SearchFlights proposal", |messages| {
+            count_actor(messages, "agent") >= 4 && last_agent(messages)["tool"] == "SearchFlights"
+        })
+        .await;
+    assert_eq!(last_agent(&messages)["next"], "confirm");
+    let waited = app
+        .post_ok("/confirm", &[("workflow_id", id), ("wait", "true")])
+        .await;
+    assert_eq!(waited["confirmed"], true, "{waited}");
+    assert_eq!(waited["tool"], "SearchFlights");
+    assert_eq!(waited["workflow_id"], id);
+    let nothing = app
+        .post_ok("/confirm", &[("workflow_id", id), ("wait", "true")])
+        .await;
+    assert_eq!(nothing["confirmed"], false, "{nothing}");
+    assert_eq!(nothing["tool"], Value::Null);
+    let messages = app.wait_for_actor(id, "tool_result", 2).await;
+    assert_eq!(
+        messages
+            .iter()
+            .rev()
+            .find(|m| m["actor"] == "tool_result")
+            .unwrap()["response"]["tool"],
+        "SearchFlights"
+    );
+}
+
+#[tokio::test]
+async fn end_chat_completes_the_conversation_which_still_shows_its_history() {
+    let stack = Stack::demo("api-end").await;
+    let app = TestApp::for_stack(&stack).await;
+    let id = "api-end-chat";
+    app.post_ok("/start-workflow", &[("workflow_id", id)]).await;
+    let greeting = app.wait_for_actor(id, "agent", 1).await;
+
+    let ended = app.post_ok("/end-chat", &[("workflow_id", id)]).await;
+    assert_eq!(ended["workflow_id"], id);
+    let handle = stack.client.get_workflow_handle::<AgentGoalWorkflow>(id);
+    wait_until(
+        "the workflow to complete",
+        Duration::from_secs(30),
+        || async {
+            let status = handle
+                .describe(WorkflowDescribeOptions::default())
+                .await
+                .map(|d| d.status());
+            (
+                matches!(status, Ok(WorkflowExecutionStatus::Completed)).then_some(()),
+                format!("{status:?}"),
+            )
+        },
+    )
+    .await;
+
+    // Queries on a completed workflow still work while a worker runs.
+    let (status, history) = app.history(id).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(history["messages"].as_array().unwrap(), &greeting);
+
+    for (path, query) in [
+        ("/confirm", vec![("workflow_id", id)]),
+        ("/confirm", vec![("workflow_id", id), ("wait", "true")]),
+        ("/end-chat", vec![("workflow_id", id)]),
+    ] {
+        let (status, body) = app.post(path, &query).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path} {query:?}: {body}");
+        assert!(
+            body["detail"].as_str().unwrap().contains("not running"),
+            "{body}"
+        );
+    }
+
+    // Starting a finished conversation begins a new run under the same id.
+    let restarted = app.post_ok("/start-workflow", &[("workflow_id", id)]).await;
+    assert!(
+        restarted["message"].as_str().unwrap().contains("started"),
+        "{restarted}"
+    );
+}
+
+#[tokio::test]
+async fn history_of_a_missing_conversation_starts_it_and_is_empty() {
+    let stack = Stack::demo("api-missing").await;
+    let app = TestApp::for_stack(&stack).await;
+    let id = "api-missing-chat";
+
+    let (status, body) = app.history(id).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, serde_json::json!([]));
+    let messages = app.wait_for_actor(id, "agent", 1).await;
+    assert_eq!(actors(&messages), ["agent"]);
+}
+
+#[tokio::test]
+async fn parallel_conversations_stay_separate() {
+    let stack = Stack::demo("api-parallel").await;
+    let app = TestApp::for_stack(&stack).await;
+    let (austin, denver) = ("api-parallel-austin", "api-parallel-denver");
+
+    let austin_query = [("workflow_id", austin), ("prompt", "Austin in December")];
+    let denver_query = [("workflow_id", denver), ("prompt", "Denver in March")];
+    let (a, d) = tokio::join!(
+        app.post("/send-prompt", &austin_query),
+        app.post("/send-prompt", &denver_query),
+    );
+    assert_eq!((a.0, d.0), (StatusCode::OK, StatusCode::OK), "{a:?} {d:?}");
+
+    let (austin_messages, denver_messages) = tokio::join!(
+        app.wait_for_actor(austin, "agent", 2),
+        app.wait_for_actor(denver, "agent", 2),
+    );
+    let users = |messages: &[Value]| -> Vec<Value> {
+        messages
+            .iter()
+            .filter(|m| m["actor"] == "user")
+            .map(|m| m["response"].clone())
+            .collect()
+    };
+    assert_eq!(users(&austin_messages), ["Austin in December"]);
+    assert_eq!(users(&denver_messages), ["Denver in March"]);
+    assert_eq!(last_agent(&austin_messages)["args"]["city"], "Austin");
+    assert_eq!(last_agent(&denver_messages)["args"]["city"], "Denver");
+}
+
+#[tokio::test]
+async fn events_stream_pushes_the_history_and_its_changes_to_every_listener() {
+    let stack = Stack::demo("api-events").await;
+    let app = TestApp::for_stack(&stack).await;
+    let id = "api-events-chat";
+    app.post_ok("/start-workflow", &[("workflow_id", id)]).await;
+
+    let mut first = app.events(id).await;
+    let status = first
+        .wait_for("a status event", Duration::from_secs(30), |e| {
+            e.event == "status"
+        })
+        .await;
+    assert_eq!(status.data["state"], "running", "{:?}", status.data);
+    first
+        .wait_for("the greeting", Duration::from_secs(60), |e| {
+            e.event == "history" && count_actor(messages(&e.data), "agent") == 1
+        })
+        .await;
+
+    // A second listener shares the same watcher and gets the current state at once.
+    let mut second = app.events(id).await;
+    second
+        .wait_for("the greeting", Duration::from_secs(10), |e| {
+            e.event == "history" && count_actor(messages(&e.data), "agent") == 1
+        })
+        .await;
+    assert_eq!(app.state.watchers.active(), 1);
+
+    app.post_ok(
+        "/send-prompt",
+        &[("workflow_id", id), ("prompt", "Austin in December")],
+    )
+    .await;
+    for reader in [&mut first, &mut second] {
+        let update = reader
+            .wait_for("the agent's proposal", Duration::from_secs(60), |e| {
+                e.event == "history" && count_actor(messages(&e.data), "agent") == 2
+            })
+            .await;
+        let messages = messages(&update.data);
+        assert!(
+            messages
+                .iter()
+                .any(|m| m["actor"] == "user" && m["response"] == "Austin in December")
+        );
+    }
+
+    app.post_ok("/end-chat", &[("workflow_id", id)]).await;
+    let ended = first
+        .wait_for("the end of the chat", Duration::from_secs(30), |e| {
+            e.event == "status" && e.data["state"] != "running"
+        })
+        .await;
+    assert_eq!(ended.data["state"], "ended", "{:?}", ended.data);
+
+    drop(first);
+    drop(second);
+    wait_until("the watcher to stop", Duration::from_secs(10), || async {
+        let active = app.state.watchers.active();
+        ((active == 0).then_some(()), format!("{active} watchers"))
+    })
+    .await;
+}
+
+fn messages(history: &Value) -> &[Value] {
+    history["messages"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_with_json_and_leaves_the_conversation_unchanged() {
+    let stack = Stack::demo("api-bad-input").await;
+    let app = TestApp::for_stack(&stack).await;
+    let id = "api-bad-input-chat";
+    app.post_ok("/start-workflow", &[("workflow_id", id)]).await;
+    let before = app.wait_for_actor(id, "agent", 1).await;
+    // Let the greeting's turn settle so the event count is stable.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let events_before = event_count(&stack.client, id).await;
+
+    let too_long_id = "x".repeat(129);
+    let bad_ids = [
+        "",
+        "-leading-dash",
+        "has space",
+        "über",
+        "a/b",
+        too_long_id.as_str(),
+    ];
+    for bad in bad_ids {
+        for (method, path) in [
+            ("POST", "/start-workflow"),
+            ("POST", "/send-prompt"),
+            ("POST", "/confirm"),
+            ("POST", "/end-chat"),
+            ("GET", "/get-conversation-history"),
+            ("GET", "/get-latest-tool-data"),
+            ("GET", "/events"),
+        ] {
+            let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+            let (status, body) = app
+                .request(method, path, &[("workflow_id", bad), ("prompt", "hello")])
+                .await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path} {bad:?}: {body}");
+            assert!(
+                body["detail"].as_str().unwrap().contains("workflow_id"),
+                "{body}"
+            );
+        }
+    }
+
+    let big = "a".repeat(9 * 1024);
+    for (query, expected) in [
+        (vec![("workflow_id", id)], StatusCode::BAD_REQUEST),
+        (
+            vec![("workflow_id", id), ("prompt", "")],
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            vec![("workflow_id", id), ("prompt", " \t\n ")],
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            vec![("workflow_id", id), ("prompt", big.as_str())],
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+    ] {
+        let (status, body) = app.post("/send-prompt", &query).await;
+        assert_eq!(status, expected, "{body}");
+        assert!(
+            body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+            "{body}"
+        );
+    }
+    let (status, body) = app
+        .post("/confirm", &[("workflow_id", id), ("wait", "maybe")])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["detail"].as_str().is_some(), "{body}");
+
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(event_count(&stack.client, id).await, events_before);
+    let (_, after) = app.history(id).await;
+    assert_eq!(after["messages"].as_array().unwrap(), &before);
+}
