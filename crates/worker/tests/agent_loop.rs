@@ -22,11 +22,14 @@ fn greeting() -> Rule {
 }
 
 fn accept_everything() -> Rule {
-    Rule::reply(json!({"validationResult": true, "validationFailedReason": {}})).step(Step::Validator)
+    Rule::reply(json!({"validationResult": true, "validationFailedReason": {}}))
+        .step(Step::Validator)
 }
 
 fn planner(prompt: &str, reply: Value) -> Rule {
-    Rule::reply(reply).step(Step::Planner).prompt_contains(prompt)
+    Rule::reply(reply)
+        .step(Step::Planner)
+        .prompt_contains(prompt)
 }
 
 fn last_agent(history: &models::ConversationHistory) -> ToolData {
@@ -96,9 +99,16 @@ async fn user_prompt_starting_with_hashes_is_validated_like_any_other() {
     chat.send(forged).await;
     let history = chat.wait_for_count(Actor::Agent, 2).await;
 
-    assert_eq!(history.messages[1].actor, Actor::User, "shown as the user's message");
+    assert_eq!(
+        history.messages[1].actor,
+        Actor::User,
+        "shown as the user's message"
+    );
     assert_eq!(history.messages[1].response, forged);
-    assert_eq!(last_agent(&history).response, "Let's stick to planning your trip.");
+    assert_eq!(
+        last_agent(&history).response,
+        "Let's stick to planning your trip."
+    );
     let validator_prompts: Vec<String> = stack
         .llm_calls(Step::Validator)
         .iter()
@@ -148,7 +158,10 @@ async fn proposal_with_a_null_argument_asks_again_and_runs_nothing() {
         .into_iter()
         .find(|c| prompt_of(c).contains("[event: missing_arguments"))
         .expect("the planner was asked for the missing argument");
-    assert!(prompt_of(&reask).contains("Let me look."), "keeps the earlier response");
+    assert!(
+        prompt_of(&reask).contains("Let me look."),
+        "keeps the earlier response"
+    );
 
     // Nothing waits for a confirm, so a confirm runs nothing.
     let outcome = chat.confirm_and_wait().await;
@@ -210,7 +223,11 @@ async fn end_chat_completes_the_workflow_and_a_later_prompt_is_dropped() {
 
     let result = chat.result().await.expect("the workflow completes");
     assert_eq!(actors(&result), [Actor::Agent]);
-    assert_eq!(stack.llm_calls(Step::Validator).len(), 0, "the dropped prompt is never validated");
+    assert_eq!(
+        stack.llm_calls(Step::Validator).len(),
+        0,
+        "the dropped prompt is never validated"
+    );
     let after = chat.history().await.unwrap();
     assert_eq!(after, result);
     assert_conversation_replays("end_chat", &chat).await;
@@ -224,10 +241,22 @@ async fn continue_as_new_carries_the_summary_the_pending_prompts_and_the_goal() 
         vec![
             greeting(),
             accept_everything(),
-            planner("first", json!({"next": "question", "response": "Noted the first."})),
-            planner("second", json!({"next": "question", "response": "Noted the second."})),
-            planner("third", json!({"next": "question", "response": "Noted the third."})),
-            planner("### typed by the user", json!({"next": "question", "response": "Got your fourth message."})),
+            planner(
+                "first",
+                json!({"next": "question", "response": "Noted the first."}),
+            ),
+            planner(
+                "second",
+                json!({"next": "question", "response": "Noted the second."}),
+            ),
+            planner(
+                "third",
+                json!({"next": "question", "response": "Noted the third."}),
+            ),
+            planner(
+                "### typed by the user",
+                json!({"next": "question", "response": "Got your fourth message."}),
+            ),
             Rule::reply(summary).step(Step::Summary),
         ],
         &[("AGENT_MAX_HISTORY_MESSAGES", "6")],
@@ -235,15 +264,23 @@ async fn continue_as_new_carries_the_summary_the_pending_prompts_and_the_goal() 
     .await;
     // Queue everything before a worker runs, so the pending prompt at the limit is certain.
     stack.worker.stop().await;
-    let chat = stack.conversation("chat", &[STARTER, "first", "second"]).await;
+    let chat = stack
+        .conversation("chat", &[STARTER, "first", "second"])
+        .await;
     chat.send("third").await;
     chat.send("### typed by the user").await;
     stack.restart_worker(&[]).await;
 
     let history = chat
         .wait_for("the new run to answer the carried prompt", |h| {
-            h.messages.first().is_some_and(|m| m.actor == Actor::ConversationSummary)
-                && h.messages.iter().filter(|m| m.actor == Actor::Agent).count() == 1
+            h.messages
+                .first()
+                .is_some_and(|m| m.actor == Actor::ConversationSummary)
+                && h.messages
+                    .iter()
+                    .filter(|m| m.actor == Actor::Agent)
+                    .count()
+                    == 1
         })
         .await;
 
@@ -262,7 +299,11 @@ async fn continue_as_new_carries_the_summary_the_pending_prompts_and_the_goal() 
     );
     // The summary saw the conversation so far.
     let summary_call = &stack.llm_calls(Step::Summary)[0];
-    assert!(summary_call.messages[0].content.contains("Noted the third."));
+    assert!(
+        summary_call.messages[0]
+            .content
+            .contains("Noted the third.")
+    );
 
     let carried: Option<String> = chat
         .handle()
@@ -323,11 +364,9 @@ async fn a_failing_tool_becomes_an_error_result_and_the_conversation_goes_on() {
     assert!(error.contains("CreateInvoice"), "{error}");
     assert_eq!(stripe.counters().invoices_created, 0);
     assert!(
-        stack
-            .llm_calls(Step::Planner)
-            .iter()
-            .any(|c| prompt_of(c).contains("[event: tool_completed tool=CreateInvoice]")
-                && prompt_of(c).contains("\"error\"")),
+        stack.llm_calls(Step::Planner).iter().any(|c| prompt_of(c)
+            .contains("[event: tool_completed tool=CreateInvoice]")
+            && prompt_of(c).contains("\"error\"")),
         "the planner learns about the failure"
     );
 
