@@ -1,0 +1,355 @@
+// End-to-end check of the chat UI in a real browser (Debian's Chromium driven by
+// playwright-core), against the api serving the built UI with the real worker and the bundled
+// demo model behind it.
+//
+//   BASE_URL=http://127.0.0.1:8000 SCREENSHOT_DIR=/tmp/shots node e2e/trip.e2e.mjs
+//
+// Steps: book a trip from greeting to invoice (confirming FindEvents, SearchFlights and
+// CreateInvoice), check the invoice link and the chat-ended marker, screenshot it; open a
+// fresh conversation and check dark mode; then, on a conversation whose history is served
+// from a canned response, check that markup in an agent message is shown as text.
+// Exit code 0 when every step passed, 1 otherwise (with failure.png and the page's text).
+//
+// Env: BASE_URL (default http://127.0.0.1:8000), SCREENSHOT_DIR (default ./e2e-output),
+// CHROMIUM_PATH (default /usr/bin/chromium), E2E_STEP_TIMEOUT_MS (default 90000).
+
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8000').replace(/\/+$/, '');
+const SCREENSHOT_DIR = path.resolve(process.env.SCREENSHOT_DIR || 'e2e-output');
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const STEP_TIMEOUT = Number(process.env.E2E_STEP_TIMEOUT_MS || 90_000);
+const XSS_CONVERSATION = 'xss-check';
+
+const started = Date.now();
+function log(message) {
+  const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
+  console.log(`[e2e ${seconds}s] ${message}`);
+}
+
+class StepError extends Error {}
+
+function check(condition, message) {
+  if (!condition) throw new StepError(message);
+}
+
+/** Runs one named step, logging its start and end. */
+async function step(name, body) {
+  log(`→ ${name}`);
+  const result = await body();
+  log(`✓ ${name}`);
+  return result;
+}
+
+const byTestId = (id) => `[data-testid="${id}"]`;
+
+async function count(page, testId) {
+  return page.locator(byTestId(testId)).count();
+}
+
+/** Waits until the prompt box is enabled and focused (focus management is part of the UI). */
+async function waitForPromptFocus(page) {
+  await page.waitForFunction(
+    () => {
+      const input = document.querySelector('[data-testid="prompt-input"]');
+      return input instanceof HTMLTextAreaElement && !input.disabled && document.activeElement === input;
+    },
+    undefined,
+    { timeout: STEP_TIMEOUT },
+  );
+}
+
+/** Waits until there are more than `before` agent messages and the agent has stopped working. */
+async function waitForAgentReply(page, before) {
+  await page.waitForFunction(
+    (n) =>
+      document.querySelectorAll('[data-testid="message-agent"]').length > n &&
+      !document.querySelector('[data-testid="agent-thinking"]'),
+    before,
+    { timeout: STEP_TIMEOUT },
+  );
+  const text = await page.locator(byTestId('message-agent')).last().innerText();
+  log(`   agent: ${text.replace(/\s+/g, ' ').slice(0, 160)}`);
+  return text;
+}
+
+async function sendPrompt(page, text) {
+  await waitForPromptFocus(page);
+  const usersBefore = await count(page, 'message-user');
+  const input = page.locator(byTestId('prompt-input'));
+  await input.fill(text);
+  await input.press('Enter');
+  await page.waitForFunction(
+    ({ n, expected }) => {
+      const users = document.querySelectorAll('[data-testid="message-user"]');
+      return users.length > n && users[users.length - 1].textContent.includes(expected);
+    },
+    { n: usersBefore, expected: text },
+    { timeout: STEP_TIMEOUT },
+  );
+  log(`   you: ${text}`);
+}
+
+/** Waits for the confirm card, checks it proposes `tool`, confirms, and waits for the result. */
+async function confirmTool(page, tool) {
+  const card = page.locator(byTestId('confirm-card'));
+  await card.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  const proposed = (await card.locator('h3').innerText()).trim();
+  check(proposed === tool, `expected the agent to propose ${tool}, but the confirm card shows ${proposed}`);
+  log(`   card: ${(await card.innerText()).replace(/\s+/g, ' ').slice(0, 200)}`);
+
+  const agentsBefore = await count(page, 'message-agent');
+  const button = page.locator(byTestId('confirm-button'));
+  await button.click();
+  // Right after the click the button is locked (or the card is already gone).
+  const locked = await page.evaluate(() => {
+    const b = document.querySelector('[data-testid="confirm-button"]');
+    return !b || b.disabled;
+  });
+  check(locked, 'the Confirm button stayed enabled after a click');
+
+  await page
+    .locator(byTestId('message-confirmed'), { hasText: tool })
+    .last()
+    .waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await page.locator(byTestId('tool-result'), { hasText: tool }).last().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  return waitForAgentReply(page, agentsBefore);
+}
+
+async function tripConversation(page) {
+  const conversation = await step('open the UI and start a conversation', async () => {
+    await page.goto(BASE_URL + '/');
+    await page.waitForURL(/[?&]c=/, { timeout: STEP_TIMEOUT });
+    const id = new URL(page.url()).searchParams.get('c');
+    check(id, 'no conversation id in the URL');
+    log(`   conversation: ${id}`);
+    return id;
+  });
+
+  await step('wait for the greeting', async () => {
+    await waitForAgentReply(page, 0);
+    await waitForPromptFocus(page);
+  });
+
+  await step('check the header (Temporal link, demo label)', async () => {
+    const link = page.locator(byTestId('temporal-link'));
+    await link.waitFor({ state: 'attached', timeout: STEP_TIMEOUT });
+    const href = await link.getAttribute('href');
+    check(href && /^https?:\/\//.test(href), `Temporal link is not http(s): ${href}`);
+    check(href.endsWith(`/workflows/${encodeURIComponent(conversation)}`), `Temporal link ${href} does not name ${conversation}`);
+    const demo = page.locator(byTestId('demo-label'));
+    await demo.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    log(`   demo label: ${await demo.innerText()}`);
+  });
+
+  await step('ask for Austin in December', () => sendPrompt(page, "I'd like to go to Austin in December"));
+  await step('confirm FindEvents', () => confirmTool(page, 'FindEvents'));
+  await step('say where we fly from', () => sendPrompt(page, "I'm flying from Chicago"));
+  await step('confirm SearchFlights', () => confirmTool(page, 'SearchFlights'));
+  await step('ask for the invoice', () => sendPrompt(page, 'Yes, invoice the cheapest flight'));
+  const finalText = await step('confirm CreateInvoice', () => confirmTool(page, 'CreateInvoice'));
+
+  await step('check the invoice link and the end of the chat', async () => {
+    const last = page.locator(byTestId('message-agent')).last();
+    const link = last.locator('a[href^="http"]').first();
+    await link.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    const href = await link.getAttribute('href');
+    check(finalText.includes(await link.innerText()), 'the invoice link text is not part of the final message');
+    check((await link.getAttribute('rel'))?.includes('noopener'), 'the invoice link lacks rel=noopener');
+    log(`   invoice link: ${href}`);
+    await page.locator(byTestId('chat-ended')).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    await page.locator(byTestId('new-chat-button')).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    check(await page.locator(byTestId('prompt-input')).isDisabled(), 'the prompt box is still enabled after the chat ended');
+  });
+
+  await step('screenshot trip.png', () => page.screenshot({ path: path.join(SCREENSHOT_DIR, 'trip.png'), fullPage: true }));
+  return conversation;
+}
+
+async function isDark(page) {
+  return page.evaluate(() => document.documentElement.classList.contains('dark'));
+}
+
+async function backgroundOf(page) {
+  return page.evaluate(() => getComputedStyle(document.querySelector('#root > div')).backgroundColor);
+}
+
+async function darkModeCheck(page, firstConversation) {
+  await step('open a second page with a fresh conversation', async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(BASE_URL + '/');
+    await page.waitForURL(/[?&]c=/, { timeout: STEP_TIMEOUT });
+    const id = new URL(page.url()).searchParams.get('c');
+    check(id && id !== firstConversation, `the second page did not get a fresh conversation (${id})`);
+    log(`   conversation: ${id}`);
+    await waitForAgentReply(page, 0);
+  });
+
+  await step('follow the system colour scheme', async () => {
+    await page.evaluate(() => window.localStorage.clear());
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.reload();
+    await page.locator(byTestId('theme-toggle')).waitFor({ timeout: STEP_TIMEOUT });
+    check(await isDark(page), 'a dark system preference did not give dark mode');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.waitForFunction(() => !document.documentElement.classList.contains('dark'), undefined, { timeout: 5000 });
+  });
+
+  await step('toggle dark mode and keep it across a reload', async () => {
+    const lightBackground = await backgroundOf(page);
+    await page.locator(byTestId('theme-toggle')).click();
+    check(await isDark(page), 'the toggle did not switch to dark mode');
+    const darkBackground = await backgroundOf(page);
+    check(darkBackground !== lightBackground, `the background did not change (${lightBackground})`);
+    await page.reload();
+    await page.locator(byTestId('theme-toggle')).waitFor({ timeout: STEP_TIMEOUT });
+    check(await isDark(page), 'dark mode was not remembered across a reload');
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'dark.png'), fullPage: true });
+    await page.locator(byTestId('theme-toggle')).click();
+    check(!(await isDark(page)), 'the toggle did not switch back to light mode');
+  });
+}
+
+const IMG = `<img src=x onerror="window.__xssFired='img';alert('img')">`;
+const SCRIPT = `<script>window.__xssFired='script';alert('script')</script>`;
+
+function cannedHistory() {
+  return {
+    messages: [
+      { actor: 'user', response: `### ${IMG}` },
+      {
+        actor: 'agent',
+        response: {
+          next: 'question',
+          tool: null,
+          args: {},
+          response: `Here is some markup: ${IMG} and ${SCRIPT}\nA bad link javascript:alert('link') and a good one https://example.com/ok.`,
+          force_confirm: true,
+        },
+      },
+      { actor: 'tool_result', response: { tool: 'FindEvents', note: IMG, events: [] } },
+    ],
+  };
+}
+
+async function xssCheck(page) {
+  const dialogs = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+
+  await step(`serve a canned history with markup for ?c=${XSS_CONVERSATION}`, async () => {
+    const isXss = (url, pathname) => url.pathname === pathname && url.searchParams.get('workflow_id') === XSS_CONVERSATION;
+    const history = cannedHistory();
+    // Nothing else about this conversation may reach the server. (Playwright tries the routes
+    // registered last first, so this catch-all goes in before the two specific ones.)
+    await page.route(
+      (url) => url.searchParams.get('workflow_id') === XSS_CONVERSATION,
+      (route) => route.fulfill({ status: 418, contentType: 'application/json', body: '{"detail":"not part of this check"}' }),
+    );
+    await page.route(
+      (url) => isXss(url, '/get-conversation-history'),
+      (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(history) }),
+    );
+    await page.route(
+      (url) => isXss(url, '/events'),
+      (route) =>
+        route.fulfill({
+          status: 200,
+          headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' },
+          body:
+            `event: status\ndata: ${JSON.stringify({ state: 'running', detail: '' })}\n\n` +
+            `event: history\ndata: ${JSON.stringify(history)}\n\n`,
+        }),
+    );
+  });
+
+  await step('markup in an agent message renders as text', async () => {
+    await page.goto(`${BASE_URL}/?c=${XSS_CONVERSATION}`);
+    const agent = page.locator(byTestId('message-agent')).first();
+    await agent.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    const text = await agent.innerText();
+    check(text.includes(IMG), `the agent message does not show the <img> markup as text: ${text}`);
+    check(text.includes(SCRIPT), `the agent message does not show the <script> markup as text: ${text}`);
+    check((await page.locator(byTestId('message-user')).first().innerText()).includes(`### ${IMG}`), 'the ### user message is not shown as typed');
+    // Give any handler that could fire (a failing image load, a script) time to do so.
+    await page.waitForTimeout(1000);
+    check((await page.locator('img').count()) === 0, 'an <img> element was created from message text');
+    check((await page.locator(`${byTestId('message-list')} script`).count()) === 0, 'a <script> element was created from message text');
+    check((await page.locator('a[href^="javascript:"]').count()) === 0, 'a javascript: link was created');
+    check((await agent.locator('a[href="https://example.com/ok"]').count()) === 1, 'the good link next to the markup was not linked');
+    check((await page.evaluate(() => window.__xssFired)) === undefined, 'markup in a message ran code');
+    check(dialogs.length === 0, `a dialog opened: ${dialogs.join(', ')}`);
+    log('   markup stayed text; no img/script element, no dialog');
+  });
+}
+
+async function main() {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const profile = mkdtempSync(path.join(tmpdir(), 'trip-e2e-profile-'));
+  log(`BASE_URL=${BASE_URL} SCREENSHOT_DIR=${SCREENSHOT_DIR} chromium=${CHROMIUM_PATH}`);
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+    viewport: { width: 1100, height: 900 },
+    colorScheme: 'light',
+  });
+  const pageErrors = [];
+  context.on('page', (p) => watch(p));
+  function watch(p) {
+    p.on('pageerror', (error) => {
+      pageErrors.push(error.message);
+      log(`   page error: ${error.message}`);
+    });
+    p.on('console', (message) => {
+      if (message.type() === 'error') log(`   console error: ${message.text()}`);
+    });
+  }
+  context.pages().forEach(watch);
+
+  let page = context.pages()[0] ?? (await context.newPage());
+  try {
+    const first = await tripConversation(page);
+    page = await context.newPage();
+    await darkModeCheck(page, first);
+    page = await context.newPage();
+    await xssCheck(page);
+    check(pageErrors.length === 0, `the page threw: ${pageErrors.join(' | ')}`);
+    log('PASS: all steps passed');
+    return 0;
+  } catch (error) {
+    log(`FAIL: ${error instanceof StepError ? error.message : error?.stack || error}`);
+    try {
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'failure.png'), fullPage: true });
+      log(`   saved ${path.join(SCREENSHOT_DIR, 'failure.png')}`);
+      console.log(`----- page text (${page.url()}) -----\n${await page.evaluate(() => document.body.innerText)}\n-----`);
+    } catch (inner) {
+      log(`   could not capture the page: ${inner}`);
+    }
+    return 1;
+  } finally {
+    await context.close().catch(() => undefined);
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

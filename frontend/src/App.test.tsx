@@ -1,0 +1,200 @@
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from './App';
+import { THEME_STORAGE_KEY } from './hooks/useTheme';
+import { installFetch, type Reply } from './test/fakeFetch';
+import { FakeEventSource } from './test/FakeEventSource';
+import { done, greeting, proposal, userAustin } from './test/fixtures';
+
+const uiConfig = {
+  temporal_ui_url: 'http://localhost:8233',
+  namespace: 'default',
+  task_queue: 'agent-task-queue',
+  model: 'demo/trip-agent',
+  demo_model: true,
+  default_workflow_id: 'agent-workflow',
+};
+
+function setUp(routes: Record<string, Reply> = {}, path = '/') {
+  window.history.replaceState(null, '', path);
+  return installFetch({
+    'GET /ui-config': { body: uiConfig },
+    'POST /start-workflow': { body: { message: 'started', workflow_id: 'fresh-1' } },
+    'GET /get-conversation-history': { body: { messages: [greeting] } },
+    'POST /send-prompt': { body: { message: 'sent', workflow_id: 'c1' } },
+    'POST /confirm': { body: { message: 'confirmed' } },
+    'POST /end-chat': { body: { message: 'ended' } },
+    ...routes,
+  });
+}
+
+/** The SSE stream of the conversation shown now. */
+function stream(): FakeEventSource {
+  return FakeEventSource.latest();
+}
+
+beforeEach(() => {
+  FakeEventSource.reset();
+  vi.stubGlobal('EventSource', FakeEventSource);
+  window.localStorage.clear();
+  document.documentElement.classList.remove('dark');
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+describe('App', () => {
+  it('starts a conversation when the URL has none and puts its id in the URL', async () => {
+    const { calls } = setUp();
+    render(<App />);
+    await waitFor(() => expect(window.location.search).toBe('?c=fresh-1'));
+    expect(calls.filter((c) => c.path === '/start-workflow')).toEqual([{ method: 'POST', path: '/start-workflow', params: {} }]);
+    await waitFor(() => expect(screen.getByTestId('message-agent')).toHaveTextContent('Which city and month?'));
+    expect(calls).toContainEqual({ method: 'GET', path: '/get-conversation-history', params: { workflow_id: 'fresh-1' } });
+    expect(stream().url).toBe('/events?workflow_id=fresh-1');
+    expect(window.history.length).toBe(1);
+  });
+
+  it('resumes the conversation named in ?c= without starting another', async () => {
+    const { calls } = setUp({}, '/?c=trip-7');
+    render(<App />);
+    await screen.findByTestId('message-agent');
+    expect(calls.some((c) => c.path === '/start-workflow')).toBe(false);
+    expect(calls).toContainEqual({ method: 'GET', path: '/get-conversation-history', params: { workflow_id: 'trip-7' } });
+    expect(stream().url).toBe('/events?workflow_id=trip-7');
+    expect(screen.getByTestId('prompt-input')).toHaveFocus();
+  });
+
+  it('labels the demo model and links the workflow in the Temporal UI', async () => {
+    setUp({}, '/?c=trip-7');
+    render(<App />);
+    expect(await screen.findByTestId('demo-label')).toHaveTextContent('Demo model');
+    expect(screen.getByRole('tooltip', { hidden: true })).toHaveTextContent('LLM_MODEL');
+    expect(screen.getByTestId('temporal-link')).toHaveAttribute('href', 'http://localhost:8233/namespaces/default/workflows/trip-7');
+  });
+
+  it('shows the agent working from send until the next agent message', async () => {
+    const user = userEvent.setup();
+    const { calls } = setUp({}, '/?c=c1');
+    render(<App />);
+    await screen.findByTestId('message-agent');
+    act(() => stream().emit('history', { messages: [greeting] }));
+    expect(screen.queryByTestId('agent-thinking')).toBeNull();
+
+    await user.type(screen.getByTestId('prompt-input'), "I'd like to go to Austin in December{Enter}");
+    expect(await screen.findByTestId('agent-thinking')).toBeVisible();
+    expect(calls).toContainEqual({
+      method: 'POST',
+      path: '/send-prompt',
+      params: { prompt: "I'd like to go to Austin in December", workflow_id: 'c1' },
+    });
+
+    expect(screen.getByTestId('message-queued')).toHaveTextContent("I'd like to go to Austin in December");
+    act(() => stream().emit('history', { messages: [greeting, userAustin] }));
+    expect(screen.queryByTestId('message-queued')).toBeNull();
+    expect(screen.getByTestId('agent-thinking')).toBeVisible();
+    act(() => stream().emit('history', { messages: [greeting, userAustin, proposal(true)] }));
+    expect(screen.queryByTestId('agent-thinking')).toBeNull();
+
+    await user.click(screen.getByTestId('confirm-button'));
+    expect(calls).toContainEqual({ method: 'POST', path: '/confirm', params: { workflow_id: 'c1' } });
+    expect(screen.getByTestId('agent-thinking')).toBeVisible();
+    await waitFor(() => expect(screen.getByTestId('prompt-input')).toHaveFocus());
+  });
+
+  it('keeps the worker banner up while the worker is down, and clears it when it is back', async () => {
+    setUp({}, '/?c=c1');
+    render(<App />);
+    await screen.findByTestId('message-agent');
+    vi.useFakeTimers();
+    act(() => stream().emit('status', { state: 'worker_unavailable', detail: 'no poller' }));
+    expect(screen.getByTestId('error-banner')).toHaveTextContent('retrying');
+    act(() => vi.advanceTimersByTime(30000));
+    expect(screen.getByTestId('error-banner')).toHaveTextContent("worker isn't running");
+    act(() => stream().emit('status', { state: 'running', detail: '' }));
+    expect(screen.queryByTestId('error-banner')).toBeNull();
+  });
+
+  it('shows a failed send for a few seconds, then clears it', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    setUp({ 'POST /send-prompt': { status: 413, body: { detail: 'The prompt is too long.' } } }, '/?c=c1');
+    render(<App />);
+    await screen.findByTestId('message-agent');
+    fireEvent.change(screen.getByTestId('prompt-input'), { target: { value: 'hello' } });
+    fireEvent.keyDown(screen.getByTestId('prompt-input'), { key: 'Enter' });
+    expect(await screen.findByTestId('error-banner')).toHaveTextContent('The prompt is too long.');
+    expect(screen.getByTestId('prompt-input')).toHaveValue('hello');
+    await act(async () => {}); // let the banner's timer start
+    act(() => vi.advanceTimersByTime(3000));
+    expect(screen.getByTestId('error-banner')).toBeVisible();
+    act(() => vi.advanceTimersByTime(4000));
+    expect(screen.queryByTestId('error-banner')).toBeNull();
+  });
+
+  it('ends the chat when the agent is done and starts a new one on request', async () => {
+    const user = userEvent.setup();
+    const { calls } = setUp({}, '/?c=c1');
+    render(<App />);
+    await screen.findByTestId('message-agent');
+    act(() => stream().emit('history', { messages: [greeting, done] }));
+    expect(screen.getByTestId('chat-ended')).toHaveTextContent('Chat ended');
+    expect(screen.getByTestId('prompt-input')).toBeDisabled();
+    expect(screen.getByTestId('end-chat-button')).toBeDisabled();
+
+    await user.click(screen.getByTestId('new-chat-button'));
+    await waitFor(() => expect(window.location.search).toBe('?c=fresh-1'));
+    expect(calls.filter((c) => c.path === '/start-workflow')).toEqual([{ method: 'POST', path: '/start-workflow', params: {} }]);
+    await waitFor(() => expect(stream().url).toBe('/events?workflow_id=fresh-1'));
+    act(() => stream().emit('history', { messages: [greeting] }));
+    expect(screen.queryByTestId('chat-ended')).toBeNull();
+    await waitFor(() => expect(screen.getByTestId('prompt-input')).toHaveFocus());
+  });
+
+  it('ends the chat from the header', async () => {
+    const user = userEvent.setup();
+    const { calls } = setUp({}, '/?c=c1');
+    render(<App />);
+    await screen.findByTestId('message-agent');
+    await user.click(screen.getByTestId('end-chat-button'));
+    expect(calls).toContainEqual({ method: 'POST', path: '/end-chat', params: { workflow_id: 'c1' } });
+    expect(await screen.findByTestId('chat-ended')).toBeVisible();
+  });
+
+  it('shows a chat that completed on the server as ended', async () => {
+    setUp({}, '/?c=c1');
+    render(<App />);
+    await screen.findByTestId('message-agent');
+    act(() => stream().emit('status', { state: 'completed', detail: '' }));
+    expect(screen.getByTestId('chat-ended')).toBeVisible();
+  });
+
+  it('toggles dark mode and remembers the choice', async () => {
+    const user = userEvent.setup();
+    setUp({}, '/?c=c1');
+    const { unmount } = render(<App />);
+    expect(document.documentElement).not.toHaveClass('dark');
+    await user.click(screen.getByTestId('theme-toggle'));
+    expect(document.documentElement).toHaveClass('dark');
+    expect(window.localStorage.getItem(THEME_STORAGE_KEY)).toBe('dark');
+    unmount();
+    render(<App />);
+    expect(document.documentElement).toHaveClass('dark');
+    await user.click(screen.getByTestId('theme-toggle'));
+    expect(document.documentElement).not.toHaveClass('dark');
+    expect(window.localStorage.getItem(THEME_STORAGE_KEY)).toBe('light');
+  });
+
+  it('follows the system dark preference when nothing is stored', () => {
+    setUp({}, '/?c=c1');
+    vi.stubGlobal('matchMedia', (query: string) => ({
+      matches: query === '(prefers-color-scheme: dark)',
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+    }));
+    render(<App />);
+    expect(document.documentElement).toHaveClass('dark');
+  });
+});

@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as api from './api';
+import { installFetch } from './test/fakeFetch';
+import { greeting } from './test/fixtures';
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('api', () => {
+  it('starts a fresh conversation without an id and returns the new one', async () => {
+    const { calls } = installFetch({ 'POST /start-workflow': { body: { message: 'started', workflow_id: 'chat-42' } } });
+    await expect(api.startWorkflow()).resolves.toBe('chat-42');
+    expect(calls).toEqual([{ method: 'POST', path: '/start-workflow', params: {} }]);
+  });
+
+  it('sends the prompt and the conversation as query parameters', async () => {
+    const { calls } = installFetch({ 'POST /send-prompt': { body: { message: 'ok', workflow_id: 'c1' } } });
+    await api.sendPrompt('c1', "I'd like to go to Austin & more?\n#2");
+    expect(calls[0]).toEqual({
+      method: 'POST',
+      path: '/send-prompt',
+      params: { prompt: "I'd like to go to Austin & more?\n#2", workflow_id: 'c1' },
+    });
+  });
+
+  it('confirms and ends the named conversation', async () => {
+    const { calls } = installFetch({ 'POST /confirm': { body: { message: 'ok' } }, 'POST /end-chat': { body: { message: 'ok' } } });
+    await api.confirm('c1');
+    await api.endChat('c1');
+    expect(calls.map((c) => `${c.path}?${c.params.workflow_id}`)).toEqual(['/confirm?c1', '/end-chat?c1']);
+  });
+
+  it('reads history in both shapes', async () => {
+    installFetch({
+      'GET /get-conversation-history': (r) => ({ body: r.params.workflow_id === 'empty' ? [] : { messages: [greeting] } }),
+    });
+    await expect(api.getHistory('c1')).resolves.toEqual([greeting]);
+    await expect(api.getHistory('empty')).resolves.toEqual([]);
+  });
+
+  it("turns an error into an ApiError carrying the server's detail", async () => {
+    installFetch({ 'POST /send-prompt': { status: 413, body: { detail: 'The prompt is longer than 8 KiB.' } } });
+    const error = await api.sendPrompt('c1', 'x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(api.ApiError);
+    expect(error).toMatchObject({ status: 413, detail: 'The prompt is longer than 8 KiB.' });
+  });
+
+  it('recognises the worker-unavailable 404', async () => {
+    installFetch({ 'GET /get-conversation-history': { status: 404, body: { detail: 'No worker.' } } });
+    const error = await api.getHistory('c1').catch((e: unknown) => e);
+    expect(api.isWorkerUnavailable(error)).toBe(true);
+    expect(api.isWorkerUnavailable(new api.ApiError(503, 'x'))).toBe(false);
+  });
+
+  it('reports an unreachable server as status 0', async () => {
+    vi.stubGlobal('fetch', vi.fn().mockRejectedValue(new TypeError('Failed to fetch')));
+    await expect(api.endChat('c1')).rejects.toMatchObject({ status: 0, detail: "Can't reach the server." });
+  });
+
+  it('reads the UI config defensively', async () => {
+    installFetch({
+      'GET /ui-config': {
+        body: { temporal_ui_url: 'http://localhost:8233', namespace: 'default', model: 'demo/trip-agent', demo_model: true, task_queue: 7 },
+      },
+    });
+    await expect(api.getUiConfig()).resolves.toEqual({
+      temporal_ui_url: 'http://localhost:8233',
+      namespace: 'default',
+      task_queue: '',
+      model: 'demo/trip-agent',
+      demo_model: true,
+      default_workflow_id: '',
+    });
+  });
+
+  it('builds the events URL and counts prompt bytes', () => {
+    expect(api.eventsUrl('a b')).toBe('/events?workflow_id=a+b');
+    expect(api.promptBytes('é')).toBe(2);
+  });
+});

@@ -1,0 +1,117 @@
+// Every call the UI makes to the api lives here (SPEC §6). The api is served from the same
+// origin as the UI, so paths are relative to it; in development Vite proxies them. Each call
+// names its conversation with `workflow_id`, and every failure becomes an `ApiError` that
+// carries the server's `detail` text.
+
+import { isObject, parseHistory } from './conversation';
+import type { Message, UiConfig } from './types';
+
+/** The api refuses prompts larger than this (UTF-8 bytes). */
+export const MAX_PROMPT_BYTES = 8 * 1024;
+
+export class ApiError extends Error {
+  /** HTTP status, or 0 when the server could not be reached at all. */
+  readonly status: number;
+  readonly detail: string;
+
+  constructor(status: number, detail: string) {
+    super(detail);
+    this.name = 'ApiError';
+    this.status = status;
+    this.detail = detail;
+  }
+}
+
+type Params = Record<string, string | undefined>;
+
+function urlFor(path: string, params: Params = {}): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined) query.set(key, value);
+  }
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+function detailOf(data: unknown, response: Response): string {
+  if (isObject(data) && typeof data.detail === 'string' && data.detail) return data.detail;
+  return `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`;
+}
+
+async function request(method: 'GET' | 'POST', path: string, params?: Params): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(urlFor(path, params), { method, headers: { Accept: 'application/json' } });
+  } catch {
+    throw new ApiError(0, "Can't reach the server.");
+  }
+  const body = await response.text().catch(() => '');
+  let data: unknown = null;
+  if (body) {
+    try {
+      data = JSON.parse(body);
+    } catch {
+      data = null;
+    }
+  }
+  if (!response.ok) throw new ApiError(response.status, detailOf(data, response));
+  return data;
+}
+
+/** Starts a conversation; without an id the server picks a fresh one. Returns its id. */
+export async function startWorkflow(workflowId?: string): Promise<string> {
+  const data = await request('POST', '/start-workflow', { workflow_id: workflowId });
+  const id = isObject(data) && typeof data.workflow_id === 'string' ? data.workflow_id : workflowId;
+  if (!id) throw new ApiError(0, 'The server started a chat but did not say which one.');
+  return id;
+}
+
+export async function sendPrompt(workflowId: string, prompt: string): Promise<void> {
+  await request('POST', '/send-prompt', { prompt, workflow_id: workflowId });
+}
+
+/** Approves the tool the agent proposed (the server does not wait for it to run). */
+export async function confirm(workflowId: string): Promise<void> {
+  await request('POST', '/confirm', { workflow_id: workflowId });
+}
+
+export async function endChat(workflowId: string): Promise<void> {
+  await request('POST', '/end-chat', { workflow_id: workflowId });
+}
+
+/**
+ * The conversation so far. The server starts a conversation that does not exist yet; a 404
+ * means no worker is serving the task queue (see `isWorkerUnavailable`).
+ */
+export async function getHistory(workflowId: string): Promise<Message[]> {
+  return parseHistory(await request('GET', '/get-conversation-history', { workflow_id: workflowId }));
+}
+
+/** A 404 from the history endpoint means the worker is down, not that the chat is gone. */
+export function isWorkerUnavailable(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 404;
+}
+
+/** The server-sent event stream of one conversation (`history` and `status` events). */
+export function eventsUrl(workflowId: string): string {
+  return urlFor('/events', { workflow_id: workflowId });
+}
+
+/** UI settings; null when the server has none to give (the chat works without them). */
+export async function getUiConfig(): Promise<UiConfig | null> {
+  const data = await request('GET', '/ui-config');
+  if (!isObject(data)) return null;
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  return {
+    temporal_ui_url: text(data.temporal_ui_url),
+    namespace: text(data.namespace),
+    task_queue: text(data.task_queue),
+    model: text(data.model),
+    demo_model: data.demo_model === true,
+    default_workflow_id: text(data.default_workflow_id),
+  };
+}
+
+export function promptBytes(prompt: string): number {
+  return new TextEncoder().encode(prompt).length;
+}

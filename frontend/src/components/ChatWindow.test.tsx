@@ -1,0 +1,82 @@
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { pendingTool } from '../conversation';
+import { confirmedFindEvents, done, eventsResult, greeting, proposal, userAustin } from '../test/fixtures';
+import type { Message } from '../types';
+import { ChatWindow, type ChatWindowProps } from './ChatWindow';
+
+function renderChat(messages: Message[], overrides: Partial<ChatWindowProps> = {}) {
+  const props: ChatWindowProps = {
+    messages,
+    loading: false,
+    working: false,
+    pending: pendingTool(messages),
+    ended: false,
+    starting: false,
+    onConfirm: vi.fn(async () => undefined),
+    onNewChat: vi.fn(),
+    ...overrides,
+  };
+  return { ...render(<ChatWindow {...props} />), props };
+}
+
+describe('ChatWindow', () => {
+  it('shows user and agent bubbles in an aria-live list', () => {
+    renderChat([greeting, userAustin]);
+    expect(screen.getByTestId('message-list')).toHaveAttribute('aria-live', 'polite');
+    expect(screen.getByTestId('message-agent')).toHaveTextContent('Hi! Which city and month?');
+    expect(screen.getByTestId('message-user')).toHaveTextContent("I'd like to go to Austin in December");
+  });
+
+  it('offers Confirm for a pending tool and calls confirm once', async () => {
+    const user = userEvent.setup();
+    const { props } = renderChat([greeting, userAustin, proposal(true)]);
+    expect(screen.getByTestId('confirm-card')).toHaveTextContent('FindEvents');
+    expect(screen.getByTestId('confirm-card')).toHaveTextContent('city: Austin');
+    await user.click(screen.getByTestId('confirm-button'));
+    expect(props.onConfirm).toHaveBeenCalledTimes(1);
+  });
+
+  it('hides the card once the tool was confirmed', () => {
+    renderChat([greeting, userAustin, proposal(true), confirmedFindEvents, eventsResult]);
+    expect(screen.queryByTestId('confirm-button')).toBeNull();
+    expect(screen.getByTestId('message-confirmed')).toHaveTextContent('You confirmed FindEvents');
+  });
+
+  it('shows a note instead of the card when the tool runs without confirmation', () => {
+    renderChat([greeting, userAustin, proposal(false)]);
+    expect(screen.queryByTestId('confirm-button')).toBeNull();
+    expect(screen.getByTestId('auto-run-note')).toHaveTextContent('FindEvents');
+    expect(screen.getByTestId('auto-run-note')).toHaveTextContent('without asking for confirmation');
+  });
+
+  it('shows the thinking indicator while the agent works', () => {
+    renderChat([greeting, userAustin], { working: true });
+    expect(screen.getByTestId('agent-thinking')).toHaveTextContent('thinking');
+  });
+
+  it('marks the end of the chat and offers a new one', async () => {
+    const user = userEvent.setup();
+    const { props } = renderChat([greeting, done], { ended: true, pending: null });
+    expect(screen.getByTestId('chat-ended')).toHaveTextContent('Chat ended');
+    const link = screen.getByRole('link', { name: 'https://pay.example.com/invoices/INV-1' });
+    expect(link).toHaveAttribute('href', 'https://pay.example.com/invoices/INV-1');
+    await user.click(screen.getByTestId('new-chat-button'));
+    expect(props.onNewChat).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows no confirm card once the chat ended', () => {
+    renderChat([greeting, proposal(true)], { ended: true });
+    expect(screen.queryByTestId('confirm-card')).toBeNull();
+  });
+});
+
+describe('ChatWindow queued prompts', () => {
+  it('shows a sent prompt as waiting until it is in the history', () => {
+    renderChat([greeting], { queued: [{ text: 'Austin in December', baseline: 0 }], working: true });
+    expect(screen.getByTestId('message-queued')).toHaveTextContent('Austin in December');
+    expect(screen.getByText(/waiting for the agent/)).toBeVisible();
+    expect(screen.queryByTestId('message-user')).toBeNull();
+  });
+});

@@ -1,0 +1,108 @@
+// One history entry, drawn according to who it is from. Unknown actors and odd shapes still
+// render as readable text: a malformed message must never take the chat down.
+
+import { displayText, readAgentResponse, toolNameOf, isObject } from '../conversation';
+import type { Message } from '../types';
+import { AutoRunNote } from './ConfirmCard';
+import { LinkifiedText } from './LinkifiedText';
+import { ToolResultView } from './ToolResultView';
+
+function UserBubble({ response }: { response: unknown }) {
+  return (
+    <div className="flex justify-end">
+      <div
+        data-testid="message-user"
+        className="max-w-[85%] rounded-2xl rounded-br-sm bg-teal-700 px-4 py-2 text-white shadow-sm dark:bg-teal-600"
+      >
+        <span className="sr-only">You: </span>
+        <LinkifiedText text={displayText(response)} className="[&_a]:text-white [&_a]:decoration-white/60" />
+      </div>
+    </div>
+  );
+}
+
+/** A prompt that was sent but is not in the conversation yet. */
+export function QueuedBubble({ text }: { text: string }) {
+  return (
+    <div className="flex flex-col items-end gap-1">
+      <div
+        data-testid="message-queued"
+        className="max-w-[85%] rounded-2xl rounded-br-sm border border-dashed border-teal-700/50 px-4 py-2 text-slate-700 dark:border-teal-400/50 dark:text-slate-200"
+      >
+        <span className="sr-only">You (sent, not yet received): </span>
+        <LinkifiedText text={text} />
+      </div>
+      <span className="text-xs text-slate-500 dark:text-slate-400">Sent — waiting for the agent to pick it up</span>
+    </div>
+  );
+}
+
+function AgentBubble({ response }: { response: unknown }) {
+  const view = readAgentResponse(response);
+  const autoRuns = view.next === 'confirm' && view.tool !== null && !view.forceConfirm;
+  return (
+    <div className="flex justify-start">
+      <div
+        data-testid="message-agent"
+        className="max-w-[85%] rounded-2xl rounded-bl-sm bg-white px-4 py-2 text-slate-900 shadow-sm ring-1 ring-slate-200 dark:bg-slate-800 dark:text-slate-100 dark:ring-slate-700"
+      >
+        <span className="sr-only">Agent: </span>
+        {view.text.trim() ? (
+          <LinkifiedText text={view.text} />
+        ) : (
+          <span className="italic text-slate-500 dark:text-slate-400">The agent sent an empty reply.</span>
+        )}
+        {autoRuns && view.tool ? <AutoRunNote tool={view.tool} /> : null}
+      </div>
+    </div>
+  );
+}
+
+function ConfirmedLine({ response }: { response: unknown }) {
+  const tool = toolNameOf(response) ?? 'the tool';
+  const automatic = isObject(response) && response.force_confirm === false;
+  return (
+    <p data-testid="message-confirmed" className="text-center text-xs text-slate-500 dark:text-slate-400">
+      {automatic ? `${tool} ran without confirmation` : `You confirmed ${tool}`}
+    </p>
+  );
+}
+
+function SummaryNote({ response }: { response: unknown }) {
+  const text = isObject(response) ? displayText(response.summary ?? response.response ?? response) : displayText(response);
+  return (
+    <div
+      data-testid="message-summary"
+      className="rounded-lg border border-dashed border-slate-300 px-3 py-2 text-sm text-slate-600 dark:border-slate-600 dark:text-slate-300"
+    >
+      <span className="font-medium">Earlier in this conversation: </span>
+      <LinkifiedText text={text} />
+    </div>
+  );
+}
+
+function OtherMessage({ actor, response }: Message) {
+  return (
+    <p data-testid="message-other" className="text-sm text-slate-600 dark:text-slate-300">
+      <span className="font-medium">{actor}: </span>
+      <LinkifiedText text={displayText(response)} />
+    </p>
+  );
+}
+
+export function MessageBubble({ message }: { message: Message }) {
+  switch (message.actor) {
+    case 'user':
+      return <UserBubble response={message.response} />;
+    case 'agent':
+      return <AgentBubble response={message.response} />;
+    case 'tool_result':
+      return <ToolResultView response={message.response} />;
+    case 'user_confirmed_tool_run':
+      return <ConfirmedLine response={message.response} />;
+    case 'conversation_summary':
+      return <SummaryNote response={message.response} />;
+    default:
+      return <OtherMessage actor={message.actor} response={message.response} />;
+  }
+}

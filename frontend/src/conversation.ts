@@ -1,0 +1,189 @@
+// Reads the conversation history defensively and answers the questions the UI asks of it:
+// what does this message say, is a tool waiting for the user's confirmation, is the agent
+// still working, has the chat ended. Nothing here throws on a malformed message: the history
+// comes from an LLM by way of the workflow, so any field may be missing, null or odd.
+
+import type { ChatState, ChatStatus, Message } from './types';
+
+type Json = Record<string, unknown>;
+
+export function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value : null;
+}
+
+/** Any value as text a person can read: strings as they are, everything else as pretty JSON. */
+export function displayText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  try {
+    return JSON.stringify(value, null, 2) ?? '';
+  } catch {
+    return String(value);
+  }
+}
+
+/** One history entry from the wire; a non-object becomes an `unknown` message rather than vanishing. */
+export function normalizeMessage(raw: unknown): Message {
+  if (!isObject(raw)) return { actor: 'unknown', response: raw };
+  const actor = typeof raw.actor === 'string' ? raw.actor : 'unknown';
+  return { actor, response: raw.response };
+}
+
+/** `{"messages": [...]}` or `[]` (a failed run, or one that has just started) into a message list. */
+export function parseHistory(data: unknown): Message[] {
+  const list = Array.isArray(data) ? data : isObject(data) && Array.isArray(data.messages) ? data.messages : [];
+  return list.map(normalizeMessage);
+}
+
+const STATES: readonly ChatState[] = ['running', 'completed', 'ended', 'failed', 'not_found', 'worker_unavailable'];
+
+export function parseStatus(data: unknown): ChatStatus {
+  if (!isObject(data)) return { state: 'unknown', detail: '' };
+  const state = STATES.find((s) => s === data.state) ?? 'unknown';
+  return { state, detail: typeof data.detail === 'string' ? data.detail : '' };
+}
+
+/** What an agent message says and proposes, whatever shape it arrived in. */
+export interface AgentView {
+  text: string;
+  next: string | null;
+  tool: string | null;
+  args: Json | null;
+  forceConfirm: boolean;
+}
+
+/** A ToolData that was stored as a JSON string is read as the object it encodes. */
+function asToolData(response: unknown): Json | null {
+  if (isObject(response)) return response;
+  if (typeof response === 'string' && response.trimStart().startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(response);
+      return isObject(parsed) ? parsed : null;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+export function readAgentResponse(response: unknown): AgentView {
+  const data = asToolData(response);
+  if (!data) {
+    return { text: displayText(response), next: null, tool: null, args: null, forceConfirm: false };
+  }
+  return {
+    text: displayText(data.response),
+    next: str(data.next),
+    tool: str(data.tool),
+    args: isObject(data.args) ? data.args : null,
+    // The workflow sets this on every planner answer; a missing flag is treated as "ask first".
+    forceConfirm: data.force_confirm !== false,
+  };
+}
+
+/** The tool a `tool_result` or `user_confirmed_tool_run` message is about. */
+export function toolNameOf(response: unknown): string | null {
+  return isObject(response) ? str(response.tool) : null;
+}
+
+export function countAgentMessages(messages: readonly Message[]): number {
+  return messages.filter((m) => m.actor === 'agent').length;
+}
+
+export function countUserMessages(messages: readonly Message[]): number {
+  return messages.filter((m) => m.actor === 'user').length;
+}
+
+/**
+ * A prompt the api accepted that the workflow has not put in the history yet (it is queued
+ * in the workflow, or the worker is down). `baseline` is how many user messages the history
+ * must exceed for this one to have arrived: the workflow takes prompts in order.
+ */
+export interface QueuedPrompt {
+  text: string;
+  baseline: number;
+}
+
+/** Adds `text`, sent when the history was `messages`, behind the prompts still waiting then. */
+export function queuePrompt(queued: readonly QueuedPrompt[], messages: readonly Message[], text: string): QueuedPrompt[] {
+  const waiting = stillQueued(queued, messages);
+  return [...waiting, { text, baseline: countUserMessages(messages) + waiting.length }];
+}
+
+/** The queued prompts that have not shown up in the history yet. */
+export function stillQueued(queued: readonly QueuedPrompt[], messages: readonly Message[]): QueuedPrompt[] {
+  const users = countUserMessages(messages);
+  return queued.filter((q) => users <= q.baseline);
+}
+
+function lastIndexOf(messages: readonly Message[], actor: string): number {
+  for (let i = messages.length - 1; i >= 0; i -= 1) {
+    if (messages[i]?.actor === actor) return i;
+  }
+  return -1;
+}
+
+/** A tool the last agent message proposes to run that has not run yet. */
+export interface PendingTool {
+  /** Index of the proposing agent message (stable key for its confirm card). */
+  index: number;
+  tool: string;
+  args: Json | null;
+  /** True: waits for the user's Confirm. False: the workflow runs it without asking. */
+  forceConfirm: boolean;
+}
+
+export function pendingTool(messages: readonly Message[]): PendingTool | null {
+  const index = lastIndexOf(messages, 'agent');
+  if (index < 0) return null;
+  const view = readAgentResponse(messages[index]?.response);
+  if (view.next !== 'confirm' || !view.tool) return null;
+  if (lastIndexOf(messages, 'user_confirmed_tool_run') > index) return null;
+  return { index, tool: view.tool, args: view.args, forceConfirm: view.forceConfirm };
+}
+
+/** Is the agent waiting for the user to press Confirm? */
+export function isConfirmPending(messages: readonly Message[]): boolean {
+  return pendingTool(messages)?.forceConfirm === true;
+}
+
+/** The workflow has finished (completed, ended or failed), or the agent said it is done. */
+export function isChatDone(messages: readonly Message[], status: ChatStatus): boolean {
+  if (status.state === 'completed' || status.state === 'ended' || status.state === 'failed') return true;
+  const index = lastIndexOf(messages, 'agent');
+  return index >= 0 && readAgentResponse(messages[index]?.response).next === 'done';
+}
+
+export interface WorkingInput {
+  ended: boolean;
+  /** Number of agent messages when the user last sent or confirmed; null when not waiting. */
+  awaitingAfter: number | null;
+}
+
+/** Should the UI show that the agent is busy? */
+export function isAgentWorking(messages: readonly Message[], { ended, awaitingAfter }: WorkingInput): boolean {
+  if (ended) return false;
+  if (awaitingAfter !== null && countAgentMessages(messages) <= awaitingAfter) return true;
+  const last = messages[messages.length - 1];
+  // A conversation that has just started is preparing its greeting.
+  if (!last) return true;
+  switch (last.actor) {
+    case 'user':
+    case 'user_confirmed_tool_run':
+    case 'tool_result':
+      // Each of these is always followed by more work: validation and planning, the tool
+      // itself, or planning the next step with the tool's result.
+      return true;
+    case 'agent': {
+      const pending = pendingTool(messages);
+      return pending !== null && !pending.forceConfirm;
+    }
+    default:
+      return false;
+  }
+}

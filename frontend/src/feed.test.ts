@@ -1,0 +1,156 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiError } from './api';
+import { openFeed, type FeedHandlers } from './feed';
+import { FakeEventSource } from './test/FakeEventSource';
+import { greeting, userAustin } from './test/fixtures';
+import type { Message } from './types';
+
+function handlers() {
+  return {
+    onHistory: vi.fn<FeedHandlers['onHistory']>(),
+    onStatus: vi.fn<FeedHandlers['onStatus']>(),
+    onConnection: vi.fn<FeedHandlers['onConnection']>(),
+  };
+}
+
+const create = (url: string) => new FakeEventSource(url);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  FakeEventSource.reset();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('openFeed over SSE', () => {
+  it('subscribes to the conversation and passes history and status on', () => {
+    const h = handlers();
+    const getHistory = vi.fn(async (): Promise<Message[]> => []);
+    const close = openFeed('trip 1', h, { getHistory, createEventSource: create });
+    const es = FakeEventSource.latest();
+    expect(es.url).toBe('/events?workflow_id=trip+1');
+    es.open();
+    es.emit('history', { messages: [greeting] });
+    es.emit('status', { state: 'running', detail: '' });
+    expect(h.onHistory).toHaveBeenLastCalledWith([greeting]);
+    expect(h.onStatus).toHaveBeenLastCalledWith({ state: 'running', detail: '' });
+    expect(h.onConnection).toHaveBeenCalledWith(null);
+    expect(getHistory).not.toHaveBeenCalled();
+    close();
+    expect(es.closed).toBe(true);
+  });
+
+  it('rides out a few reconnects without polling', () => {
+    const h = handlers();
+    const getHistory = vi.fn(async (): Promise<Message[]> => []);
+    openFeed('c', h, { getHistory, createEventSource: create });
+    const es = FakeEventSource.latest();
+    es.fail();
+    es.open();
+    es.fail();
+    es.emit('history', { messages: [] });
+    es.fail();
+    vi.advanceTimersByTime(5000);
+    expect(getHistory).not.toHaveBeenCalled();
+    expect(es.closed).toBe(false);
+  });
+});
+
+describe('openFeed falling back to polling', () => {
+  it('polls every 1.5 s after SSE keeps failing, then returns to SSE', async () => {
+    const h = handlers();
+    const getHistory = vi.fn(async (): Promise<Message[]> => [greeting, userAustin]);
+    const close = openFeed('c', h, { getHistory, createEventSource: create, pollMs: 1500, retrySseMs: 15000 });
+    const first = FakeEventSource.latest();
+    first.fail();
+    first.fail();
+    first.fail();
+    expect(first.closed).toBe(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(getHistory).toHaveBeenCalledTimes(1);
+    expect(h.onHistory).toHaveBeenLastCalledWith([greeting, userAustin]);
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(getHistory).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(getHistory).toHaveBeenCalledTimes(4);
+
+    // Time to try SSE again: a probe that fails once is dropped and polling goes on.
+    await vi.advanceTimersByTimeAsync(15000 - 4500);
+    const probe = FakeEventSource.latest();
+    expect(probe).not.toBe(first);
+    probe.fail();
+    expect(probe.closed).toBe(true);
+    const callsAfterFailedProbe = getHistory.mock.calls.length;
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(getHistory.mock.calls.length).toBe(callsAfterFailedProbe + 1);
+
+    // The next probe works: polling stops.
+    await vi.advanceTimersByTimeAsync(15000);
+    const working = FakeEventSource.latest();
+    working.open();
+    working.emit('history', { messages: [greeting] });
+    const callsAtSwitch = getHistory.mock.calls.length;
+    await vi.advanceTimersByTimeAsync(10000);
+    expect(getHistory.mock.calls.length).toBe(callsAtSwitch);
+    expect(h.onHistory).toHaveBeenLastCalledWith([greeting]);
+    close();
+  });
+
+  it('falls back at once when the browser gives up on the stream', async () => {
+    const getHistory = vi.fn(async (): Promise<Message[]> => []);
+    openFeed('c', handlers(), { getHistory, createEventSource: create });
+    FakeEventSource.latest().fail(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(getHistory).toHaveBeenCalledTimes(1);
+  });
+
+  it('polls from the start without EventSource', async () => {
+    const getHistory = vi.fn(async (): Promise<Message[]> => [greeting]);
+    const h = handlers();
+    openFeed('c', h, { getHistory, createEventSource: null });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.onHistory).toHaveBeenCalledWith([greeting]);
+  });
+
+  it('reports the worker down on a 404 and back up when polling succeeds', async () => {
+    const h = handlers();
+    const getHistory = vi
+      .fn<(id: string) => Promise<Message[]>>()
+      .mockRejectedValueOnce(new ApiError(404, 'No worker is polling the task queue.'))
+      .mockResolvedValue([greeting]);
+    openFeed('c', h, { getHistory, createEventSource: null, pollMs: 1500 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.onStatus).toHaveBeenLastCalledWith({ state: 'worker_unavailable', detail: 'No worker is polling the task queue.' });
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(h.onStatus).toHaveBeenLastCalledWith({ state: 'running', detail: '' });
+    expect(h.onHistory).toHaveBeenLastCalledWith([greeting]);
+  });
+
+  it('reports an unreachable server until a poll succeeds', async () => {
+    const h = handlers();
+    const getHistory = vi
+      .fn<(id: string) => Promise<Message[]>>()
+      .mockRejectedValueOnce(new ApiError(503, 'Temporal is unreachable.'))
+      .mockResolvedValue([]);
+    openFeed('c', h, { getHistory, createEventSource: null, pollMs: 1500 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.onConnection).toHaveBeenLastCalledWith('Temporal is unreachable.');
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(h.onConnection).toHaveBeenLastCalledWith(null);
+  });
+
+  it('stops everything when closed', async () => {
+    const getHistory = vi.fn(async (): Promise<Message[]> => []);
+    const close = openFeed('c', handlers(), { getHistory, createEventSource: create });
+    FakeEventSource.latest().fail(true);
+    await vi.advanceTimersByTimeAsync(0);
+    close();
+    const calls = getHistory.mock.calls.length;
+    const opened = FakeEventSource.instances.length;
+    await vi.advanceTimersByTimeAsync(60000);
+    expect(getHistory.mock.calls.length).toBe(calls);
+    expect(FakeEventSource.instances.length).toBe(opened);
+  });
+});

@@ -1,0 +1,179 @@
+// The live state of one conversation: its messages and status (from the feed), whether the
+// agent is working, and the user's actions (send, confirm, end). Action failures go to
+// `onError`; the worker being down or the server being unreachable are reported as state,
+// because they last until the feed sees things recover.
+
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import * as api from '../api';
+import {
+  countAgentMessages,
+  isAgentWorking,
+  isChatDone,
+  pendingTool,
+  queuePrompt,
+  stillQueued,
+  type PendingTool,
+  type QueuedPrompt,
+} from '../conversation';
+import { openFeed } from '../feed';
+import type { ChatStatus, Message } from '../types';
+
+const UNKNOWN: ChatStatus = { state: 'unknown', detail: '' };
+
+export interface Conversation {
+  messages: Message[];
+  status: ChatStatus;
+  /** What keeps us from the server right now, if anything. */
+  connectionProblem: string | null;
+  /** True until the first history arrives. */
+  loading: boolean;
+  ended: boolean;
+  working: boolean;
+  pending: PendingTool | null;
+  /** Prompts the api accepted that are not in the history yet. */
+  queued: QueuedPrompt[];
+  send: (prompt: string) => Promise<boolean>;
+  confirm: () => Promise<void>;
+  endChat: () => Promise<void>;
+}
+
+/** The feed resends the whole history; an unchanged one keeps its identity (no re-render). */
+function sameHistory(a: Message[], b: Message[]): boolean {
+  return a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
+}
+
+function describe(error: unknown): string {
+  return error instanceof api.ApiError ? error.detail : 'Something went wrong.';
+}
+
+export function useConversation(workflowId: string | null, onError: (text: string) => void): Conversation {
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [status, setStatus] = useState<ChatStatus>(UNKNOWN);
+  const [connectionProblem, setConnectionProblem] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [awaitingAfter, setAwaitingAfter] = useState<number | null>(null);
+  const [endedHere, setEndedHere] = useState(false);
+  const [queuedPrompts, setQueuedPrompts] = useState<QueuedPrompt[]>([]);
+  const messagesRef = useRef(messages);
+  messagesRef.current = messages;
+
+  useEffect(() => {
+    setMessages([]);
+    setStatus(UNKNOWN);
+    setConnectionProblem(null);
+    setLoading(true);
+    setAwaitingAfter(null);
+    setEndedHere(false);
+    setQueuedPrompts([]);
+    if (!workflowId) return undefined;
+
+    let active = true;
+    // The feed is fresher than the first request: once it has spoken, that answer is stale.
+    let feedHistory = false;
+    let feedHeard = false;
+    // The history endpoint also starts a conversation that does not exist yet (an id typed
+    // into the URL), so ask it first; the feed then keeps the list current.
+    api.getHistory(workflowId).then(
+      (first) => {
+        if (!active || feedHistory) return;
+        setMessages(first);
+        setLoading(false);
+      },
+      (error: unknown) => {
+        if (!active || feedHeard) return;
+        if (api.isWorkerUnavailable(error)) {
+          setStatus({ state: 'worker_unavailable', detail: describe(error) });
+        } else {
+          setConnectionProblem(describe(error));
+        }
+      },
+    );
+    const close = openFeed(
+      workflowId,
+      {
+        onHistory: (next) => {
+          if (!active) return;
+          feedHistory = true;
+          feedHeard = true;
+          setMessages((previous) => (sameHistory(previous, next) ? previous : next));
+          setLoading(false);
+        },
+        onStatus: (next) => {
+          if (!active) return;
+          feedHeard = true;
+          setStatus(next);
+        },
+        onConnection: (problem) => {
+          if (!active) return;
+          feedHeard = true;
+          setConnectionProblem(problem);
+        },
+      },
+      {
+        getHistory: api.getHistory,
+        createEventSource: typeof EventSource === 'function' ? (url) => new EventSource(url) : null,
+      },
+    );
+    return () => {
+      active = false;
+      close();
+    };
+  }, [workflowId]);
+
+  const ended = endedHere || isChatDone(messages, status);
+  const agentCount = countAgentMessages(messages);
+
+  // A new agent message answers whatever we were waiting for.
+  useEffect(() => {
+    if (awaitingAfter !== null && agentCount > awaitingAfter) setAwaitingAfter(null);
+  }, [agentCount, awaitingAfter]);
+
+  const working = !loading && isAgentWorking(messages, { ended, awaitingAfter });
+  const pending = useMemo(() => (ended ? null : pendingTool(messages)), [ended, messages]);
+  // A finished workflow drops prompts it had not taken yet, so they are no longer "on the way".
+  const queued = useMemo(() => (ended ? [] : stillQueued(queuedPrompts, messages)), [ended, queuedPrompts, messages]);
+
+  const send = useCallback(
+    async (prompt: string) => {
+      if (!workflowId || !prompt.trim()) return false;
+      // The history as it was before sending: the feed may deliver this very prompt before
+      // the api's answer does, and the queue must not wait for it a second time.
+      const before = messagesRef.current;
+      setAwaitingAfter(countAgentMessages(before));
+      try {
+        await api.sendPrompt(workflowId, prompt);
+        setQueuedPrompts((current) => queuePrompt(current, before, prompt));
+        return true;
+      } catch (error) {
+        setAwaitingAfter(null);
+        onError(`Your message wasn't sent: ${describe(error)}`);
+        return false;
+      }
+    },
+    [workflowId, onError],
+  );
+
+  const confirm = useCallback(async () => {
+    if (!workflowId) return;
+    setAwaitingAfter(countAgentMessages(messagesRef.current));
+    try {
+      await api.confirm(workflowId);
+    } catch (error) {
+      setAwaitingAfter(null);
+      onError(`Couldn't confirm: ${describe(error)}`);
+      throw error;
+    }
+  }, [workflowId, onError]);
+
+  const endChat = useCallback(async () => {
+    if (!workflowId) return;
+    try {
+      await api.endChat(workflowId);
+      setEndedHere(true);
+    } catch (error) {
+      onError(`Couldn't end the chat: ${describe(error)}`);
+    }
+  }, [workflowId, onError]);
+
+  return { messages, status, connectionProblem, loading, ended, working, pending, queued, send, confirm, endChat };
+}
