@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The project's test command: formatting, lints, and every test (unit, integration
-# against a real Temporal dev server, and more as the product grows).
-# Installs what the tests need first (the Temporal CLI into .tools/).
+# The project's test command: formatting, lints, and every test: Rust unit tests,
+# integration tests against a real Temporal dev server, the UI's unit tests, the browser
+# end-to-end run in Chromium, the one-command run and the deployment files.
+# Installs what the tests need first: the Temporal CLI into .tools/, Chromium (apt, as
+# root) and the UI's Node packages.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -10,11 +12,17 @@ step() { printf '\n==> %s\n' "$*"; }
 step "Temporal CLI"
 scripts/install-temporal.sh
 
+step "Chromium and UI packages"
+scripts/install-browser.sh
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "UI: type check, unit tests, build"
+(cd frontend && npm test && npm run build)
 
 step "cargo build (binaries the integration tests run)"
 cargo build --workspace --bins --locked

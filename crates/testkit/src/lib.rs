@@ -19,7 +19,7 @@ mod stack;
 pub use binaries::{cargo_binary, temporal_cli, workspace_root};
 pub use conversation::{Conversation, actors, describe, trip_input, wait_until};
 pub use dev_server::{DevServer, DevServerOptions, client_for};
-pub use process::{ChildProcess, WorkerProcess, free_port};
+pub use process::{ApiProcess, ChildProcess, WorkerProcess, free_port};
 pub use replay::{assert_conversation_replays, assert_replays_events, histories_dir};
 pub use stack::{Stack, prompt_of};
 

@@ -151,25 +151,6 @@ const WORKER_VARIABLES: &[&str] = &[
 ];
 
 impl WorkerProcess {
-    /// Starts the worker against `temporal_address` on `task_queue`, talking to the LLM at
-    /// `llm_base_url`, plus any `extra` variables. It runs in an empty directory so no
-    /// `.env` file is picked up.
-    pub fn start(
-        temporal_address: &str,
-        task_queue: &str,
-        llm_base_url: &str,
-        extra: &[(&str, &str)],
-    ) -> anyhow::Result<Self> {
-        let mut env: HashMap<&str, &str> = HashMap::from([
-            ("TEMPORAL_ADDRESS", temporal_address),
-            ("TEMPORAL_TASK_QUEUE", task_queue),
-            ("LLM_MODEL", "demo/trip-agent"),
-            ("LLM_BASE_URL", llm_base_url),
-        ]);
-        env.extend(extra.iter().copied());
-        Self::start_with_env(&env, task_queue)
-    }
-
     pub fn start_with_env(env: &HashMap<&str, &str>, name: &str) -> anyhow::Result<Self> {
         let mut command = Command::new(cargo_binary("worker"));
         for variable in WORKER_VARIABLES {
@@ -200,4 +181,70 @@ fn empty_dir(name: &str) -> anyhow::Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("agent-test-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
+}
+
+/// The real `api` binary on a free port, serving the conversations of one task queue.
+pub struct ApiProcess {
+    pub process: ChildProcess,
+    pub port: u16,
+}
+
+impl ApiProcess {
+    /// Starts the api against `temporal_address`/`task_queue` with `extra` variables, and
+    /// waits until `/health` answers.
+    pub async fn start(
+        temporal_address: &str,
+        task_queue: &str,
+        extra: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
+        let port = free_port();
+        let mut command = Command::new(cargo_binary("api"));
+        for variable in WORKER_VARIABLES.iter().chain(&[
+            "API_HOST",
+            "API_PORT",
+            "CORS_ORIGINS",
+            "TEMPORAL_UI_URL",
+            "FRONTEND_DIST",
+        ]) {
+            command.env_remove(variable);
+        }
+        command
+            .env("TEMPORAL_ADDRESS", temporal_address)
+            .env("TEMPORAL_TASK_QUEUE", task_queue)
+            .env("API_PORT", port.to_string())
+            .env("LLM_MODEL", "demo/trip-agent")
+            .envs(extra.iter().copied())
+            .env(
+                "RUST_LOG",
+                std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
+            )
+            .current_dir(empty_dir(&format!("api-{task_queue}"))?);
+        let process = ChildProcess::spawn(command, &format!("api-{task_queue}"))?;
+        let api = Self { process, port };
+        api.wait_healthy().await?;
+        Ok(api)
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    async fn wait_healthy(&self) -> anyhow::Result<()> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        let url = format!("{}/health", self.base_url());
+        loop {
+            if let Ok(response) = reqwest::get(&url).await
+                && response.status().is_success()
+            {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                anyhow::bail!(
+                    "the api did not answer /health in 30 s\n{}",
+                    self.process.log_tail(30)
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
 }

@@ -1,0 +1,254 @@
+//! The deployment files, checked without a Docker engine: every service, port, variable
+//! and dependency of `docker-compose.yml` is wired as the binaries expect, and the
+//! `Dockerfile` builds exactly the binaries the one-command run builds.
+
+use std::collections::BTreeSet;
+
+use serde_norway::Value;
+use testkit::workspace_root;
+
+/// Every variable of SPEC §7, which `.env.example` must document.
+const SETTINGS: &[&str] = &[
+    "LLM_MODEL",
+    "LLM_KEY",
+    "LLM_BASE_URL",
+    "SHOW_CONFIRM",
+    "TEMPORAL_ADDRESS",
+    "TEMPORAL_NAMESPACE",
+    "TEMPORAL_TASK_QUEUE",
+    "TEMPORAL_TLS_CERT",
+    "TEMPORAL_TLS_KEY",
+    "TEMPORAL_API_KEY",
+    "RAPIDAPI_KEY",
+    "RAPIDAPI_HOST_FLIGHTS",
+    "STRIPE_API_KEY",
+    "API_HOST",
+    "API_PORT",
+    "CORS_ORIGINS",
+    "TEMPORAL_UI_URL",
+];
+
+/// What the worker needs from a deployment.
+const WORKER_SETTINGS: &[&str] = &[
+    "LLM_MODEL",
+    "LLM_KEY",
+    "LLM_BASE_URL",
+    "SHOW_CONFIRM",
+    "TEMPORAL_ADDRESS",
+    "TEMPORAL_NAMESPACE",
+    "TEMPORAL_TASK_QUEUE",
+    "TEMPORAL_TLS_CERT",
+    "TEMPORAL_TLS_KEY",
+    "TEMPORAL_API_KEY",
+    "RAPIDAPI_KEY",
+    "RAPIDAPI_HOST_FLIGHTS",
+    "STRIPE_API_KEY",
+];
+
+/// What the api needs from a deployment.
+const API_SETTINGS: &[&str] = &[
+    "TEMPORAL_ADDRESS",
+    "TEMPORAL_NAMESPACE",
+    "TEMPORAL_TASK_QUEUE",
+    "TEMPORAL_TLS_CERT",
+    "TEMPORAL_TLS_KEY",
+    "TEMPORAL_API_KEY",
+    "LLM_MODEL",
+    "API_HOST",
+    "API_PORT",
+    "CORS_ORIGINS",
+    "TEMPORAL_UI_URL",
+];
+
+fn compose() -> Value {
+    let text = std::fs::read_to_string(workspace_root().join("docker-compose.yml")).unwrap();
+    serde_norway::from_str(&text).expect("docker-compose.yml is valid YAML")
+}
+
+fn service<'a>(compose: &'a Value, name: &str) -> &'a Value {
+    compose["services"]
+        .get(name)
+        .unwrap_or_else(|| panic!("no service {name}"))
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_sequence()
+        .map(|s| {
+            s.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn env<'a>(service: &'a Value, name: &str) -> &'a str {
+    service["environment"][name]
+        .as_str()
+        .unwrap_or_else(|| panic!("{name} is not set"))
+}
+
+fn depends_on(service: &Value) -> BTreeSet<String> {
+    match &service["depends_on"] {
+        Value::Sequence(names) => names
+            .iter()
+            .filter_map(|n| n.as_str().map(str::to_owned))
+            .collect(),
+        Value::Mapping(map) => map
+            .keys()
+            .filter_map(|k| k.as_str().map(str::to_owned))
+            .collect(),
+        _ => BTreeSet::new(),
+    }
+}
+
+#[test]
+fn compose_runs_temporal_on_postgres_with_its_web_ui() {
+    let compose = compose();
+    let names: BTreeSet<&str> = compose["services"]
+        .as_mapping()
+        .unwrap()
+        .keys()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(
+        names,
+        BTreeSet::from([
+            "postgresql",
+            "temporal",
+            "temporal-ui",
+            "demo-llm",
+            "worker",
+            "api"
+        ])
+    );
+
+    let postgres = service(&compose, "postgresql");
+    assert!(postgres["image"].as_str().unwrap().starts_with("postgres:"));
+    assert!(postgres["healthcheck"]["test"].as_sequence().is_some());
+
+    let temporal = service(&compose, "temporal");
+    assert_eq!(depends_on(temporal), BTreeSet::from(["postgresql".into()]));
+    assert_eq!(
+        temporal["depends_on"]["postgresql"]["condition"],
+        "service_healthy"
+    );
+    assert_eq!(env(temporal, "DB"), "postgres12");
+    assert_eq!(env(temporal, "POSTGRES_SEEDS"), "postgresql");
+    assert_eq!(strings(&temporal["ports"]), ["7233:7233"]);
+
+    let ui = service(&compose, "temporal-ui");
+    assert_eq!(env(ui, "TEMPORAL_ADDRESS"), "temporal:7233");
+    assert_eq!(strings(&ui["ports"]), ["8233:8080"]);
+}
+
+#[test]
+fn compose_wires_worker_and_api_to_temporal_with_every_setting() {
+    let compose = compose();
+    let worker = service(&compose, "worker");
+    assert_eq!(worker["build"]["target"], "worker");
+    assert_eq!(depends_on(worker), BTreeSet::from(["temporal".into()]));
+    assert!(
+        worker["deploy"]["replicas"].as_u64().unwrap() >= 2,
+        "the worker scales out"
+    );
+    assert!(worker.get("ports").is_none(), "a worker serves no port");
+    for name in WORKER_SETTINGS {
+        env(worker, name);
+    }
+    assert_eq!(env(worker, "TEMPORAL_ADDRESS"), "temporal:7233");
+    assert_eq!(env(worker, "DEMO_LLM_URL"), "http://demo-llm:8100/v1");
+    assert!(
+        env(worker, "LLM_KEY").starts_with("${LLM_KEY"),
+        "the key comes from .env, never the file"
+    );
+
+    let api = service(&compose, "api");
+    assert_eq!(api["build"]["target"], "api");
+    assert_eq!(depends_on(api), BTreeSet::from(["temporal".into()]));
+    assert_eq!(strings(&api["ports"]), ["8000:8000"]);
+    for name in API_SETTINGS {
+        env(api, name);
+    }
+    assert_eq!(env(api, "TEMPORAL_ADDRESS"), "temporal:7233");
+    assert_eq!(env(api, "API_HOST"), "0.0.0.0");
+    assert_eq!(env(api, "API_PORT"), "8000");
+    assert_eq!(env(api, "TEMPORAL_UI_URL"), "http://localhost:8233");
+    // Worker and api must agree on where conversations live.
+    assert_eq!(
+        env(worker, "TEMPORAL_TASK_QUEUE"),
+        env(api, "TEMPORAL_TASK_QUEUE")
+    );
+    assert_eq!(
+        env(worker, "TEMPORAL_NAMESPACE"),
+        env(api, "TEMPORAL_NAMESPACE")
+    );
+
+    let demo = service(&compose, "demo-llm");
+    assert_eq!(demo["build"]["target"], "demo-llm");
+    assert_eq!(strings(&demo["ports"]), ["8100:8100"]);
+}
+
+#[test]
+fn dockerfile_builds_the_binaries_the_run_command_builds() {
+    let root = workspace_root();
+    let dockerfile = std::fs::read_to_string(root.join("Dockerfile")).unwrap();
+    let run_script = std::fs::read_to_string(root.join("scripts/run.sh")).unwrap();
+    let build = "cargo build --release --locked -p worker -p api -p demo-llm";
+    assert!(
+        dockerfile.contains(&format!("RUN {build}")),
+        "the Dockerfile runs {build:?}"
+    );
+    assert!(run_script.contains(build), "scripts/run.sh runs {build:?}");
+
+    let stages: BTreeSet<&str> = dockerfile
+        .lines()
+        .filter_map(|line| line.strip_prefix("FROM "))
+        .filter_map(|from| from.split(" AS ").nth(1))
+        .map(str::trim)
+        .collect();
+    for target in ["worker", "api", "demo-llm"] {
+        assert!(stages.contains(target), "no {target} stage in {stages:?}");
+        assert!(
+            dockerfile.contains(&format!(
+                "/src/target/release/{target} /usr/local/bin/{target}"
+            )),
+            "the {target} stage copies the built {target} binary"
+        );
+    }
+    assert!(dockerfile.contains("COPY --from=ui /ui/dist /app/frontend/dist"));
+    assert!(dockerfile.contains("FRONTEND_DIST=/app/frontend/dist"));
+
+    let compose = compose();
+    for service in ["worker", "api", "demo-llm"] {
+        let target = compose["services"][service]["build"]["target"]
+            .as_str()
+            .unwrap();
+        assert!(
+            stages.contains(target),
+            "compose builds stage {target}, which the Dockerfile lacks"
+        );
+    }
+}
+
+#[test]
+fn env_example_documents_every_setting() {
+    let example = std::fs::read_to_string(workspace_root().join(".env.example")).unwrap();
+    let documented: BTreeSet<&str> = example
+        .lines()
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .filter_map(|line| line.split_once('=').map(|(name, _)| name.trim()))
+        .collect();
+    for name in SETTINGS {
+        assert!(documented.contains(name), ".env.example lacks {name}");
+    }
+    for line in example
+        .lines()
+        .filter(|l| l.starts_with("LLM_KEY=") || l.ends_with("_API_KEY="))
+    {
+        assert!(
+            line.ends_with('='),
+            "no secret values in .env.example: {line}"
+        );
+    }
+}
