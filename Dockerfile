@@ -1,0 +1,39 @@
+# Multi-stage build for a real deployment (docker-compose.yml): one image per binary.
+# The Rust stage builds the same binaries, with the same command, as scripts/run.sh.
+
+FROM rust:1.95-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release --locked -p worker -p api -p demo-llm
+
+FROM node:20-bookworm AS ui
+WORKDIR /ui
+COPY frontend/package.json frontend/package-lock.json frontend/.npmrc ./
+RUN npm install --no-audit --no-fund
+COPY frontend/ ./
+RUN npm run build
+
+FROM debian:bookworm-slim AS runtime
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home /app agent
+WORKDIR /app
+USER agent
+
+FROM runtime AS worker
+COPY --from=build /src/target/release/worker /usr/local/bin/worker
+CMD ["worker"]
+
+FROM runtime AS api
+COPY --from=build /src/target/release/api /usr/local/bin/api
+COPY --from=ui /ui/dist /app/frontend/dist
+ENV API_HOST=0.0.0.0 API_PORT=8000 FRONTEND_DIST=/app/frontend/dist
+EXPOSE 8000
+HEALTHCHECK --interval=10s --timeout=3s CMD curl -fsS http://127.0.0.1:8000/health || exit 1
+CMD ["api"]
+
+FROM runtime AS demo-llm
+COPY --from=build /src/target/release/demo-llm /usr/local/bin/demo-llm
+EXPOSE 8100
+CMD ["demo-llm", "--host", "0.0.0.0", "--port", "8100"]
