@@ -15,7 +15,7 @@ use std::{
 use models::{
     Actor, AgentGoal, AgentWorkflowInput, ConfirmOutcome, ConversationHistory, InternalPrompt,
     NextStep, PendingPrompt, PlannerInput, QueueEntry, SummaryInput, ToolData, ToolParams,
-    ValidationInput, WorkflowSettings,
+    ValidationFailure, ValidationInput, WorkflowSettings,
 };
 use serde_json::{Value, json};
 use temporalio_common::{RetryPolicy, error::ActivityExecutionError};
@@ -110,61 +110,15 @@ impl AgentGoalWorkflow {
                 continue;
             };
 
-            if let PendingPrompt::User { text } = &prompt {
-                ctx.state_mut(|s| s.history.push(Actor::User, text.as_str()));
-                let input = ctx.state(|s| ValidationInput {
-                    goal: s.goal.clone(),
-                    history: s.prompt_history(),
-                    prompt: text.clone(),
-                });
-                let options = ctx.state(|s| llm_options(&s.settings, "Validate the user's prompt"));
-                match ctx
-                    .execute_activity(AgentActivity::validate, input, options)
-                    .await
-                {
-                    Ok(verdict) if verdict.valid => {}
-                    Ok(verdict) => {
-                        let reason =
-                            verdict
-                                .failed_reason
-                                .unwrap_or_else(|| models::ValidationFailure {
-                                    next: NextStep::Question,
-                                    response: String::new(),
-                                });
-                        ctx.state_mut(|s| s.history.push(Actor::Agent, to_json(&reason)));
-                        continue;
-                    }
-                    Err(err) => {
-                        report_llm_failure(ctx, err)?;
-                        continue;
-                    }
-                }
+            if let PendingPrompt::User { text } = &prompt
+                && !accept_user_prompt(ctx, text).await?
+            {
+                continue;
             }
 
-            let input = ctx.state(|s| PlannerInput {
-                goal: s.goal.clone(),
-                history: s.prompt_history(),
-                prompt: prompt.clone(),
-                previous_tool_data: s.tool_data.clone(),
-            });
-            let options = ctx.state(|s| llm_options(&s.settings, planner_summary(&prompt)));
-            let mut tool_data = match ctx
-                .execute_activity(AgentActivity::plan, input, options)
-                .await
-            {
-                Ok(tool_data) => tool_data,
-                Err(err) => {
-                    report_llm_failure(ctx, err)?;
-                    continue;
-                }
+            let Some(tool_data) = plan_next_step(ctx, &prompt).await? else {
+                continue;
             };
-            tool_data.force_confirm = ctx.state(|s| s.settings.show_confirm);
-            ctx.state_mut(|s| {
-                s.tool_data = Some(tool_data.clone());
-                // Any new answer replaces a proposal that was still waiting.
-                s.proposed_at = None;
-                s.confirmed = false;
-            });
 
             match (tool_data.next, tool_data.tool_name().map(str::to_owned)) {
                 (NextStep::Confirm, Some(tool)) => {
@@ -337,6 +291,72 @@ async fn wait_for_work(ctx: &WorkflowContext<AgentGoalWorkflow>) -> WorkflowResu
         }
         _ = timer.as_mut() => Ok(Wake::ProposalExpired),
     }
+}
+
+/// Adds a user prompt to the history and asks the validator whether it fits the goal.
+/// A rejected prompt gets the validator's explanation as the agent's reply.
+async fn accept_user_prompt(
+    ctx: &mut WorkflowContext<AgentGoalWorkflow>,
+    text: &str,
+) -> WorkflowResult<bool> {
+    ctx.state_mut(|s| s.history.push(Actor::User, text));
+    let input = ctx.state(|s| ValidationInput {
+        goal: s.goal.clone(),
+        history: s.prompt_history(),
+        prompt: text.to_owned(),
+    });
+    let options = ctx.state(|s| llm_options(&s.settings, "Validate the user's prompt"));
+    match ctx
+        .execute_activity(AgentActivity::validate, input, options)
+        .await
+    {
+        Ok(verdict) if verdict.valid => Ok(true),
+        Ok(verdict) => {
+            let reason = verdict.failed_reason.unwrap_or(ValidationFailure {
+                next: NextStep::Question,
+                response: String::new(),
+            });
+            ctx.state_mut(|s| s.history.push(Actor::Agent, to_json(&reason)));
+            Ok(false)
+        }
+        Err(err) => {
+            report_llm_failure(ctx, err)?;
+            Ok(false)
+        }
+    }
+}
+
+/// Asks the planner what comes next for `prompt`. The answer replaces any proposal that
+/// was still waiting for a confirm. `None` when the planner failed for good (the user has
+/// been told).
+async fn plan_next_step(
+    ctx: &mut WorkflowContext<AgentGoalWorkflow>,
+    prompt: &PendingPrompt,
+) -> WorkflowResult<Option<ToolData>> {
+    let input = ctx.state(|s| PlannerInput {
+        goal: s.goal.clone(),
+        history: s.prompt_history(),
+        prompt: prompt.clone(),
+        previous_tool_data: s.tool_data.clone(),
+    });
+    let options = ctx.state(|s| llm_options(&s.settings, planner_summary(prompt)));
+    let mut tool_data = match ctx
+        .execute_activity(AgentActivity::plan, input, options)
+        .await
+    {
+        Ok(tool_data) => tool_data,
+        Err(err) => {
+            report_llm_failure(ctx, err)?;
+            return Ok(None);
+        }
+    };
+    tool_data.force_confirm = ctx.state(|s| s.settings.show_confirm);
+    ctx.state_mut(|s| {
+        s.tool_data = Some(tool_data.clone());
+        s.proposed_at = None;
+        s.confirmed = false;
+    });
+    Ok(Some(tool_data))
 }
 
 /// Runs the confirmed tool and queues an internal prompt that tells the planner the result.
