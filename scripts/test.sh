@@ -27,5 +27,11 @@ step "UI: type check, unit tests, build"
 step "cargo build (binaries the integration tests run)"
 cargo build --workspace --bins --locked
 
+# Doc tests first: the run-command test builds a fresh copy of the repository into this
+# target dir, which replaces the workspace's own libraries with the copy's (same names,
+# different source paths), and doc tests link against those libraries after the fact.
+step "cargo test (doc tests)"
+cargo test --workspace --locked --doc
+
 step "cargo test"
-TESTKIT_SKIP_BUILD=1 cargo test --workspace --locked -- --test-threads "${TEST_THREADS:-4}"
+TESTKIT_SKIP_BUILD=1 cargo test --workspace --locked --all-targets -- --test-threads "${TEST_THREADS:-4}"
