@@ -12,12 +12,11 @@ use models::{
 };
 use temporalio_macros::activities;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
-use tracing::{debug, info};
 use workflows::contracts::markers as agent_activity;
 
 use crate::{
-    failure::{llm_failure, prompt_failure, unusable_answer},
-    heartbeat::heartbeating,
+    ask::ask_model,
+    failure::prompt_failure,
     llm::{LlmClient, LlmStep},
     settings::AgentSettings,
 };
@@ -43,27 +42,8 @@ impl AgentActivities {
         prompt: prompts::ChatPrompt,
         parse: impl FnOnce(&str) -> Result<T, prompts::ParseError>,
     ) -> Result<T, ActivityError> {
-        let info = ctx.info();
-        let workflow_id = info.workflow_id.as_deref().unwrap_or_default();
-        let attempt = info.attempt;
-        info!(
-            workflow_id,
-            step = step.as_str(),
-            attempt,
-            "calling the model"
-        );
-        debug!(workflow_id, system = %prompt.system, user = %prompt.user, "prompt");
-        let answer = heartbeating(ctx, self.llm.complete(step, &prompt))
-            .await?
-            .map_err(|err| {
-                info!(workflow_id, step = step.as_str(), attempt, error = %err, retryable = err.is_retryable(), "model call failed");
-                llm_failure(err)
-            })?;
-        debug!(workflow_id, %answer, "model answer");
-        parse(&answer).map_err(|err| {
-            info!(workflow_id, step = step.as_str(), attempt, error = %err, "unusable model answer");
-            unusable_answer(err, attempt, self.settings.llm.max_invalid_answers)
-        })
+        let max_invalid = self.settings.llm.max_invalid_answers;
+        ask_model(&self.llm, max_invalid, ctx, step, prompt, parse).await
     }
 }
 

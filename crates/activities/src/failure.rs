@@ -80,3 +80,23 @@ pub(crate) fn tool_failure(err: ToolError) -> ActivityError {
         failure(err, error_types::TOOL_REJECTED, false, None)
     }
 }
+
+/// No way to deliver email on this worker: final, the email fails with the reason.
+pub(crate) fn email_unavailable(reason: impl Into<String>) -> ActivityError {
+    failure(
+        reason.into(),
+        error_types::EMAIL_DELIVERY_UNAVAILABLE,
+        false,
+        None,
+    )
+}
+
+/// The email was refused for good (bad address, SMTP 5xx).
+pub(crate) fn email_rejected(reason: impl Into<String>) -> ActivityError {
+    failure(reason.into(), error_types::EMAIL_REJECTED, false, None)
+}
+
+/// Delivery failed in a way that may pass; Temporal retries within the send window.
+pub(crate) fn email_send_failed(reason: impl Into<String>) -> ActivityError {
+    failure(reason.into(), error_types::EMAIL_SEND_FAILED, true, None)
+}

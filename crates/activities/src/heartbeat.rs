@@ -16,6 +16,20 @@ pub(crate) async fn heartbeating<F: Future>(
     ctx: &ActivityContext,
     work: F,
 ) -> Result<F::Output, ActivityError> {
+    heartbeating_with(ctx, (), work).await
+}
+
+/// Like [`heartbeating`], with `details` in every heartbeat: a later attempt reads them back
+/// (the email send records how far it got, so a retry can tell a delivered email).
+pub(crate) async fn heartbeating_with<F, D>(
+    ctx: &ActivityContext,
+    details: D,
+    work: F,
+) -> Result<F::Output, ActivityError>
+where
+    F: Future,
+    D: serde::Serialize + Clone + 'static,
+{
     let mut work = pin!(work);
     let mut ticker = tokio::time::interval(HEARTBEAT_EVERY);
     loop {
@@ -23,7 +37,7 @@ pub(crate) async fn heartbeating<F: Future>(
             output = &mut work => return Ok(output),
             _ = ticker.tick() => {
                 // A failed heartbeat only means Temporal hears from us later; keep working.
-                let _ = ctx.record_heartbeat(()).await;
+                let _ = ctx.record_heartbeat(details.clone()).await;
             }
             _ = ctx.cancelled() => return Err(ActivityError::cancelled()),
         }

@@ -30,6 +30,8 @@ pub enum LlmStep {
     Planner,
     Validator,
     Summary,
+    /// The email assistant reading a request.
+    Email,
 }
 
 impl LlmStep {
@@ -38,6 +40,7 @@ impl LlmStep {
             LlmStep::Planner => "planner",
             LlmStep::Validator => "validator",
             LlmStep::Summary => "summary",
+            LlmStep::Email => "email",
         }
     }
 }

@@ -7,6 +7,8 @@ use std::{fmt, time::Duration};
 
 use models::{LlmRetrySettings, WorkflowSettings};
 
+use crate::email::EmailSettings;
+
 /// Where the LLM lives and how to reach it.
 #[derive(Clone)]
 pub struct LlmSettings {
@@ -95,6 +97,8 @@ pub struct AgentSettings {
     pub llm: LlmSettings,
     /// Handed to the workflow by `get_wf_env_vars`.
     pub workflow: WorkflowSettings,
+    /// How the email assistant delivers (SMTP or the outbox).
+    pub email: EmailSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -227,7 +231,16 @@ impl AgentSettings {
             max_invalid_answers: number(&get, "LLM_MAX_INVALID_ANSWERS", 3)?,
         };
         positive("LLM_MAX_INVALID_ANSWERS", llm.max_invalid_answers as f64)?;
-        Ok(AgentSettings { llm, workflow })
+        let email = EmailSettings::from_lookup(&lookup).map_err(|err| SettingsError::Invalid {
+            name: err.name,
+            value: err.value,
+            reason: err.reason,
+        })?;
+        Ok(AgentSettings {
+            llm,
+            workflow,
+            email,
+        })
     }
 
     /// Reads the settings from the process environment.

@@ -33,6 +33,8 @@ pub enum Step {
     Validator,
     /// Two sentences of plain text before continue-as-new.
     Summary,
+    /// The email assistant reading a request (`demo::email`).
+    Email,
 }
 
 impl Step {
@@ -41,6 +43,7 @@ impl Step {
             Step::Planner => "planner",
             Step::Validator => "validator",
             Step::Summary => "summary",
+            Step::Email => "email",
         }
     }
 }
@@ -59,8 +62,9 @@ impl FromStr for Step {
             "planner" => Ok(Step::Planner),
             "validator" => Ok(Step::Validator),
             "summary" => Ok(Step::Summary),
+            "email" => Ok(Step::Email),
             other => Err(format!(
-                "X-Agent-Step must be planner, validator or summary, not {other:?}"
+                "X-Agent-Step must be planner, validator, summary or email, not {other:?}"
             )),
         }
     }
@@ -119,7 +123,7 @@ impl Turn {
                 }
             }
             Step::Planner => prompt_kind(&prompt),
-            Step::Validator | Step::Summary => PromptKind::User,
+            Step::Validator | Step::Summary | Step::Email => PromptKind::User,
         };
         let history = embedded.unwrap_or_default();
         Turn {

@@ -15,7 +15,7 @@
 //! first matching rule (or the demo agent when `fallback: demo` is set, else HTTP 500); in demo
 //! mode the demo agent. Every request is recorded, whatever answered it.
 //!
-//! The request's step (`X-Agent-Step: planner | validator | summary`) and the conversation
+//! The request's step (`X-Agent-Step: planner | validator | summary | email`) and the conversation
 //! embedded in the system message are parsed by [`conversation`].
 
 pub mod conversation;

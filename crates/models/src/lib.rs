@@ -11,6 +11,7 @@
 
 mod activity_io;
 mod conversation;
+mod email;
 mod goal;
 mod prompt;
 mod serde_helpers;
@@ -22,6 +23,11 @@ pub use activity_io::{
     ValidationResult,
 };
 pub use conversation::{Actor, ConversationHistory, Message};
+pub use email::{
+    DEFAULT_DRAFT_SAVES_PER_RUN, DEFAULT_TIME_ZONE, DeliveryChannel, EmailCarry, EmailDecision,
+    EmailFields, EmailReceipt, EmailRequestInput, EmailSendInput, EmailSetup, EmailStatus,
+    EmailView, EmailWorkflowInput, SendTime,
+};
 pub use goal::{AgentGoal, ToolArgument, ToolDefinition};
 pub use prompt::{INTERNAL_PREFIX, InternalPrompt, PendingPrompt, QueueEntry};
 pub use tool_data::{NextStep, ToolData};

@@ -6,8 +6,10 @@
 //! directions here means a wording change never touches the workflow, and parsing rules live
 //! next to the instructions that ask for the format.
 
+mod email;
 mod parse;
 mod render;
 
+pub use email::{EmailReply, SendTimeAnswer, email_prompt, parse_email_reply};
 pub use parse::{ParseError, extract_json, parse_summary, parse_tool_data, parse_validation};
 pub use render::{ChatPrompt, PromptError, planner_prompt, summary_prompt, validator_prompt};

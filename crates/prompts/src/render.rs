@@ -38,6 +38,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("validator", include_str!("../templates/validator.txt")),
     ("summary", include_str!("../templates/summary.txt")),
+    ("email", include_str!("../templates/email.txt")),
 ];
 
 /// The fixed user message that asks for a summary.
@@ -64,7 +65,7 @@ fn environment() -> &'static Environment<'static> {
     })
 }
 
-fn render(name: &'static str, ctx: minijinja::Value) -> Result<String, PromptError> {
+pub(crate) fn render(name: &'static str, ctx: minijinja::Value) -> Result<String, PromptError> {
     environment()
         .get_template(name)
         .and_then(|template| template.render(ctx))
@@ -72,7 +73,7 @@ fn render(name: &'static str, ctx: minijinja::Value) -> Result<String, PromptErr
         .map_err(|source| PromptError::Template { name, source })
 }
 
-fn pretty<T: Serialize>(value: &T) -> Result<String, PromptError> {
+pub(crate) fn pretty<T: Serialize>(value: &T) -> Result<String, PromptError> {
     Ok(serde_json::to_string_pretty(value)?)
 }
 

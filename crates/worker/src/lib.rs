@@ -3,14 +3,15 @@
 //! Kept as a library so the wiring can be read in one place and reused by tools that
 //! need an identical worker (a benchmark, a replay check).
 
-use activities::{AgentActivities, AgentSettings, ToolActivities};
+use activities::{AgentActivities, AgentSettings, EmailActivities, ToolActivities};
 use temporalio_client::Client;
 use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 use tools::{ToolRegistry, ToolSettings};
-use workflows::AgentGoalWorkflow;
+use workflows::{AgentGoalWorkflow, EmailAgentWorkflow};
 
 /// Builds a worker serving `AgentGoalWorkflow`, the agent's LLM activities and one
-/// activity per tool on `task_queue`.
+/// activity per tool, and the email assistant (`EmailAgentWorkflow` and its activities), on
+/// `task_queue`.
 pub fn build(
     runtime: &Runtime,
     client: Client,
@@ -21,6 +22,8 @@ pub fn build(
     let registry = ToolRegistry::new(tools)?;
     let options = WorkerOptions::new(task_queue)
         .register_workflow::<AgentGoalWorkflow>()?
+        .register_workflow::<EmailAgentWorkflow>()?
+        .register_activities(EmailActivities::new(&agent))
         .register_activities(AgentActivities::new(agent))
         .register_activities(ToolActivities::new(registry))
         .build();

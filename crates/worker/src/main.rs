@@ -38,8 +38,12 @@ async fn run() -> anyhow::Result<()> {
         model = %agent.llm.model,
         llm_base_url = %agent.llm.base_url,
         show_confirm = agent.workflow.show_confirm,
+        email_delivery = %agent.email.describe(),
         "starting worker"
     );
+    if let activities::email::Delivery::Misconfigured(reason) = &agent.email.delivery {
+        tracing::warn!(%reason, "email cannot be delivered: new emails will fail until this is fixed");
+    }
 
     let runtime =
         Runtime::from_current_tokio(Default::default()).context("creating the Temporal runtime")?;

@@ -490,14 +490,14 @@ fn planner_summary(prompt: &PendingPrompt) -> &'static str {
 }
 
 /// Every attempt is bounded, and so is the whole call with its retries (30 minutes).
-fn close_timeouts(attempt: Duration) -> ActivityCloseTimeouts {
+pub(crate) fn close_timeouts(attempt: Duration) -> ActivityCloseTimeouts {
     ActivityCloseTimeouts::ScheduleAndStartToClose {
         schedule_to_close: Duration::from_secs(30 * 60),
         start_to_close: attempt,
     }
 }
 
-fn settings_options() -> ActivityOptions {
+pub(crate) fn settings_options() -> ActivityOptions {
     ActivityOptions::with_close_timeouts(close_timeouts(Duration::from_secs(10)))
         .summary("Read the worker's settings".to_owned())
         .build()
@@ -505,7 +505,7 @@ fn settings_options() -> ActivityOptions {
 
 /// LLM calls: Temporal owns every retry, with the configured backoff; errors no retry can
 /// fix are named so they fail at once.
-fn llm_options(settings: &WorkflowSettings, summary: &str) -> ActivityOptions {
+pub(crate) fn llm_options(settings: &WorkflowSettings, summary: &str) -> ActivityOptions {
     let retry = &settings.llm_retry;
     ActivityOptions::with_close_timeouts(close_timeouts(Duration::from_secs(
         settings.llm_timeout_secs,

@@ -6,7 +6,8 @@
 //! registry entry and an activity method, never a workflow change.
 
 use models::{
-    PlannerInput, SummaryInput, ToolData, ValidationInput, ValidationResult, WorkflowSettings,
+    EmailDecision, EmailReceipt, EmailRequestInput, EmailSendInput, EmailSetup, PlannerInput,
+    SummaryInput, ToolData, ValidationInput, ValidationResult, WorkflowSettings,
 };
 use temporalio_common::ActivityDefinition;
 use temporalio_macros::activity_definitions;
@@ -67,4 +68,34 @@ impl ActivityDefinition for ToolActivity {
 /// in `#[activity(definition = ...)]`.
 pub mod markers {
     pub use super::agent_activity::{Plan, Settings, Summarize, Validate};
+}
+
+/// The email assistant's activities (`EmailAgentWorkflow`). It also reads the shared
+/// settings through [`AgentActivity::settings`].
+pub struct EmailActivity;
+
+#[activity_definitions]
+impl EmailActivity {
+    /// Checks that this worker can deliver email (SMTP settings, or a writable outbox).
+    #[activity(name = "email_checkDelivery")]
+    pub fn check_delivery() -> Result<EmailSetup, ActivityError> {
+        unimplemented!()
+    }
+
+    /// Reads one request with the LLM and applies it to the email; resolves the send time.
+    #[activity(name = "email_interpretRequest")]
+    pub fn interpret(input: EmailRequestInput) -> Result<EmailDecision, ActivityError> {
+        unimplemented!()
+    }
+
+    /// Delivers the email, at most once per email whatever the retries.
+    #[activity(name = "email_send")]
+    pub fn send(input: EmailSendInput) -> Result<EmailReceipt, ActivityError> {
+        unimplemented!()
+    }
+}
+
+/// The marker types of [`EmailActivity`]'s activities.
+pub mod email_markers {
+    pub use super::email_activity::{CheckDelivery, Interpret, Send};
 }

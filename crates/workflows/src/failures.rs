@@ -42,6 +42,15 @@ pub mod error_types {
     /// A tool failed for good (upstream 4xx, unknown tool): not retried.
     pub const TOOL_REJECTED: &str = "ToolRejected";
 
+    /// No way to deliver email: SMTP is misconfigured, or the outbox cannot be written.
+    pub const EMAIL_DELIVERY_UNAVAILABLE: &str = "EmailDeliveryUnavailable";
+    /// The email was refused for good (an invalid address, an SMTP 5xx answer): not retried.
+    pub const EMAIL_REJECTED: &str = "EmailRejected";
+    /// Delivery failed in a way that may pass (server down, 4xx, timeout): retried.
+    pub const EMAIL_SEND_FAILED: &str = "EmailSendFailed";
+    /// The email workflow's own failure: the email could not be sent.
+    pub const EMAIL_NOT_SENT: &str = "EmailNotSent";
+
     /// Failure types no retry can fix, named in the LLM activities' retry policy.
     pub const LLM_NON_RETRYABLE: &[&str] = &[
         LLM_AUTH,

@@ -9,8 +9,10 @@
 
 //!
 //! Layout: `trip` reads the history, `reading` interprets a reply, and `planner`,
-//! `validator` and `summary` answer the three kinds of request.
+//! `validator` and `summary` answer the three kinds of request. `email` is a separate, even
+//! smaller assistant for the email agent (`X-Agent-Step: email`).
 
+mod email;
 mod planner;
 mod reading;
 mod summary;
@@ -29,6 +31,7 @@ pub fn answer(turn: &Turn) -> String {
         Step::Planner => to_json(&planner::plan(turn)),
         Step::Validator => to_json(&validator::validate(turn)),
         Step::Summary => summary::summarize(turn),
+        Step::Email => to_json(&email::answer(turn)),
     }
 }
 
