@@ -46,13 +46,18 @@ pub fn cargo_binary(name: &str) -> PathBuf {
     if std::env::var_os("TESTKIT_SKIP_BUILD").is_none() {
         build_workspace_binaries(&root);
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let path = target.join("debug").join(name);
+    let path = target_dir().join("debug").join(name);
     assert!(path.exists(), "{} was not built", path.display());
     built.insert(name.to_owned(), path.clone());
     path
+}
+
+/// Where cargo puts this workspace's builds: `$CARGO_TARGET_DIR`, or `<root>/target`.
+/// A release build of a binary is `target_dir().join("release").join(name)`.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
 }
 
 fn build_workspace_binaries(root: &Path) {

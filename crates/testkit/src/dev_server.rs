@@ -114,6 +114,11 @@ impl DevServer {
         self.port
     }
 
+    /// The server's process id, e.g. to read its CPU time and memory from `/proc`.
+    pub fn pid(&self) -> Option<u32> {
+        self.process.pid()
+    }
+
     /// `127.0.0.1:<port>`, as `TEMPORAL_ADDRESS` expects it.
     pub fn address(&self) -> String {
         format!("127.0.0.1:{}", self.port)

@@ -5,7 +5,7 @@ use std::{
     fs::File,
     net::TcpListener,
     os::unix::process::CommandExt,
-    path::PathBuf,
+    path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     time::Duration,
 };
@@ -152,7 +152,17 @@ const WORKER_VARIABLES: &[&str] = &[
 
 impl WorkerProcess {
     pub fn start_with_env(env: &HashMap<&str, &str>, name: &str) -> anyhow::Result<Self> {
-        let mut command = Command::new(cargo_binary("worker"));
+        Self::start_binary(&cargo_binary("worker"), env, name)
+    }
+
+    /// Like [`WorkerProcess::start_with_env`], with another build of a worker: a release
+    /// build, or a worker of the same shape serving other workflows (the benchmark's).
+    pub fn start_binary(
+        binary: &Path,
+        env: &HashMap<&str, &str>,
+        name: &str,
+    ) -> anyhow::Result<Self> {
+        let mut command = Command::new(binary);
         for variable in WORKER_VARIABLES {
             command.env_remove(variable);
         }
@@ -197,8 +207,18 @@ impl ApiProcess {
         task_queue: &str,
         extra: &[(&str, &str)],
     ) -> anyhow::Result<Self> {
+        Self::start_binary(&cargo_binary("api"), temporal_address, task_queue, extra).await
+    }
+
+    /// Like [`ApiProcess::start`], with another build of the api (e.g. a release build).
+    pub async fn start_binary(
+        binary: &Path,
+        temporal_address: &str,
+        task_queue: &str,
+        extra: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
         let port = free_port();
-        let mut command = Command::new(cargo_binary("api"));
+        let mut command = Command::new(binary);
         for variable in WORKER_VARIABLES.iter().chain(&[
             "API_HOST",
             "API_PORT",
