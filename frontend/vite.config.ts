@@ -16,6 +16,7 @@ const API_PATHS = [
   '/get-latest-tool-data',
   '/events',
   '/ui-config',
+  '/email',
 ];
 
 const proxy = Object.fromEntries(API_PATHS.map((path) => [path, { target: API_TARGET, changeOrigin: false }]));

@@ -1,104 +1,25 @@
-// Wires the pieces together: which conversation (from `?c=`), its live state, the UI config,
-// the theme, and the banners for anything that went wrong.
+// The shell both pages share: the page from the URL (the trip chat at `/`, the email
+// assistant at `?view=email`), the UI config, and the theme. Only the page on show is
+// mounted, so opening one never starts a workflow for the other.
 
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import * as api from './api';
-import { ChatWindow } from './components/ChatWindow';
-import { Composer } from './components/Composer';
-import { ErrorBanner } from './components/ErrorBanner';
-import { Header } from './components/Header';
-import { useConversation } from './hooks/useConversation';
-import { useConversationId } from './hooks/useConversationId';
+import type { Shell } from './components/Header';
+import { usePage } from './hooks/usePage';
 import { useTheme } from './hooks/useTheme';
-import { useTransientError } from './hooks/useTransientError';
-import type { ChatStatus, UiConfig } from './types';
-
-function lastingProblem(status: ChatStatus, connectionProblem: string | null): string | null {
-  if (status.state === 'worker_unavailable') {
-    return "The agent's worker isn't running right now. Your conversation is safe and will pick up where it left off — retrying…";
-  }
-  if (connectionProblem) return `Can't reach the server (${connectionProblem}) — retrying…`;
-  return null;
-}
-
-function endedReason(status: ChatStatus): string | null {
-  if (status.state === 'failed') return 'This conversation stopped unexpectedly and cannot continue.';
-  if (status.state === 'ended') return 'You ended this chat.';
-  return null;
-}
+import { EmailPage } from './pages/EmailPage';
+import { TripChat } from './pages/TripChat';
+import type { UiConfig } from './types';
 
 export function App() {
   const { theme, toggle } = useTheme();
-  const transient = useTransientError();
-  const conversationId = useConversationId();
-  const { id, starting } = conversationId;
-  const chat = useConversation(id, transient.show);
+  const { page, navigate } = usePage();
   const [config, setConfig] = useState<UiConfig | null>(null);
-  const [focusKey, setFocusKey] = useState(0);
 
   useEffect(() => {
     api.getUiConfig().then(setConfig, () => setConfig(null));
   }, []);
 
-  useEffect(() => {
-    document.title = id ? `Trip planner · ${id}` : 'Trip planner';
-  }, [id]);
-
-  const refocus = useCallback(() => setFocusKey((key) => key + 1), []);
-
-  const confirm = useCallback(async () => {
-    try {
-      await chat.confirm();
-    } finally {
-      refocus();
-    }
-  }, [chat, refocus]);
-
-  const newChat = useCallback(() => {
-    void conversationId.startNew().then(refocus);
-  }, [conversationId, refocus]);
-
-  const lasting = lastingProblem(chat.status, chat.connectionProblem);
-
-  return (
-    <div className="flex h-dvh flex-col bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
-      <Header
-        config={config}
-        workflowId={id}
-        theme={theme}
-        onToggleTheme={toggle}
-        canEnd={id !== null && !chat.ended}
-        onEndChat={() => void chat.endChat()}
-        onNewChat={newChat}
-        starting={starting}
-      />
-      <main className="flex min-h-0 flex-1 flex-col">
-        <ChatWindow
-          messages={chat.messages}
-          loading={chat.loading || starting}
-          working={chat.working}
-          pending={chat.pending}
-          queued={chat.queued}
-          ended={chat.ended}
-          endedReason={endedReason(chat.status)}
-          starting={starting}
-          onConfirm={confirm}
-          onNewChat={newChat}
-        />
-        <div className="border-t border-slate-200 bg-white/90 dark:border-slate-800 dark:bg-slate-950/90">
-          <div className="mx-auto flex max-w-3xl flex-col gap-2 px-4 py-3">
-            {conversationId.error ? (
-              <ErrorBanner
-                message={`Couldn't start a chat: ${conversationId.error}`}
-                action={{ label: 'Try again', onClick: conversationId.retry }}
-              />
-            ) : null}
-            {lasting ? <ErrorBanner lasting message={lasting} /> : null}
-            {transient.error ? <ErrorBanner message={transient.error} onDismiss={transient.dismiss} /> : null}
-            <Composer disabled={chat.ended || id === null} onSend={chat.send} focusKey={focusKey} />
-          </div>
-        </div>
-      </main>
-    </div>
-  );
+  const shell: Shell = { config, theme, onToggleTheme: toggle, page, onNavigate: navigate };
+  return page === 'email' ? <EmailPage shell={shell} /> : <TripChat shell={shell} />;
 }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as api from './api';
 import { installFetch } from './test/fakeFetch';
+import { emailView } from './test/emailFixtures';
 import { greeting } from './test/fixtures';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -75,5 +76,47 @@ describe('api', () => {
   it('builds the events URL and counts prompt bytes', () => {
     expect(api.eventsUrl('a b')).toBe('/events?workflow_id=a+b');
     expect(api.promptBytes('é')).toBe(2);
+  });
+});
+
+describe('email api', () => {
+  it("starts an email with the browser's time zone and returns its view", async () => {
+    const { calls } = installFetch({ 'POST /email/start': { body: emailView({ workflow_id: 'email-9' }) } });
+    const view = await api.startEmail('Europe/Berlin');
+    expect(view.workflow_id).toBe('email-9');
+    expect(calls).toEqual([{ method: 'POST', path: '/email/start', params: {}, body: { time_zone: 'Europe/Berlin' } }]);
+  });
+
+  it('sends requests and drafts as JSON bodies, naming the email in the query', async () => {
+    const { calls } = installFetch({
+      'POST /email/request': { body: emailView({ status: 'processing' }) },
+      'POST /email/save-draft': { body: { saved: true, bytes: 5 } },
+      'POST /email/cancel': { body: emailView({ status: 'canceled' }) },
+      'GET /email/describe': { body: emailView() },
+    });
+    await expect(api.sendEmailRequest('email-1', 'Write to ana & bo?')).resolves.toMatchObject({ status: 'processing' });
+    await api.saveEmailDraft('email-1', 'hello');
+    await expect(api.cancelEmail('email-1')).resolves.toMatchObject({ status: 'canceled' });
+    await expect(api.describeEmail('email-1')).resolves.toMatchObject({ status: 'waiting' });
+    expect(calls).toEqual([
+      { method: 'POST', path: '/email/request', params: { workflow_id: 'email-1' }, body: { text: 'Write to ana & bo?' } },
+      { method: 'POST', path: '/email/save-draft', params: { workflow_id: 'email-1' }, body: { text: 'hello' } },
+      { method: 'POST', path: '/email/cancel', params: { workflow_id: 'email-1' } },
+      { method: 'GET', path: '/email/describe', params: { workflow_id: 'email-1' } },
+    ]);
+  });
+
+  it("carries a 409's reason", async () => {
+    installFetch({ 'POST /email/request': { status: 409, body: { detail: 'This email has already been sent.' } } });
+    await expect(api.sendEmailRequest('email-1', 'x')).rejects.toMatchObject({ status: 409, detail: 'This email has already been sent.' });
+  });
+
+  it('refuses an answer that is not an email', async () => {
+    installFetch({ 'GET /email/describe': { body: { hello: 'world' } } });
+    await expect(api.describeEmail('email-1')).rejects.toBeInstanceOf(api.ApiError);
+  });
+
+  it('builds the email events URL', () => {
+    expect(api.emailEventsUrl('email 1')).toBe('/email/events?workflow_id=email+1');
   });
 });

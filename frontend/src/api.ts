@@ -4,7 +4,8 @@
 // carries the server's `detail` text.
 
 import { isObject, parseHistory } from './conversation';
-import type { Message, UiConfig } from './types';
+import { parseEmailView } from './email';
+import type { EmailView, Message, UiConfig } from './types';
 
 /** The api refuses prompts larger than this (UTF-8 bytes). */
 export const MAX_PROMPT_BYTES = 8 * 1024;
@@ -38,18 +39,24 @@ function detailOf(data: unknown, response: Response): string {
   return `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`;
 }
 
-async function request(method: 'GET' | 'POST', path: string, params?: Params): Promise<unknown> {
+async function request(method: 'GET' | 'POST', path: string, params?: Params, body?: unknown): Promise<unknown> {
   let response: Response;
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
   try {
-    response = await fetch(urlFor(path, params), { method, headers: { Accept: 'application/json' } });
+    response = await fetch(urlFor(path, params), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch {
     throw new ApiError(0, "Can't reach the server.");
   }
-  const body = await response.text().catch(() => '');
+  const answer = await response.text().catch(() => '');
   let data: unknown = null;
-  if (body) {
+  if (answer) {
     try {
-      data = JSON.parse(body);
+      data = JSON.parse(answer);
     } catch {
       data = null;
     }
@@ -114,4 +121,44 @@ export async function getUiConfig(): Promise<UiConfig | null> {
 
 export function promptBytes(prompt: string): number {
   return new TextEncoder().encode(prompt).length;
+}
+
+// The email assistant (`/email/...`): one workflow per email, named by `workflow_id`. Every
+// call but save-draft answers with the email as it now stands.
+
+function emailView(data: unknown): EmailView {
+  const view = parseEmailView(data);
+  if (!view) throw new ApiError(0, 'The server answered with something that is not an email.');
+  return view;
+}
+
+/** Starts an email; without an id the server picks a fresh one. Times are read in `timeZone`. */
+export async function startEmail(timeZone: string | null, workflowId?: string): Promise<EmailView> {
+  const body = timeZone ? { time_zone: timeZone } : {};
+  return emailView(await request('POST', '/email/start', { workflow_id: workflowId }, body));
+}
+
+/** The email as it stands; a 404 means it does not exist or no worker is serving it. */
+export async function describeEmail(workflowId: string): Promise<EmailView> {
+  return emailView(await request('GET', '/email/describe', { workflow_id: workflowId }));
+}
+
+/** A request in words; refused with 409 while the assistant is busy or the email is finished. */
+export async function sendEmailRequest(workflowId: string, text: string): Promise<EmailView> {
+  return emailView(await request('POST', '/email/request', { workflow_id: workflowId }, { text }));
+}
+
+/** Saves what is being typed in the request box, so a reload finds it again. */
+export async function saveEmailDraft(workflowId: string, text: string): Promise<void> {
+  await request('POST', '/email/save-draft', { workflow_id: workflowId }, { text });
+}
+
+/** Cancels the email: nothing is sent. */
+export async function cancelEmail(workflowId: string): Promise<EmailView> {
+  return emailView(await request('POST', '/email/cancel', { workflow_id: workflowId }));
+}
+
+/** The server-sent event stream of one email (`email` and `status` events). */
+export function emailEventsUrl(workflowId: string): string {
+  return urlFor('/email/events', { workflow_id: workflowId });
 }

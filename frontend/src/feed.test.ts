@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from './api';
-import { openFeed, type FeedHandlers } from './feed';
+import { openEmailFeed, openFeed, type FeedHandlers } from './feed';
+import { parseEmailView } from './email';
+import { emailView } from './test/emailFixtures';
+import type { EmailView } from './types';
 import { FakeEventSource } from './test/FakeEventSource';
 import { greeting, userAustin } from './test/fixtures';
 import type { Message } from './types';
@@ -152,5 +155,44 @@ describe('openFeed falling back to polling', () => {
     await vi.advanceTimersByTimeAsync(60000);
     expect(getHistory.mock.calls.length).toBe(calls);
     expect(FakeEventSource.instances.length).toBe(opened);
+  });
+});
+
+describe('openEmailFeed', () => {
+  const view = (overrides: Record<string, unknown> = {}) => parseEmailView(emailView(overrides)) as EmailView;
+
+  function emailHandlers() {
+    return { onSnapshot: vi.fn<(v: EmailView) => void>(), onStatus: vi.fn(), onConnection: vi.fn() };
+  }
+
+  it('passes email and status events on', () => {
+    const h = emailHandlers();
+    const describe = vi.fn(async () => view());
+    openEmailFeed('email 1', h, { describe, createEventSource: create });
+    const es = FakeEventSource.latest();
+    expect(es.url).toBe('/email/events?workflow_id=email+1');
+    es.open();
+    es.emit('email', emailView({ status: 'scheduled' }));
+    es.emit('email', { not: 'an email' });
+    es.emit('status', { state: 'finished' });
+    expect(h.onSnapshot).toHaveBeenCalledTimes(1);
+    expect(h.onSnapshot.mock.calls[0]?.[0].status).toBe('scheduled');
+    expect(h.onStatus).toHaveBeenLastCalledWith({ state: 'finished', detail: '' });
+    expect(describe).not.toHaveBeenCalled();
+  });
+
+  it('polls describe when SSE fails, and reports a 404 as the worker being down', async () => {
+    const h = emailHandlers();
+    const describe = vi
+      .fn<(id: string) => Promise<EmailView>>()
+      .mockRejectedValueOnce(new ApiError(404, 'No worker.'))
+      .mockResolvedValue(view({ status: 'sent' }));
+    openEmailFeed('email-1', h, { describe, createEventSource: null });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(describe).toHaveBeenCalledWith('email-1');
+    expect(h.onStatus).toHaveBeenLastCalledWith({ state: 'worker_unavailable', detail: 'No worker.' });
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(h.onSnapshot.mock.calls[0]?.[0].status).toBe('sent');
+    expect(h.onStatus).toHaveBeenLastCalledWith({ state: 'running', detail: '' });
   });
 });

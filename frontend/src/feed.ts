@@ -1,11 +1,14 @@
-// Keeps one conversation's history and status flowing into the UI. The primary channel is the
-// api's server-sent events (`/events`); when that keeps failing (a proxy that buffers, an old
-// server) the feed polls `/get-conversation-history` instead and keeps trying to get back to
-// SSE, so the chat stays live either way.
+// Keeps a workflow's state flowing into the UI. The primary channel is the api's server-sent
+// events; when that keeps failing (a proxy that buffers, an old server) the feed polls the
+// matching read endpoint instead and keeps trying to get back to SSE, so the page stays live
+// either way. `openLiveFeed` is that machinery for any snapshot; `openFeed` is the chat's
+// (`/events`, `history` events, `/get-conversation-history`) and `openEmailFeed` the email
+// assistant's (`/email/events`, `email` events, `/email/describe`).
 
-import { ApiError, eventsUrl, isWorkerUnavailable } from './api';
+import { ApiError, emailEventsUrl, eventsUrl, isWorkerUnavailable } from './api';
 import { parseHistory, parseStatus } from './conversation';
-import type { ChatStatus, Message } from './types';
+import { parseEmailFeedStatus, parseEmailView } from './email';
+import type { ChatStatus, EmailFeedStatus, EmailView, Message } from './types';
 
 export interface FeedHandlers {
   onHistory(messages: Message[]): void;
@@ -21,14 +24,42 @@ export interface EventSourceLike {
   close(): void;
 }
 
-export interface FeedOptions {
-  getHistory: (workflowId: string) => Promise<Message[]>;
-  /** Null where the browser has no EventSource: the feed polls from the start. */
-  createEventSource: ((url: string) => EventSourceLike) | null;
+/** How often, and after how many failures, the feed switches channels. */
+export interface FeedTiming {
   pollMs?: number;
   retrySseMs?: number;
   /** Consecutive SSE errors (with no event in between) before falling back to polling. */
   maxSseErrors?: number;
+}
+
+export interface FeedOptions extends FeedTiming {
+  getHistory: (workflowId: string) => Promise<Message[]>;
+  /** Null where the browser has no EventSource: the feed polls from the start. */
+  createEventSource: ((url: string) => EventSourceLike) | null;
+}
+
+/** What one kind of live feed reads, and from where. */
+export interface LiveFeedSpec<T, S> {
+  /** The SSE stream. */
+  url: string;
+  /** The SSE event whose data is a whole snapshot. */
+  snapshotEvent: string;
+  /** Reads a snapshot event's data; null drops it. */
+  readSnapshot(data: unknown): T | null;
+  readStatus(data: unknown): S;
+  /** The same snapshot by plain request, for polling. */
+  fetchSnapshot(): Promise<T>;
+  /** The status polling reports on a worker-unavailable 404, and once a poll succeeds again. */
+  workerDown(detail: string): S;
+  workerBack: S;
+  createEventSource: ((url: string) => EventSourceLike) | null;
+}
+
+export interface LiveFeedHandlers<T, S> {
+  onSnapshot(snapshot: T): void;
+  onStatus(status: S): void;
+  /** Null when the server is reachable again; otherwise what went wrong. */
+  onConnection(problem: string | null): void;
 }
 
 const CLOSED = 2;
@@ -42,9 +73,57 @@ function parseJson(text: unknown): unknown {
   }
 }
 
-/** Starts feeding `workflowId`'s updates to `handlers`; returns a function that stops it. */
+/** Starts feeding `workflowId`'s conversation to `handlers`; returns a function that stops it. */
 export function openFeed(workflowId: string, handlers: FeedHandlers, options: FeedOptions): () => void {
-  const { getHistory, createEventSource, pollMs = 1500, retrySseMs = 15000, maxSseErrors = 3 } = options;
+  const { getHistory, createEventSource, ...timing } = options;
+  return openLiveFeed<Message[], ChatStatus>(
+    {
+      url: eventsUrl(workflowId),
+      snapshotEvent: 'history',
+      readSnapshot: parseHistory,
+      readStatus: parseStatus,
+      fetchSnapshot: () => getHistory(workflowId),
+      workerDown: (detail) => ({ state: 'worker_unavailable', detail }),
+      workerBack: { state: 'running', detail: '' },
+      createEventSource,
+    },
+    { onSnapshot: handlers.onHistory, onStatus: handlers.onStatus, onConnection: handlers.onConnection },
+    timing,
+  );
+}
+
+export interface EmailFeedOptions extends FeedTiming {
+  describe: (workflowId: string) => Promise<EmailView>;
+  createEventSource: ((url: string) => EventSourceLike) | null;
+}
+
+/** Starts feeding `workflowId`'s email to `handlers`; returns a function that stops it. */
+export function openEmailFeed(
+  workflowId: string,
+  handlers: LiveFeedHandlers<EmailView, EmailFeedStatus>,
+  options: EmailFeedOptions,
+): () => void {
+  const { describe, createEventSource, ...timing } = options;
+  return openLiveFeed<EmailView, EmailFeedStatus>(
+    {
+      url: emailEventsUrl(workflowId),
+      snapshotEvent: 'email',
+      readSnapshot: parseEmailView,
+      readStatus: parseEmailFeedStatus,
+      fetchSnapshot: () => describe(workflowId),
+      workerDown: (detail) => ({ state: 'worker_unavailable', detail }),
+      workerBack: { state: 'running', detail: '' },
+      createEventSource,
+    },
+    handlers,
+    timing,
+  );
+}
+
+/** Starts feeding one workflow's snapshots to `handlers`; returns a function that stops it. */
+export function openLiveFeed<T, S>(spec: LiveFeedSpec<T, S>, handlers: LiveFeedHandlers<T, S>, timing: FeedTiming = {}): () => void {
+  const { createEventSource } = spec;
+  const { pollMs = 1500, retrySseMs = 15000, maxSseErrors = 3 } = timing;
   let stopped = false;
   let source: EventSourceLike | null = null;
   let polling = false;
@@ -81,7 +160,7 @@ export function openFeed(workflowId: string, handlers: FeedHandlers, options: Fe
     }
     let es: EventSourceLike;
     try {
-      es = createEventSource(eventsUrl(workflowId));
+      es = createEventSource(spec.url);
     } catch {
       startPolling();
       return;
@@ -100,13 +179,14 @@ export function openFeed(workflowId: string, handlers: FeedHandlers, options: Fe
       if (!alive()) return;
       handlers.onConnection(null);
     });
-    es.addEventListener('history', (event) => {
+    es.addEventListener(spec.snapshotEvent, (event) => {
       if (!alive()) return;
-      handlers.onHistory(parseHistory(parseJson(event.data)));
+      const snapshot = spec.readSnapshot(parseJson(event.data));
+      if (snapshot !== null) handlers.onSnapshot(snapshot);
     });
     es.addEventListener('status', (event) => {
       if (!alive()) return;
-      handlers.onStatus(parseStatus(parseJson(event.data)));
+      handlers.onStatus(spec.readStatus(parseJson(event.data)));
     });
     es.addEventListener('error', () => {
       if (stopped || source !== es) return;
@@ -122,20 +202,20 @@ export function openFeed(workflowId: string, handlers: FeedHandlers, options: Fe
     const current = () => !stopped && polling && generation === pollGeneration;
     if (!current()) return;
     try {
-      const messages = await getHistory(workflowId);
+      const snapshot = await spec.fetchSnapshot();
       if (!current()) return;
-      handlers.onHistory(messages);
+      handlers.onSnapshot(snapshot);
       handlers.onConnection(null);
       if (pollSawWorkerDown) {
         pollSawWorkerDown = false;
-        handlers.onStatus({ state: 'running', detail: '' });
+        handlers.onStatus(spec.workerBack);
       }
     } catch (error) {
       if (!current()) return;
       if (isWorkerUnavailable(error)) {
         pollSawWorkerDown = true;
         handlers.onConnection(null);
-        handlers.onStatus({ state: 'worker_unavailable', detail: (error as ApiError).detail });
+        handlers.onStatus(spec.workerDown((error as ApiError).detail));
       } else {
         handlers.onConnection(error instanceof ApiError ? error.detail : 'Lost contact with the server.');
       }

@@ -36,3 +36,56 @@ export interface UiConfig {
   demo_model: boolean;
   default_workflow_id: string;
 }
+
+/** Where an email is in its life (`EmailStatus` in the models crate). */
+export type EmailStatus = 'initialized' | 'waiting' | 'processing' | 'scheduled' | 'sending' | 'sent' | 'canceled' | 'failed';
+
+/** One entry of an email's thread: a request the user sent, or the assistant's reply. */
+export interface EmailMessage {
+  actor: 'user' | 'agent';
+  text: string;
+}
+
+/** How the worker delivers email (never a secret). */
+export interface EmailSetup {
+  channel: string;
+  detail: string;
+}
+
+/** Proof of delivery. */
+export interface EmailReceipt {
+  channel: string;
+  message_id: string;
+  /** The outbox file, or the SMTP server that took the message. */
+  location: string;
+  /** Unix seconds. */
+  delivered_at: number | null;
+}
+
+/** The email as the user sees it (`EmailView`), after `email.ts` has read it defensively. */
+export interface EmailView {
+  workflow_id: string;
+  status: EmailStatus;
+  request: string | null;
+  draft: string;
+  recipient: string | null;
+  subject: string | null;
+  body: string | null;
+  /** Unix seconds. */
+  scheduled_at: number | null;
+  scheduled_at_text: string | null;
+  time_zone: string;
+  reply: string | null;
+  messages: EmailMessage[];
+  setup: EmailSetup | null;
+  receipt: EmailReceipt | null;
+  failure: string | null;
+}
+
+/** What the email's event stream says besides the email itself. */
+export type EmailFeedState = 'running' | 'finished' | 'not_found' | 'worker_unavailable' | 'unknown';
+
+export interface EmailFeedStatus {
+  state: EmailFeedState;
+  detail: string;
+}

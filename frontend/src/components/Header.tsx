@@ -1,22 +1,31 @@
-// Title bar: what this is, which model answers (flagging the bundled demo model), a link to
-// this conversation in the Temporal Web UI, and the chat-level actions.
+// Title bar shared by both pages: what this page is, which model answers (flagging the bundled
+// demo model), the way to the other page, a link to this page's workflow in the Temporal Web
+// UI, the page's own actions (its children) and the theme toggle.
 
+import type { MouseEvent, ReactNode } from 'react';
 import { temporalWorkflowUrl } from '../linkify';
 import type { UiConfig } from '../types';
+import { urlForPage, type Page } from '../hooks/usePage';
 import type { Theme } from '../hooks/useTheme';
 
-export interface HeaderProps {
+/** What every page passes to the header besides its own title, workflow and actions. */
+export interface Shell {
   config: UiConfig | null;
-  workflowId: string | null;
   theme: Theme;
   onToggleTheme: () => void;
-  canEnd: boolean;
-  onEndChat: () => void;
-  onNewChat: () => void;
-  starting: boolean;
+  page: Page;
+  onNavigate: (page: Page) => void;
 }
 
-const ghostButton =
+export interface HeaderProps {
+  shell: Shell;
+  title: string;
+  workflowId: string | null;
+  /** The page's actions, shown before the theme toggle. */
+  children?: ReactNode;
+}
+
+export const ghostButton =
   'rounded-lg px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-teal-600 disabled:opacity-50 dark:text-slate-200 dark:hover:bg-slate-800';
 
 export function DemoLabel() {
@@ -78,28 +87,59 @@ function TemporalLink({ config, workflowId }: { config: UiConfig; workflowId: st
   );
 }
 
-export function Header({ config, workflowId, theme, onToggleTheme, canEnd, onEndChat, onNewChat, starting }: HeaderProps) {
+const PAGES: { page: Page; label: string }[] = [
+  { page: 'chat', label: 'Trip chat' },
+  { page: 'email', label: 'Email' },
+];
+
+/** Links to both pages; a plain click switches in place, a middle click opens a tab. */
+export function PageNav({ current, onNavigate }: { current: Page; onNavigate: (page: Page) => void }) {
+  function follow(event: MouseEvent<HTMLAnchorElement>, page: Page) {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    onNavigate(page);
+  }
+  return (
+    <nav aria-label="Pages" className="flex rounded-lg bg-slate-100 p-0.5 dark:bg-slate-800">
+      {PAGES.map(({ page, label }) => (
+        <a
+          key={page}
+          data-testid={`nav-${page}`}
+          href={urlForPage(window.location.href, page)}
+          aria-current={page === current ? 'page' : undefined}
+          onClick={(event) => follow(event, page)}
+          className={`rounded-md px-3 py-1 text-sm font-medium focus-visible:outline-2 focus-visible:outline-teal-600 ${
+            page === current
+              ? 'bg-white text-slate-900 shadow-sm dark:bg-slate-950 dark:text-slate-100'
+              : 'text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white'
+          }`}
+        >
+          {label}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+export function Header({ shell, title, workflowId, children }: HeaderProps) {
+  const { config, theme, onToggleTheme, page, onNavigate } = shell;
   return (
     <header className="border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
-      <div className="mx-auto flex max-w-3xl flex-wrap items-center gap-x-3 gap-y-2 px-4 py-3">
+      <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-3 gap-y-2 px-4 py-3">
         <div className="mr-auto flex min-w-0 flex-wrap items-center gap-2">
-          <h1 className="text-lg font-semibold text-slate-900 dark:text-slate-100">Trip planner</h1>
+          <h1 className="text-lg font-semibold text-slate-900 dark:text-slate-100">{title}</h1>
           {config?.demo_model ? (
             <DemoLabel />
           ) : config?.model ? (
             <span className="text-xs text-slate-500 dark:text-slate-400">{config.model}</span>
           ) : null}
         </div>
-        <nav className="flex items-center gap-1" aria-label="Chat actions">
+        <PageNav current={page} onNavigate={onNavigate} />
+        <div className="ml-auto flex items-center gap-1" role="group" aria-label="Actions">
           {config && workflowId ? <TemporalLink config={config} workflowId={workflowId} /> : null}
-          <button type="button" data-testid="end-chat-button" className={ghostButton} onClick={onEndChat} disabled={!canEnd}>
-            End chat
-          </button>
-          <button type="button" data-testid="header-new-chat" className={ghostButton} onClick={onNewChat} disabled={starting}>
-            New chat
-          </button>
+          {children}
           <ThemeToggle theme={theme} onToggle={onToggleTheme} />
-        </nav>
+        </div>
       </div>
     </header>
   );

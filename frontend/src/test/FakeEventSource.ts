@@ -49,7 +49,7 @@ export class FakeEventSource implements EventSourceLike {
     this.fire('open');
   }
 
-  emit(type: 'history' | 'status', payload: unknown) {
+  emit(type: 'history' | 'email' | 'status', payload: unknown) {
     this.fire(type, JSON.stringify(payload));
   }
 

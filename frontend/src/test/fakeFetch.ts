@@ -6,6 +6,8 @@ export interface Recorded {
   method: string;
   path: string;
   params: Record<string, string>;
+  /** The JSON body, when there was one. */
+  body?: unknown;
 }
 
 export type Reply = { status?: number; body: unknown } | ((request: Recorded) => { status?: number; body: unknown });
@@ -18,6 +20,7 @@ export function installFetch(routes: Record<string, Reply>) {
       method: init?.method ?? 'GET',
       path: url.pathname,
       params: Object.fromEntries(url.searchParams),
+      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
     };
     calls.push(request);
     const route = routes[`${request.method} ${request.path}`];

@@ -1,0 +1,84 @@
+// Which workflow a page shows, named in the URL (`?c=` for the trip chat, `?e=` for an email),
+// so a reload resumes it and two tabs can hold two. Without one, `start` asks the server for a
+// fresh workflow and its id replaces the URL (no extra history entry); "new" pushes one.
+// Other query parameters (the page, the other page's id) are kept.
+
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError } from '../api';
+
+export function readParam(search: string, param: string): string | null {
+  const value = new URLSearchParams(search).get(param)?.trim();
+  return value ? value : null;
+}
+
+/** `href` as a path with `?param=` set to `value` (other query parameters kept). */
+export function urlWithParam(href: string, param: string, value: string): string {
+  const url = new URL(href);
+  url.searchParams.set(param, value);
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+export interface IdInUrl {
+  id: string | null;
+  /** Set while the server is starting a workflow for us. */
+  starting: boolean;
+  /** Set when starting one failed; `retry` tries again. */
+  error: string | null;
+  startNew: () => Promise<void>;
+  retry: () => void;
+}
+
+/**
+ * The id in `?param=`; starts one with `start` when there is none. `failure` is what to say
+ * when starting failed without a reason from the server.
+ */
+export function useIdInUrl(param: string, start: () => Promise<string>, failure: string): IdInUrl {
+  const [id, setId] = useState<string | null>(() => readParam(window.location.search, param));
+  const [starting, setStarting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const booted = useRef(false);
+  // The caller's `start` may be a fresh closure on every render; the latest one is used.
+  const startRef = useRef(start);
+  startRef.current = start;
+
+  const begin = useCallback(
+    async (mode: 'replace' | 'push') => {
+      setStarting(true);
+      setError(null);
+      try {
+        const fresh = await startRef.current();
+        const url = urlWithParam(window.location.href, param, fresh);
+        if (mode === 'replace') window.history.replaceState(null, '', url);
+        else window.history.pushState(null, '', url);
+        setId(fresh);
+      } catch (err) {
+        setError(err instanceof ApiError ? err.detail : failure);
+      } finally {
+        setStarting(false);
+      }
+    },
+    [param, failure],
+  );
+
+  // First load without an id: start one. The ref keeps React's development double-run of
+  // effects from starting two.
+  useEffect(() => {
+    if (booted.current) return;
+    booted.current = true;
+    if (id === null) void begin('replace');
+  }, [id, begin]);
+
+  useEffect(() => {
+    const onPopState = () => {
+      const fromUrl = readParam(window.location.search, param);
+      if (fromUrl) setId(fromUrl);
+    };
+    window.addEventListener('popstate', onPopState);
+    return () => window.removeEventListener('popstate', onPopState);
+  }, [param]);
+
+  const startNew = useCallback(() => begin('push'), [begin]);
+  const retry = useCallback(() => void begin(id === null ? 'replace' : 'push'), [id, begin]);
+
+  return { id, starting, error, startNew, retry };
+}

@@ -1,0 +1,126 @@
+// The email assistant: which email (from `?e=`), its live state, the request box with its
+// auto-saved draft, and the banners for anything that went wrong.
+
+import { useCallback, useEffect, useRef } from 'react';
+import { ApiError, MAX_PROMPT_BYTES, promptBytes } from '../api';
+import { EmailCard } from '../components/EmailCard';
+import { EmailThread } from '../components/EmailThread';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { ghostButton, Header, type Shell } from '../components/Header';
+import { RequestBox } from '../components/RequestBox';
+import { isFinal, takesRequests, whyNoRequests } from '../email';
+import { useDraftAutosave } from '../hooks/useDraftAutosave';
+import { useEmail } from '../hooks/useEmail';
+import { useEmailId } from '../hooks/useEmailId';
+import { useTransientError } from '../hooks/useTransientError';
+import type { EmailFeedStatus } from '../types';
+
+function lastingProblem(status: EmailFeedStatus, connectionProblem: string | null): string | null {
+  if (status.state === 'worker_unavailable') {
+    return "The assistant's worker isn't running right now. Your email and its schedule are safe and will pick up where they left off — retrying…";
+  }
+  if (status.state === 'not_found') return 'There is no email with this id. Start a new one?';
+  if (connectionProblem) return `Can't load this email (${connectionProblem}) — retrying…`;
+  return null;
+}
+
+export function EmailPage({ shell }: { shell: Shell }) {
+  const transient = useTransientError();
+  const emailId = useEmailId();
+  const { id, starting } = emailId;
+  const email = useEmail(id, transient.show);
+  const { view } = email;
+
+  const save = useCallback(
+    async (text: string) => {
+      if (promptBytes(text) > MAX_PROMPT_BYTES) throw new ApiError(413, 'it is over 8 KiB');
+      await email.saveDraft(text);
+    },
+    [email.saveDraft],
+  );
+  const draft = useDraftAutosave(save);
+
+  // The draft the workflow kept comes back into the box once per email, when its first view
+  // arrives (unless typing has begun in that instant); another email starts from an empty box.
+  const restoredFor = useRef<string | null>(null);
+  const { reset, restore } = draft;
+  useEffect(() => {
+    if (id === null || restoredFor.current === id) return;
+    if (view === null || view.workflow_id !== id) {
+      if (restoredFor.current !== null) {
+        restoredFor.current = null;
+        reset('');
+      }
+      return;
+    }
+    restoredFor.current = id;
+    restore(view.draft);
+  }, [id, view, reset, restore]);
+
+  useEffect(() => {
+    document.title = id ? `Email assistant · ${id}` : 'Email assistant';
+  }, [id]);
+
+  const newEmail = useCallback(() => {
+    void draft.flush().then(emailId.startNew);
+  }, [draft, emailId.startNew]);
+
+  const status = view?.status ?? 'initialized';
+  const finished = view !== null && isFinal(status);
+  const lasting = lastingProblem(email.feedStatus, email.connectionProblem);
+
+  return (
+    <div className="flex h-dvh flex-col bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
+      <Header shell={shell} title="Email assistant" workflowId={id}>
+        <button type="button" data-testid="new-email-button" className={ghostButton} onClick={newEmail} disabled={starting}>
+          New email
+        </button>
+      </Header>
+      <main className="flex min-h-0 flex-1 flex-col">
+        <div className="flex-1 overflow-y-auto">
+          <div className="mx-auto flex max-w-3xl flex-col gap-5 px-4 py-6">
+            {view === null ? (
+              <p data-testid="email-loading" className="text-center text-sm text-slate-500 dark:text-slate-400">
+                {starting ? 'Starting a new email…' : 'Opening your email…'}
+              </p>
+            ) : (
+              <>
+                <EmailCard view={view} onCancel={email.cancel} />
+                <EmailThread messages={view.messages} reply={view.reply} working={status === 'processing'} />
+                {finished ? (
+                  <div className="flex justify-center">
+                    <button
+                      type="button"
+                      data-testid="new-email-cta"
+                      onClick={newEmail}
+                      disabled={starting}
+                      className="rounded-lg bg-teal-700 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-teal-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600 disabled:opacity-70 dark:bg-teal-600 dark:hover:bg-teal-500"
+                    >
+                      {starting ? 'Starting…' : 'Write a new email'}
+                    </button>
+                  </div>
+                ) : null}
+              </>
+            )}
+          </div>
+        </div>
+        <div className="border-t border-slate-200 bg-white/90 dark:border-slate-800 dark:bg-slate-950/90">
+          <div className="mx-auto flex max-w-3xl flex-col gap-2 px-4 py-3">
+            {emailId.error ? (
+              <ErrorBanner message={`Couldn't start an email: ${emailId.error}`} action={{ label: 'Try again', onClick: emailId.retry }} />
+            ) : null}
+            {lasting ? <ErrorBanner lasting message={lasting} action={{ label: 'New email', onClick: newEmail }} /> : null}
+            {transient.error ? <ErrorBanner message={transient.error} onDismiss={transient.dismiss} /> : null}
+            <RequestBox
+              draft={draft}
+              disabled={view === null || finished}
+              canSend={takesRequests(status)}
+              hint={view === null ? null : whyNoRequests(status)}
+              onSend={email.send}
+            />
+          </div>
+        </div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+// The trip chat: which conversation (from `?c=`), its live state, and the banners for anything
+// that went wrong.
+
+import { useCallback, useEffect, useState } from 'react';
+import { ChatWindow } from '../components/ChatWindow';
+import { Composer } from '../components/Composer';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { ghostButton, Header, type Shell } from '../components/Header';
+import { useConversation } from '../hooks/useConversation';
+import { useConversationId } from '../hooks/useConversationId';
+import { useTransientError } from '../hooks/useTransientError';
+import type { ChatStatus } from '../types';
+
+function lastingProblem(status: ChatStatus, connectionProblem: string | null): string | null {
+  if (status.state === 'worker_unavailable') {
+    return "The agent's worker isn't running right now. Your conversation is safe and will pick up where it left off — retrying…";
+  }
+  if (connectionProblem) return `Can't reach the server (${connectionProblem}) — retrying…`;
+  return null;
+}
+
+function endedReason(status: ChatStatus): string | null {
+  if (status.state === 'failed') return 'This conversation stopped unexpectedly and cannot continue.';
+  if (status.state === 'ended') return 'You ended this chat.';
+  return null;
+}
+
+export function TripChat({ shell }: { shell: Shell }) {
+  const transient = useTransientError();
+  const conversationId = useConversationId();
+  const { id, starting } = conversationId;
+  const chat = useConversation(id, transient.show);
+  const [focusKey, setFocusKey] = useState(0);
+
+  useEffect(() => {
+    document.title = id ? `Trip planner · ${id}` : 'Trip planner';
+  }, [id]);
+
+  const refocus = useCallback(() => setFocusKey((key) => key + 1), []);
+
+  const confirm = useCallback(async () => {
+    try {
+      await chat.confirm();
+    } finally {
+      refocus();
+    }
+  }, [chat, refocus]);
+
+  const newChat = useCallback(() => {
+    void conversationId.startNew().then(refocus);
+  }, [conversationId, refocus]);
+
+  const lasting = lastingProblem(chat.status, chat.connectionProblem);
+
+  return (
+    <div className="flex h-dvh flex-col bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
+      <Header shell={shell} title="Trip planner" workflowId={id}>
+        <button
+          type="button"
+          data-testid="end-chat-button"
+          className={ghostButton}
+          onClick={() => void chat.endChat()}
+          disabled={id === null || chat.ended}
+        >
+          End chat
+        </button>
+        <button type="button" data-testid="header-new-chat" className={ghostButton} onClick={newChat} disabled={starting}>
+          New chat
+        </button>
+      </Header>
+      <main className="flex min-h-0 flex-1 flex-col">
+        <ChatWindow
+          messages={chat.messages}
+          loading={chat.loading || starting}
+          working={chat.working}
+          pending={chat.pending}
+          queued={chat.queued}
+          ended={chat.ended}
+          endedReason={endedReason(chat.status)}
+          starting={starting}
+          onConfirm={confirm}
+          onNewChat={newChat}
+        />
+        <div className="border-t border-slate-200 bg-white/90 dark:border-slate-800 dark:bg-slate-950/90">
+          <div className="mx-auto flex max-w-3xl flex-col gap-2 px-4 py-3">
+            {conversationId.error ? (
+              <ErrorBanner
+                message={`Couldn't start a chat: ${conversationId.error}`}
+                action={{ label: 'Try again', onClick: conversationId.retry }}
+              />
+            ) : null}
+            {lasting ? <ErrorBanner lasting message={lasting} /> : null}
+            {transient.error ? <ErrorBanner message={transient.error} onDismiss={transient.dismiss} /> : null}
+            <Composer disabled={chat.ended || id === null} onSend={chat.send} focusKey={focusKey} />
+          </div>
+        </div>
+      </main>
+    </div>
+  );
+}
