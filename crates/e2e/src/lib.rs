@@ -2,7 +2,77 @@
 //!
 //! - `browser.rs`: the chat UI in Debian's Chromium (driven by `playwright-core`) against
 //!   the real api, worker, demo model and Temporal, through a whole trip.
+//! - `email_browser.rs`: the Email page in the same browser against the same stack with the
+//!   keyless outbox: a draft survives a reload, an email is scheduled and canceled, another
+//!   is sent.
 //! - `run_command.rs`: `scripts/run.sh` from a fresh copy of the repository: it starts
 //!   everything, a conversation works, Ctrl-C leaves nothing behind, data survives.
 //! - `deployment.rs`: `docker-compose.yml` and the `Dockerfile` are wired as documented
 //!   (there is no Docker engine here to start them).
+//!
+//! What the browser tests share lives here: checking that the built UI, the Node packages and
+//! Chromium are in place, and running one of `frontend/e2e/*.e2e.mjs`.
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+/// Panics with `hint` when `path` does not exist.
+pub fn require(path: &Path, hint: &str) {
+    assert!(path.exists(), "{} not found: {hint}", path.display());
+}
+
+/// Checks that `frontend` is built and has its packages, and that Chromium is installed;
+/// returns the Chromium binary (`CHROMIUM_PATH`, default Debian's `/usr/bin/chromium`).
+pub fn browser_prerequisites(frontend: &Path) -> PathBuf {
+    require(
+        &frontend.join("dist/index.html"),
+        "the UI is not built: (cd frontend && npm install && npm run build)",
+    );
+    require(
+        &frontend.join("node_modules/playwright-core"),
+        "frontend packages are missing: (cd frontend && npm install)",
+    );
+    let chromium = PathBuf::from(
+        std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+    );
+    require(
+        &chromium,
+        "Chromium is missing: scripts/install-browser.sh installs Debian's chromium",
+    );
+    chromium
+}
+
+/// How a browser script ended: its exit status and everything it printed.
+pub struct BrowserRun {
+    pub success: bool,
+    pub log: String,
+}
+
+/// Runs `frontend/<script>` with Node against the api at `base_url`, saving screenshots
+/// into `screenshots`. Blocks until the script ends (call it from `spawn_blocking`).
+pub fn run_browser_script(
+    frontend: &Path,
+    script: &str,
+    base_url: &str,
+    screenshots: &Path,
+    chromium: &Path,
+) -> BrowserRun {
+    let output = Command::new("node")
+        .arg(script)
+        .current_dir(frontend)
+        .env("BASE_URL", base_url)
+        .env("SCREENSHOT_DIR", screenshots)
+        .env("CHROMIUM_PATH", chromium)
+        .output()
+        .expect("node runs");
+    BrowserRun {
+        success: output.status.success(),
+        log: format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    }
+}
