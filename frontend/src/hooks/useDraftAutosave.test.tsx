@@ -12,7 +12,7 @@ afterEach(() => {
 });
 
 function setUp(save = vi.fn(async (_text: string) => {})) {
-  const hook = renderHook(() => useDraftAutosave(save));
+  const hook = renderHook(({ enabled }) => useDraftAutosave(save, { enabled }), { initialProps: { enabled: true } });
   return { save, hook, draft: () => hook.result.current };
 }
 
@@ -98,5 +98,14 @@ describe('useDraftAutosave', () => {
     expect(idle).toBe(true);
     expect(flushed).toBe(true);
     expect(draft().state).toBe('unsaved');
+  });
+
+  it('stops saving once disabled (the email is finished)', async () => {
+    const { save, hook, draft } = setUp();
+    act(() => draft().setText('typed as the email went out'));
+    hook.rerender({ enabled: false });
+    await act(() => vi.advanceTimersByTimeAsync(30_000));
+    await act(() => draft().flush());
+    expect(save).not.toHaveBeenCalled();
   });
 });

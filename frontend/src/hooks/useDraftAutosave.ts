@@ -1,5 +1,6 @@
 // The request box's text and its saving: while the text differs from what the server last
-// took, it is saved every `intervalMs` (5 s), and at once on `flush` (the box lost focus).
+// took, it is saved every `intervalMs` (5 s), and at once on `flush` (the box lost focus),
+// until saving is disabled (the email is finished).
 // One save at a time; a failed save is retried on the next tick. `reset` says what the server
 // already has (the draft restored after a reload, or nothing after a request was sent).
 
@@ -28,7 +29,14 @@ export interface DraftAutosave {
   markSaved: (text: string) => void;
 }
 
-export function useDraftAutosave(save: (text: string) => Promise<void>, intervalMs = DRAFT_SAVE_MS): DraftAutosave {
+export interface AutosaveOptions {
+  /** False once the email is finished: it takes no draft any more. */
+  enabled?: boolean;
+  intervalMs?: number;
+}
+
+export function useDraftAutosave(save: (text: string) => Promise<void>, options: AutosaveOptions = {}): DraftAutosave {
+  const { enabled = true, intervalMs = DRAFT_SAVE_MS } = options;
   const [text, setTextState] = useState('');
   const [saved, setSaved] = useState('');
   const [saving, setSaving] = useState(false);
@@ -64,7 +72,7 @@ export function useDraftAutosave(save: (text: string) => Promise<void>, interval
   );
 
   const flush = useCallback(async () => {
-    if (inFlight.current) return;
+    if (inFlight.current || !enabled) return;
     const draft = textRef.current;
     if (draft === savedRef.current) return;
     setSaving(true);
@@ -80,7 +88,7 @@ export function useDraftAutosave(save: (text: string) => Promise<void>, interval
     await attempt;
     inFlight.current = null;
     setSaving(false);
-  }, [save, markSaved]);
+  }, [save, markSaved, enabled]);
 
   const idle = useCallback(async () => {
     await inFlight.current;
@@ -88,10 +96,10 @@ export function useDraftAutosave(save: (text: string) => Promise<void>, interval
 
   const dirty = text !== saved;
   useEffect(() => {
-    if (!dirty) return undefined;
+    if (!dirty || !enabled) return undefined;
     const timer = setInterval(() => void flush(), intervalMs);
     return () => clearInterval(timer);
-  }, [dirty, flush, intervalMs]);
+  }, [dirty, enabled, flush, intervalMs]);
 
   let state: DraftState;
   if (saving) state = 'saving';

@@ -38,7 +38,9 @@ export function EmailPage({ shell }: { shell: Shell }) {
     },
     [email.saveDraft],
   );
-  const draft = useDraftAutosave(save);
+  const status = view?.status ?? 'initialized';
+  const finished = view !== null && isFinal(status);
+  const draft = useDraftAutosave(save, { enabled: !finished });
 
   // The draft the workflow kept comes back into the box once per email, when its first view
   // arrives (unless typing has begun in that instant); another email starts from an empty box.
@@ -65,8 +67,6 @@ export function EmailPage({ shell }: { shell: Shell }) {
     void draft.flush().then(emailId.startNew);
   }, [draft, emailId.startNew]);
 
-  const status = view?.status ?? 'initialized';
-  const finished = view !== null && isFinal(status);
   const lasting = lastingProblem(email.feedStatus, email.connectionProblem);
 
   return (
