@@ -7,7 +7,8 @@
 // Steps: open the Email page (a fresh email gets its id in the URL), type a draft, wait for it
 // to be saved, reload, and find the draft back in the request box; send it, see the email
 // scheduled with a live countdown, cancel, and see it canceled with nothing to cancel any
-// more; then a second email scheduled a few seconds ahead is sent and shows its receipt. The
+// more; then a second email scheduled a few seconds ahead is sent and shows its receipt (and
+// the page is checked in dark mode). The
 // browser runs in a time zone other than the machine's, and the send time must be shown in it.
 // Exit code 0 when every step passed, 1 otherwise (with failure.png and the page's text).
 //
@@ -201,6 +202,16 @@ async function scheduleAndSend(page, canceledId) {
     check(receipt.includes('.eml'), `the receipt names no outbox file: ${receipt}`);
     log(`   receipt: ${receipt}`);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'email-sent.png'), fullPage: true });
+  });
+
+  await step('switch to dark mode and back', async () => {
+    const isDark = () => page.evaluate(() => document.documentElement.classList.contains('dark'));
+    check(!(await isDark()), 'the page started dark');
+    await page.locator(byTestId('theme-toggle')).click();
+    check(await isDark(), 'the toggle did not switch the Email page to dark mode');
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'email-dark.png'), fullPage: true });
+    await page.locator(byTestId('theme-toggle')).click();
+    check(!(await isDark()), 'the toggle did not switch back to light mode');
   });
   return id;
 }
