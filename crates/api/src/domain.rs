@@ -1,7 +1,8 @@
 //! Values checked once at the edge of the api, so handlers never see bad input.
 //!
-//! A [`ConversationId`] or a [`UserPrompt`] can only be built through `parse`; once a
-//! handler holds one, it is safe to hand to Temporal. Rejections say exactly what was wrong
+//! A [`ConversationId`] (which also names emails), a [`UserPrompt`], an [`EmailText`] or a
+//! [`TimeZoneName`] can only be built through its constructor; once a handler holds one, it
+//! is safe to hand to Temporal. Rejections say exactly what was wrong
 //! and map to 400 (or 413 for an oversized prompt) in `error.rs`.
 
 use std::fmt;
@@ -60,6 +61,11 @@ impl ConversationId {
         Self(format!("chat-{}", uuid::Uuid::new_v4().simple()))
     }
 
+    /// A fresh id for a new email: `email-` and 32 random hex digits.
+    pub fn generate_email() -> Self {
+        Self(format!("email-{}", uuid::Uuid::new_v4().simple()))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -111,6 +117,92 @@ impl UserPrompt {
 
     pub fn into_inner(self) -> String {
         self.0
+    }
+}
+
+/// Text for the email assistant: a request, or the draft being typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailText(String);
+
+/// Why an email request or draft was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidText {
+    #[error("the text is empty")]
+    Blank,
+    #[error("the text is {0} bytes long; at most 8192 bytes (8 KiB) are allowed")]
+    TooLarge(usize),
+}
+
+impl EmailText {
+    /// The largest text accepted, in bytes of UTF-8 (the workflow's limit too).
+    pub const MAX_BYTES: usize = workflows::MAX_TEXT_BYTES;
+
+    /// A request: non-blank text up to 8 KiB, without its surrounding whitespace.
+    pub fn request(raw: &str) -> Result<Self, InvalidText> {
+        Self::check_size(raw)?;
+        let text = raw.trim();
+        if text.is_empty() {
+            return Err(InvalidText::Blank);
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    /// A draft: kept exactly as typed (empty clears it), up to 8 KiB.
+    pub fn draft(raw: &str) -> Result<Self, InvalidText> {
+        Self::check_size(raw)?;
+        Ok(Self(raw.to_owned()))
+    }
+
+    fn check_size(raw: &str) -> Result<(), InvalidText> {
+        if raw.len() > Self::MAX_BYTES {
+            return Err(InvalidText::TooLarge(raw.len()));
+        }
+        Ok(())
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+/// An IANA time zone name such as `Europe/Berlin`, as the email assistant's time parsing
+/// knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeZoneName(String);
+
+/// Why a time zone was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidTimeZone {
+    #[error("time_zone must not be empty")]
+    Empty,
+    #[error("time_zone {0:?} is not an IANA time zone name (e.g. \"Europe/Berlin\", \"UTC\")")]
+    Unknown(String),
+}
+
+/// The IANA names the workers' time zone database knows (tzdata as shipped with
+/// `chrono-tz`), one a line, sorted.
+const TIME_ZONES: &str = include_str!("time_zones.txt");
+
+impl TimeZoneName {
+    /// Accepts a known IANA name, exactly as spelled in the database.
+    pub fn parse(raw: &str) -> Result<Self, InvalidTimeZone> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err(InvalidTimeZone::Empty);
+        }
+        if !TIME_ZONES.lines().any(|known| known == name) {
+            return Err(InvalidTimeZone::Unknown(name.to_owned()));
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    /// `UTC`, the zone of an email started without one.
+    pub fn utc() -> Self {
+        Self(models::DEFAULT_TIME_ZONE.to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
@@ -195,5 +287,49 @@ mod tests {
             UserPrompt::parse(Some(&"é".repeat(4097))),
             Err(InvalidPrompt::TooLarge(8194))
         );
+    }
+
+    #[test]
+    fn requests_are_trimmed_and_drafts_kept_as_typed() {
+        assert_eq!(
+            EmailText::request("  write to ana \n")
+                .unwrap()
+                .into_inner(),
+            "write to ana"
+        );
+        assert_eq!(EmailText::request(" \t"), Err(InvalidText::Blank));
+        assert_eq!(EmailText::draft("").unwrap().into_inner(), "");
+        assert_eq!(EmailText::draft(" hi \n").unwrap().into_inner(), " hi \n");
+        for text in [EmailText::request, EmailText::draft] {
+            assert!(text(&"a".repeat(8192)).is_ok());
+            assert_eq!(text(&"a".repeat(8193)), Err(InvalidText::TooLarge(8193)));
+        }
+    }
+
+    #[test]
+    fn time_zones_must_be_known_iana_names() {
+        for ok in [
+            "Europe/Berlin",
+            "UTC",
+            "America/Argentina/Buenos_Aires",
+            " Asia/Tokyo ",
+        ] {
+            assert_eq!(TimeZoneName::parse(ok).unwrap().as_str(), ok.trim());
+        }
+        assert_eq!(TimeZoneName::parse(" "), Err(InvalidTimeZone::Empty));
+        for bad in [
+            "Mars/Olympus",
+            "europe/berlin",
+            "Berlin",
+            "+02:00",
+            "Europe/",
+        ] {
+            assert_eq!(
+                TimeZoneName::parse(bad),
+                Err(InvalidTimeZone::Unknown(bad.to_owned())),
+                "{bad}"
+            );
+        }
+        assert!(TIME_ZONES.lines().count() > 500);
     }
 }

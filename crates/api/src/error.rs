@@ -12,7 +12,9 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::{ConversationId, InvalidConversationId, InvalidPrompt};
+use crate::domain::{
+    ConversationId, InvalidConversationId, InvalidPrompt, InvalidText, InvalidTimeZone,
+};
 
 /// The body of every error response.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -29,9 +31,27 @@ pub enum ApiError {
     /// A prompt that was missing, blank or too large.
     #[error(transparent)]
     InvalidPrompt(#[from] InvalidPrompt),
+    /// An email request or draft that was blank (requests only) or too large.
+    #[error(transparent)]
+    InvalidText(#[from] InvalidText),
+    /// A `time_zone` that is not an IANA name.
+    #[error(transparent)]
+    InvalidTimeZone(#[from] InvalidTimeZone),
     /// A query string axum could not decode (e.g. `wait=maybe`).
     #[error("bad query string: {0}")]
     BadQuery(String),
+    /// A request body that is not the JSON the endpoint takes.
+    #[error("bad request body: {0}")]
+    BadBody(String),
+    /// A request body larger than the server reads at all.
+    #[error("the request body is too large")]
+    BodyTooLarge,
+    /// An email id no workflow has.
+    #[error("there is no email {0}; start one with POST /email/start")]
+    EmailNotFound(ConversationId),
+    /// The email workflow refused the operation (finished, busy, ...): its own reason.
+    #[error("{0}")]
+    EmailRefused(String),
     /// `confirm` or `end-chat` for a conversation that is not running.
     #[error("conversation {0} is not running: it was never started or has already finished")]
     ConversationNotRunning(ConversationId),
@@ -59,15 +79,22 @@ pub enum ApiError {
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::InvalidConversationId(_) | ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
-            ApiError::InvalidPrompt(InvalidPrompt::TooLarge(_)) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::InvalidPrompt(_) => StatusCode::BAD_REQUEST,
+            ApiError::InvalidConversationId(_)
+            | ApiError::InvalidTimeZone(_)
+            | ApiError::BadQuery(_)
+            | ApiError::BadBody(_) => StatusCode::BAD_REQUEST,
+            ApiError::InvalidPrompt(InvalidPrompt::TooLarge(_))
+            | ApiError::InvalidText(InvalidText::TooLarge(_))
+            | ApiError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::InvalidPrompt(_) | ApiError::InvalidText(_) => StatusCode::BAD_REQUEST,
             // 404 for a missing worker follows the Python original, whose UI shows the
             // detail and keeps polling.
             ApiError::ConversationNotRunning(_)
+            | ApiError::EmailNotFound(_)
             | ApiError::WorkerUnavailable { .. }
             | ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::EmailRefused(_) => StatusCode::CONFLICT,
             ApiError::TemporalUnreachable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Temporal(_) => StatusCode::BAD_GATEWAY,
         }
@@ -107,6 +134,21 @@ mod tests {
             ApiError::from(InvalidConversationId::Empty).status(),
             StatusCode::BAD_REQUEST
         );
+        assert_eq!(
+            ApiError::from(InvalidText::TooLarge(9000)).status(),
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
+        assert_eq!(
+            ApiError::from(InvalidText::Blank).status(),
+            StatusCode::BAD_REQUEST
+        );
+    }
+
+    #[test]
+    fn a_refused_email_operation_is_409_with_the_workflows_reason() {
+        let err = ApiError::EmailRefused("This email has already been sent.".into());
+        assert_eq!(err.status(), StatusCode::CONFLICT);
+        assert_eq!(err.to_string(), "This email has already been sent.");
     }
 
     #[test]

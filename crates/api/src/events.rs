@@ -22,6 +22,10 @@
 //! history (`GetWorkflowExecutionHistory` with `wait_new_event`) and queries the workflow
 //! only when an event says its state may have changed: a workflow task completed, the run
 //! closed, or a workflow task waited a query timeout without a worker picking it up.
+//!
+//! The machinery is the same for every kind of workflow the api follows; a [`Feed`] says
+//! what to query and how to name it. [`Conversations`] is the trip agent's feed (above);
+//! [`email::Emails`] is the email assistant's (`GET /email/events`).
 
 use std::{
     collections::HashMap,
@@ -49,6 +53,8 @@ use tokio::{
     time::Instant,
 };
 use utoipa::ToSchema;
+
+pub mod email;
 
 use crate::{
     AppState,
@@ -84,33 +90,96 @@ pub struct Status {
     pub detail: String,
 }
 
-/// The latest known state of a conversation, shared by all of its subscribers.
+/// What one kind of workflow looks like on an event stream: the `status` event's data, the
+/// event that carries the workflow's state, and how to read that state.
+pub trait Feed: Send + Sync + 'static {
+    /// The `data` of a `status` event.
+    type Status: Clone + PartialEq + Serialize + Send + Sync + 'static;
+    /// The name of the event that carries the state (`history`, `email`).
+    const DATA_EVENT: &'static str;
+
+    /// Queries the workflow (whose latest run has `status`) and says what the answer means:
+    /// the status, and the state as JSON text (`None` keeps the state last sent). Errors
+    /// when the query got no answer.
+    fn read(
+        temporal: &Temporal,
+        id: &ConversationId,
+        status: WorkflowExecutionStatus,
+    ) -> impl Future<Output = Result<(Self::Status, Option<Arc<str>>), ApiError>> + Send;
+
+    /// No workflow has this id (yet).
+    fn not_found(id: &ConversationId) -> (Self::Status, Option<Arc<str>>);
+
+    /// Queries get no answer, or Temporal cannot be reached.
+    fn unavailable(err: &ApiError) -> Self::Status;
+}
+
+/// The trip agent's conversations: `status` and `history` events.
+pub struct Conversations;
+
+impl Feed for Conversations {
+    type Status = Status;
+    const DATA_EVENT: &'static str = "history";
+
+    async fn read(
+        temporal: &Temporal,
+        id: &ConversationId,
+        status: WorkflowExecutionStatus,
+    ) -> Result<(Status, Option<Arc<str>>), ApiError> {
+        Ok(match temporal.history(id).await? {
+            Read::Found(history) => {
+                let text = serde_json::to_string(&history).expect("a history serializes");
+                (found(status, &history), Some(text.into()))
+            }
+            Read::ClosedUncleanly => (failed(status), Some(empty_history())),
+            Read::Missing => Self::not_found(id),
+        })
+    }
+
+    fn not_found(id: &ConversationId) -> (Status, Option<Arc<str>>) {
+        (not_found(id), Some(empty_history()))
+    }
+
+    fn unavailable(err: &ApiError) -> Status {
+        unavailable(err)
+    }
+}
+
+/// The latest known state of a workflow, shared by all of its subscribers.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Snapshot {
-    pub status: Status,
-    /// The history as JSON text; `None` until a query first succeeded.
+pub struct Snapshot<S> {
+    pub status: S,
+    /// The state (a conversation's history, an email) as JSON text; `None` until a query
+    /// first succeeded.
     pub history: Option<Arc<str>>,
 }
 
-/// One watcher per conversation anyone is listening to.
-#[derive(Clone)]
-pub struct Watchers {
-    inner: Arc<Inner>,
+/// One watcher per workflow anyone is listening to.
+pub struct Watchers<F: Feed = Conversations> {
+    inner: Arc<Inner<F>>,
 }
 
-struct Inner {
+impl<F: Feed> Clone for Watchers<F> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+struct Inner<F: Feed> {
     temporal: Arc<Temporal>,
-    watched: Mutex<HashMap<ConversationId, Arc<Watched>>>,
+    watched: Mutex<HashMap<ConversationId, Arc<Watched<F::Status>>>>,
 }
 
-struct Watched {
-    snapshot: watch::Sender<Option<Snapshot>>,
-    /// Wakes a watcher that idles on a closed or missing conversation: the api just
-    /// started a run.
+struct Watched<S> {
+    snapshot: watch::Sender<Option<Snapshot<S>>>,
+    /// Wakes a watcher that idles on a closed or missing workflow: the api just started a
+    /// run.
     poke: Notify,
 }
 
-impl Watchers {
+impl<F: Feed> Watchers<F> {
     pub fn new(temporal: Arc<Temporal>) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -120,8 +189,8 @@ impl Watchers {
         }
     }
 
-    /// A receiver of the conversation's snapshots; starts its watcher if none runs.
-    pub fn subscribe(&self, id: &ConversationId) -> watch::Receiver<Option<Snapshot>> {
+    /// A receiver of the workflow's snapshots; starts its watcher if none runs.
+    pub fn subscribe(&self, id: &ConversationId) -> watch::Receiver<Option<Snapshot<F::Status>>> {
         let mut watched = self.inner.watched.lock().expect("watchers lock");
         if let Some(existing) = watched.get(id) {
             return existing.snapshot.subscribe();
@@ -132,7 +201,7 @@ impl Watchers {
             poke: Notify::new(),
         });
         watched.insert(id.clone(), entry.clone());
-        tokio::spawn(run_watcher(self.inner.clone(), id.clone(), entry));
+        tokio::spawn(run_watcher::<F>(self.inner.clone(), id.clone(), entry));
         receiver
     }
 
@@ -168,9 +237,18 @@ pub async fn events(
     ApiQuery(params): ApiQuery<ConversationParams>,
 ) -> Result<Response, ApiError> {
     let id = params.conversation()?;
-    let receiver = state.watchers.subscribe(&id);
+    Ok(stream_response(&state, &state.watchers, &id))
+}
+
+/// The `text/event-stream` response of one subscriber to `id`'s watcher.
+pub(crate) fn stream_response<F: Feed>(
+    state: &AppState,
+    watchers: &Watchers<F>,
+    id: &ConversationId,
+) -> Response {
+    let receiver = watchers.subscribe(id);
     let shutdown = state.shutdown.clone();
-    let stream = snapshot_events(receiver).take_until(async move { shutdown.wait().await });
+    let stream = snapshot_events::<F>(receiver).take_until(async move { shutdown.wait().await });
     let mut response = Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(KEEP_ALIVE).text("keep-alive"))
         .into_response();
@@ -179,20 +257,20 @@ pub async fn events(
         HeaderName::from_static("x-accel-buffering"),
         HeaderValue::from_static("no"),
     );
-    Ok(response)
+    response
 }
 
 /// One subscriber's events: whatever changed since the last snapshot it was sent.
-fn snapshot_events(
-    receiver: watch::Receiver<Option<Snapshot>>,
+fn snapshot_events<F: Feed>(
+    receiver: watch::Receiver<Option<Snapshot<F::Status>>>,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     stream::unfold(
-        (receiver, None::<Snapshot>),
+        (receiver, None::<Snapshot<F::Status>>),
         |(mut receiver, mut sent)| async move {
             loop {
                 let current = receiver.borrow_and_update().clone();
                 if let Some(current) = current {
-                    let events = changes(sent.as_ref(), &current);
+                    let events = changes::<F>(sent.as_ref(), &current);
                     sent = Some(current);
                     if !events.is_empty() {
                         return Some((events, (receiver, sent)));
@@ -207,7 +285,10 @@ fn snapshot_events(
 }
 
 /// The events that bring a subscriber from `sent` to `current`.
-fn changes(sent: Option<&Snapshot>, current: &Snapshot) -> Vec<Event> {
+fn changes<F: Feed>(
+    sent: Option<&Snapshot<F::Status>>,
+    current: &Snapshot<F::Status>,
+) -> Vec<Event> {
     let mut events = Vec::new();
     if sent.is_none_or(|sent| sent.status != current.status) {
         let data = serde_json::to_string(&current.status).expect("a status serializes");
@@ -216,18 +297,22 @@ fn changes(sent: Option<&Snapshot>, current: &Snapshot) -> Vec<Event> {
     if let Some(history) = &current.history
         && sent.is_none_or(|sent| sent.history.as_ref() != Some(history))
     {
-        events.push(Event::default().event("history").data(&**history));
+        events.push(Event::default().event(F::DATA_EVENT).data(&**history));
     }
     events
 }
 
-/// Follows the conversation until the last subscriber leaves, then unregisters.
-async fn run_watcher(inner: Arc<Inner>, id: ConversationId, watched: Arc<Watched>) {
+/// Follows the workflow until the last subscriber leaves, then unregisters.
+async fn run_watcher<F: Feed>(
+    inner: Arc<Inner<F>>,
+    id: ConversationId,
+    watched: Arc<Watched<F::Status>>,
+) {
     tracing::debug!(workflow_id = %id, "watching conversation");
     loop {
         tokio::select! {
             _ = watched.snapshot.closed() => {}
-            _ = follow(&inner.temporal, &id, &watched) => {}
+            _ = follow::<F>(&inner.temporal, &id, &watched) => {}
         }
         // Subscribing happens under this lock, so nobody can join between the check and
         // the removal.
@@ -245,8 +330,8 @@ async fn run_watcher(inner: Arc<Inner>, id: ConversationId, watched: Arc<Watched
     }
 }
 
-/// Publishes the conversation's state, run after run, forever.
-async fn follow(temporal: &Temporal, id: &ConversationId, watched: &Watched) {
+/// Publishes the workflow's state, run after run, forever.
+async fn follow<F: Feed>(temporal: &Temporal, id: &ConversationId, watched: &Watched<F::Status>) {
     let mut retry = Backoff::default();
     // The closed run whose final state is already published: no need to query it again.
     let mut settled_run: Option<String> = None;
@@ -255,12 +340,13 @@ async fn follow(temporal: &Temporal, id: &ConversationId, watched: &Watched) {
             Ok(Some(run)) => run,
             Ok(None) => {
                 settled_run = None;
-                publish(watched, not_found(id), Some(empty_history()));
+                let (status, state) = F::not_found(id);
+                publish(watched, status, state);
                 idle(watched).await;
                 continue;
             }
             Err(err) => {
-                publish(watched, unavailable(&err), None);
+                publish(watched, F::unavailable(&err), None);
                 retry.wait().await;
                 continue;
             }
@@ -268,11 +354,11 @@ async fn follow(temporal: &Temporal, id: &ConversationId, watched: &Watched) {
         retry.reset();
         if is_open(run.status) {
             settled_run = None;
-            follow_run(temporal, id, watched, &run).await;
+            follow_run::<F>(temporal, id, watched, &run).await;
             continue;
         }
         if settled_run.as_deref() != Some(run.run_id.as_str()) {
-            if refresh(temporal, id, watched, run.status).await {
+            if refresh::<F>(temporal, id, watched, run.status).await {
                 settled_run = Some(run.run_id.clone());
             } else {
                 retry.wait().await;
@@ -284,12 +370,17 @@ async fn follow(temporal: &Temporal, id: &ConversationId, watched: &Watched) {
 }
 
 /// Follows one open run until it closes (or its event stream breaks).
-async fn follow_run(temporal: &Temporal, id: &ConversationId, watched: &Watched, run: &RunInfo) {
-    let mut healthy = refresh(temporal, id, watched, run.status).await;
+async fn follow_run<F: Feed>(
+    temporal: &Temporal,
+    id: &ConversationId,
+    watched: &Watched<F::Status>,
+    run: &RunInfo,
+) {
+    let mut healthy = refresh::<F>(temporal, id, watched, run.status).await;
     let events = match temporal.follow_events(id, &run.run_id) {
         Ok(events) => events,
         Err(err) => {
-            publish(watched, unavailable(&err), None);
+            publish(watched, F::unavailable(&err), None);
             tokio::time::sleep(Duration::from_secs(1)).await;
             return;
         }
@@ -314,7 +405,7 @@ async fn follow_run(temporal: &Temporal, id: &ConversationId, watched: &Watched,
                         return;
                     }
                     Some(Err(err)) => {
-                        publish(watched, unavailable(&err), None);
+                        publish(watched, F::unavailable(&err), None);
                         tokio::time::sleep(Duration::from_secs(1)).await;
                         return;
                     }
@@ -342,54 +433,45 @@ async fn follow_run(temporal: &Temporal, id: &ConversationId, watched: &Watched,
                 let more_ready = events.as_mut().peek().now_or_never().is_some();
                 if dirty && !more_ready {
                     dirty = false;
-                    healthy = refresh(temporal, id, watched, run.status).await;
+                    healthy = refresh::<F>(temporal, id, watched, run.status).await;
                     retry.note(healthy);
                 }
             }
             _ = sleep_until(task_deadline) => {
                 // No worker picked the task up in time: find out whether one answers at all.
                 task_deadline = None;
-                healthy = refresh(temporal, id, watched, run.status).await;
+                healthy = refresh::<F>(temporal, id, watched, run.status).await;
                 retry.note(healthy);
             }
             _ = sleep_until(retry_at) => {
-                healthy = refresh(temporal, id, watched, run.status).await;
+                healthy = refresh::<F>(temporal, id, watched, run.status).await;
                 retry.note(healthy);
             }
         }
     }
 }
 
-/// Queries the history and publishes what it says; false when the query got no answer.
-async fn refresh(
+/// Reads the workflow and publishes what it says; false when the query got no answer.
+async fn refresh<F: Feed>(
     temporal: &Temporal,
     id: &ConversationId,
-    watched: &Watched,
+    watched: &Watched<F::Status>,
     status: WorkflowExecutionStatus,
 ) -> bool {
-    match temporal.history(id).await {
-        Ok(Read::Found(history)) => {
-            let text = serde_json::to_string(&history).expect("a history serializes");
-            publish(watched, found(status, &history), Some(text.into()));
-            true
-        }
-        Ok(Read::ClosedUncleanly) => {
-            publish(watched, failed(status), Some(empty_history()));
-            true
-        }
-        Ok(Read::Missing) => {
-            publish(watched, not_found(id), Some(empty_history()));
+    match F::read(temporal, id, status).await {
+        Ok((status, state)) => {
+            publish(watched, status, state);
             true
         }
         Err(err) => {
-            publish(watched, unavailable(&err), None);
+            publish(watched, F::unavailable(&err), None);
             false
         }
     }
 }
 
 /// Replaces the snapshot if anything changed; `None` keeps the history last known.
-fn publish(watched: &Watched, status: Status, history: Option<Arc<str>>) {
+fn publish<S: PartialEq>(watched: &Watched<S>, status: S, history: Option<Arc<str>>) {
     watched.snapshot.send_if_modified(|current| {
         let history = history.or_else(|| current.as_ref().and_then(|s| s.history.clone()));
         let next = Snapshot { status, history };
@@ -402,7 +484,7 @@ fn publish(watched: &Watched, status: Status, history: Option<Arc<str>>) {
 }
 
 /// Waits for the api to start a run here, or for the next periodic check.
-async fn idle(watched: &Watched) {
+async fn idle<S>(watched: &Watched<S>) {
     let _ = tokio::time::timeout(IDLE_RECHECK, watched.poke.notified()).await;
 }
 
@@ -529,7 +611,7 @@ mod tests {
     use models::{Actor, Message};
     use serde_json::json;
 
-    fn snapshot(state: ConversationState, history: Option<&str>) -> Snapshot {
+    fn snapshot(state: ConversationState, history: Option<&str>) -> Snapshot<Status> {
         Snapshot {
             status: Status {
                 state,
@@ -541,7 +623,8 @@ mod tests {
 
     #[test]
     fn a_new_subscriber_gets_status_and_history() {
-        let events = changes(None, &snapshot(ConversationState::Running, Some("{}")));
+        let events =
+            changes::<Conversations>(None, &snapshot(ConversationState::Running, Some("{}")));
         assert_eq!(events.len(), 2);
     }
 
@@ -549,13 +632,16 @@ mod tests {
     fn only_what_changed_is_sent_again() {
         let before = snapshot(ConversationState::Running, Some(r#"{"messages":[]}"#));
         let grown = snapshot(ConversationState::Running, Some(r#"{"messages":[1]}"#));
-        assert_eq!(changes(Some(&before), &grown).len(), 1);
-        assert!(changes(Some(&grown), &grown).is_empty());
+        assert_eq!(changes::<Conversations>(Some(&before), &grown).len(), 1);
+        assert!(changes::<Conversations>(Some(&grown), &grown).is_empty());
         let unavailable = snapshot(
             ConversationState::WorkerUnavailable,
             Some(r#"{"messages":[1]}"#),
         );
-        assert_eq!(changes(Some(&grown), &unavailable).len(), 1);
+        assert_eq!(
+            changes::<Conversations>(Some(&grown), &unavailable).len(),
+            1
+        );
     }
 
     #[test]

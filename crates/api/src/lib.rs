@@ -1,7 +1,7 @@
 //! The HTTP API: the only way browsers and scripts talk to the agent.
 //!
-//! Each conversation is one `AgentGoalWorkflow` in Temporal; this crate holds no agent
-//! logic. It turns HTTP requests into Temporal operations (start, signal, update, query),
+//! Each conversation is one `AgentGoalWorkflow` in Temporal, and each email of the email
+//! assistant (`/email/...`) one `EmailAgentWorkflow`; this crate holds no agent logic. It turns HTTP requests into Temporal operations (start, signal, update, query),
 //! pushes conversation changes to browsers over Server-Sent Events, and serves the built
 //! React UI. A request flows through:
 //!
@@ -39,14 +39,20 @@ use tower_http::{
 use tracing::{Span, field::Empty};
 
 pub use crate::settings::{CorsOrigins, Settings};
-use crate::{events::Watchers, temporal::Temporal};
+use crate::{
+    events::{Watchers, email::Emails},
+    temporal::Temporal,
+};
 
 /// Everything a handler may need, cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub settings: Arc<Settings>,
     pub temporal: Arc<Temporal>,
+    /// Conversations' event streams.
     pub watchers: Watchers,
+    /// Emails' event streams.
+    pub email_watchers: Watchers<Emails>,
     pub shutdown: Shutdown,
 }
 
@@ -61,6 +67,7 @@ impl AppState {
         );
         Self {
             watchers: Watchers::new(temporal.clone()),
+            email_watchers: Watchers::new(temporal.clone()),
             temporal,
             settings: Arc::new(settings),
             shutdown: Shutdown::default(),
@@ -115,6 +122,12 @@ pub fn app(state: AppState) -> Router {
             get(routes::conversations::get_latest_tool_data),
         )
         .route("/events", get(events::events))
+        .route("/email/start", post(routes::email::start))
+        .route("/email/describe", get(routes::email::describe))
+        .route("/email/request", post(routes::email::request))
+        .route("/email/save-draft", post(routes::email::save_draft))
+        .route("/email/cancel", post(routes::email::cancel))
+        .route("/email/events", get(routes::email::events))
         .fallback(routes::ui::fallback)
         .method_not_allowed_fallback(routes::ui::method_not_allowed)
         .layer(cors)

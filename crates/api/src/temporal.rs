@@ -31,6 +31,8 @@ use temporalio_common::protos::temporal::api::{
 };
 use workflows::AgentGoalWorkflow;
 
+mod email;
+
 use crate::{
     domain::{ConversationId, UserPrompt},
     error::ApiError,

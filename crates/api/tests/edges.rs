@@ -394,6 +394,12 @@ async fn openapi_document_lists_every_endpoint() {
         ("/get-conversation-history", "get"),
         ("/get-latest-tool-data", "get"),
         ("/events", "get"),
+        ("/email/start", "post"),
+        ("/email/describe", "get"),
+        ("/email/request", "post"),
+        ("/email/save-draft", "post"),
+        ("/email/cancel", "post"),
+        ("/email/events", "get"),
     ] {
         let operation = &paths
             .get(path)
@@ -404,7 +410,7 @@ async fn openapi_document_lists_every_endpoint() {
             assert!(params.contains("workflow_id"), "{path} lacks workflow_id");
         }
     }
-    assert_eq!(paths.len(), 11, "every documented path is an endpoint");
+    assert_eq!(paths.len(), 17, "every documented path is an endpoint");
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     for schema in [
         "ErrorBody",
@@ -412,6 +418,8 @@ async fn openapi_document_lists_every_endpoint() {
         "ToolData",
         "Status",
         "UiConfig",
+        "EmailView",
+        "EmailStreamStatus",
     ] {
         assert!(schemas.contains_key(schema), "{schema} missing");
     }

@@ -51,6 +51,20 @@ impl EmailStatus {
         )
     }
 
+    /// Why a finished email takes no more requests, in words for the user; `None` while it
+    /// is not finished. `failure` is the reason a failed email failed.
+    pub fn finished_reason(self, failure: Option<&str>) -> Option<String> {
+        match self {
+            EmailStatus::Sent => Some("This email has already been sent.".to_owned()),
+            EmailStatus::Canceled => Some("This email was canceled.".to_owned()),
+            EmailStatus::Failed => Some(format!(
+                "This email failed: {}",
+                failure.unwrap_or("no reason was given")
+            )),
+            _ => None,
+        }
+    }
+
     /// A new request is taken only while the assistant is idle: waiting, or counting down.
     pub fn accepts_requests(self) -> bool {
         matches!(self, EmailStatus::Waiting | EmailStatus::Scheduled)

@@ -197,7 +197,8 @@ impl EmailAgentWorkflow {
         self.status
     }
 
-    /// What the user is typing in the request box, so a reload finds it again.
+    /// What the user is typing in the request box, so a reload finds it again. Answers the
+    /// draft's length in bytes.
     #[update_validator(save_draft)]
     #[allow(clippy::ptr_arg)] // validators get a reference to the update's input type
     fn validate_save_draft(
@@ -216,7 +217,7 @@ impl EmailAgentWorkflow {
     pub fn save_draft(&mut self, _ctx: &mut SyncWorkflowContext<Self>, text: String) -> usize {
         self.draft = text;
         self.drafts_saved += 1;
-        self.draft.chars().count()
+        self.draft.len()
     }
 
     /// Cancels the email; nothing is sent. Taken until the send has started.
@@ -295,12 +296,10 @@ impl EmailAgentWorkflow {
                     .to_owned()
             }
             EmailStatus::Sending => "Too late: the email is being sent right now.".to_owned(),
-            EmailStatus::Sent => "This email has already been sent.".to_owned(),
-            EmailStatus::Canceled => "This email was canceled.".to_owned(),
-            EmailStatus::Failed => format!(
-                "This email failed: {}",
-                self.failure.as_deref().unwrap_or("no reason was given")
-            ),
+            EmailStatus::Sent | EmailStatus::Canceled | EmailStatus::Failed => self
+                .status
+                .finished_reason(self.failure.as_deref())
+                .unwrap_or_default(),
         }
     }
 

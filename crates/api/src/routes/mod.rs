@@ -2,12 +2,14 @@
 //! query-string extraction with our own error body, and the conversation id parameter.
 
 pub mod conversations;
+pub mod email;
 pub mod meta;
 pub mod ui;
 
 use axum::{
-    extract::{FromRequestParts, Query},
-    http::request::Parts,
+    body::Bytes,
+    extract::{FromRequest, FromRequestParts, Query, Request},
+    http::{StatusCode, request::Parts},
 };
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use utoipa::{IntoParams, ToSchema};
@@ -29,6 +31,34 @@ where
             .await
             .map(|Query(value)| ApiQuery(value))
             .map_err(|rejection| ApiError::BadQuery(rejection.body_text()))
+    }
+}
+
+/// A JSON request body whose rejection is our `{"detail": ...}` 400. An empty body reads as
+/// `None`; the content type is not checked, so `curl -d '{...}'` works as is.
+pub struct ApiJson<T>(pub Option<T>);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes =
+            Bytes::from_request(request, state)
+                .await
+                .map_err(|rejection| match rejection.status() {
+                    StatusCode::PAYLOAD_TOO_LARGE => ApiError::BodyTooLarge,
+                    _ => ApiError::BadBody(rejection.body_text()),
+                })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(ApiJson(None));
+        }
+        serde_json::from_slice(&bytes)
+            .map(|value| ApiJson(Some(value)))
+            .map_err(|err| ApiError::BadBody(err.to_string()))
     }
 }
 

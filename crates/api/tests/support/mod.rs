@@ -141,6 +141,28 @@ impl TestApp {
         (status, body)
     }
 
+    /// `POST path` with `body` as its JSON body.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        body: &Value,
+    ) -> (StatusCode, Value) {
+        let response = self
+            .http
+            .post(self.url(path))
+            .query(query)
+            .json(body)
+            .send()
+            .await
+            .expect("the api answers");
+        let status = response.status();
+        let text = response.text().await.expect("a body");
+        let body = serde_json::from_str(&text)
+            .unwrap_or_else(|_| panic!("{path} answered {status} with non-JSON: {text}"));
+        (status, body)
+    }
+
     pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> (StatusCode, Value) {
         self.request(Method::GET, path, query).await
     }
@@ -192,9 +214,14 @@ impl TestApp {
 
     /// Opens `/events` for a conversation.
     pub async fn events(&self, id: &str) -> EventReader {
+        self.event_stream("/events", id).await
+    }
+
+    /// Opens an event stream (`/events`, `/email/events`) for a workflow.
+    pub async fn event_stream(&self, path: &str, id: &str) -> EventReader {
         let response = self
             .http
-            .get(self.url("/events"))
+            .get(self.url(path))
             .query(&[("workflow_id", id)])
             .timeout(Duration::from_secs(3600))
             .send()
