@@ -170,6 +170,20 @@ describe('Email page', () => {
     expect(await screen.findByTestId('error-banner')).toHaveTextContent("Couldn't cancel the email: Too late");
   });
 
+  it('shows why an email failed once, in the card', async () => {
+    const failure = 'No way to send email: SMTP_FROM is not set';
+    setUp({
+      'GET /email/describe': {
+        body: emailView({ status: 'failed', failure, reply: failure, messages: { messages: [{ actor: 'agent', response: failure }] } }),
+      },
+    });
+    render(<App />);
+    expect(await screen.findByTestId('email-failure')).toHaveTextContent(`Not sent: ${failure}`);
+    expect(screen.queryByTestId('email-reply')).toBeNull();
+    expect(input()).toBeDisabled();
+    expect(screen.getByTestId('new-email-cta')).toBeVisible();
+  });
+
   it('keeps a banner up while the worker is down', async () => {
     setUp();
     render(<App />);

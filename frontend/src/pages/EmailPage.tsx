@@ -86,7 +86,12 @@ export function EmailPage({ shell }: { shell: Shell }) {
             ) : (
               <>
                 <EmailCard view={view} onCancel={email.cancel} />
-                <EmailThread messages={view.messages} reply={view.reply} working={status === 'processing'} />
+                <EmailThread
+                  messages={view.messages}
+                  // The card already says why a failed email was not sent.
+                  reply={view.reply === view.failure ? null : view.reply}
+                  working={status === 'processing'}
+                />
                 {finished ? (
                   <div className="flex justify-center">
                     <button
