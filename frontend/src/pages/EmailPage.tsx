@@ -29,14 +29,15 @@ export function EmailPage({ shell }: { shell: Shell }) {
   const emailId = useEmailId();
   const { id, starting } = emailId;
   const email = useEmail(id, transient.show);
-  const { view } = email;
+  const { view, saveDraft } = email;
 
   const save = useCallback(
     async (text: string) => {
+      // The api would refuse it; say so here instead of asking every 5 s.
       if (promptBytes(text) > MAX_PROMPT_BYTES) throw new ApiError(413, 'it is over 8 KiB');
-      await email.saveDraft(text);
+      await saveDraft(text);
     },
-    [email.saveDraft],
+    [saveDraft],
   );
   const status = view?.status ?? 'initialized';
   const finished = view !== null && isFinal(status);
