@@ -49,6 +49,9 @@ pub enum ApiError {
     /// An email id no workflow has.
     #[error("there is no email {0}; start one with POST /email/start")]
     EmailNotFound(ConversationId),
+    /// The id belongs to another kind of workflow, such as a conversation.
+    #[error("{0} is not an email: the workflow with this id is not the email assistant")]
+    NotAnEmail(ConversationId),
     /// The email workflow refused the operation (finished, busy, ...): its own reason.
     #[error("{0}")]
     EmailRefused(String),
@@ -91,6 +94,7 @@ impl ApiError {
             // detail and keeps polling.
             ApiError::ConversationNotRunning(_)
             | ApiError::EmailNotFound(_)
+            | ApiError::NotAnEmail(_)
             | ApiError::WorkerUnavailable { .. }
             | ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,

@@ -457,3 +457,24 @@ async fn without_temporal_the_email_endpoints_are_503() {
         .await;
     assert_eq!(status.data["state"], "worker_unavailable");
 }
+
+#[tokio::test]
+async fn a_conversation_id_is_not_an_email_and_is_404() {
+    let outbox = tempfile::tempdir().unwrap();
+    let stack = email_stack("api-email-not-chat", &outbox).await;
+    let app = TestApp::for_stack(&stack).await;
+    let id = "api-email-not-chat-1";
+    app.post_ok("/start-workflow", &[("workflow_id", id)]).await;
+    let (status, body) = app.get("/email/describe", &[("workflow_id", id)]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert!(detail(&body).contains("not an email"), "{body}");
+    let (status, body) = app
+        .post_json(
+            "/email/request",
+            &[("workflow_id", id)],
+            &json!({"text": "hi"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert!(detail(&body).contains("not an email"), "{body}");
+}

@@ -75,6 +75,12 @@ impl Temporal {
             Err(WorkflowQueryError::Rpc(status)) if is_no_answer(&status) => {
                 Err(self.worker_unavailable(id))
             }
+            // Another kind of workflow (a conversation) has this id.
+            Err(WorkflowQueryError::Rpc(status))
+                if status.message().contains("No query handler") =>
+            {
+                Err(ApiError::NotAnEmail(id.clone()))
+            }
             Err(WorkflowQueryError::Rpc(status)) => Err(self.rpc_error(&status)),
             Err(other) => Err(ApiError::Temporal(other.to_string())),
         }
@@ -149,6 +155,12 @@ impl Temporal {
             .map_err(|_| self.worker_unavailable(id))?;
         match outcome {
             Ok(value) => Ok(value),
+            // Another kind of workflow (a conversation) has this id.
+            Err(WorkflowUpdateError::Failed(failure))
+                if failure.message.starts_with("No update handler") =>
+            {
+                Err(ApiError::NotAnEmail(id.clone()))
+            }
             // The validator's rejection (or the handler's failure) carries the reason.
             Err(WorkflowUpdateError::Failed(failure)) => {
                 Err(ApiError::EmailRefused(failure.message))
