@@ -15,41 +15,23 @@
 // Env: BASE_URL (default http://127.0.0.1:8000), SCREENSHOT_DIR (default ./e2e-output),
 // CHROMIUM_PATH (default /usr/bin/chromium), E2E_STEP_TIMEOUT_MS (default 90000).
 
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import {
+  BASE_URL,
+  SCREENSHOT_DIR,
+  STEP_TIMEOUT,
+  byTestId,
+  check,
+  log,
+  runInBrowser,
+  step,
+} from './harness.mjs';
 
-const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8000').replace(/\/+$/, '');
-const SCREENSHOT_DIR = path.resolve(process.env.SCREENSHOT_DIR || 'e2e-output');
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const STEP_TIMEOUT = Number(process.env.E2E_STEP_TIMEOUT_MS || 90_000);
 const TIME_ZONE = 'Pacific/Auckland';
 
 // Far enough ahead to see the countdown and cancel in time; near enough for the sent case.
 const CANCELED_REQUEST = 'Write to ana@example.com saying lunch on Friday at noon and send it in 2 minutes';
 const SENT_REQUEST = 'Write to bo@example.com saying the report is ready and send it in 5 seconds';
-
-const started = Date.now();
-function log(message) {
-  const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
-  console.log(`[e2e ${seconds}s] ${message}`);
-}
-
-class StepError extends Error {}
-
-function check(condition, message) {
-  if (!condition) throw new StepError(message);
-}
-
-async function step(name, body) {
-  log(`→ ${name}`);
-  const result = await body();
-  log(`✓ ${name}`);
-  return result;
-}
-
-const byTestId = (id) => `[data-testid="${id}"]`;
 
 async function textOf(page, testId) {
   return (await page.locator(byTestId(testId)).innerText()).replace(/\s+/g, ' ').trim();
@@ -216,71 +198,12 @@ async function scheduleAndSend(page, canceledId) {
   return id;
 }
 
-async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const profile = mkdtempSync(path.join(tmpdir(), 'email-e2e-profile-'));
-  log(`BASE_URL=${BASE_URL} SCREENSHOT_DIR=${SCREENSHOT_DIR} chromium=${CHROMIUM_PATH}`);
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-    viewport: { width: 1100, height: 900 },
-    colorScheme: 'light',
-    // Not the machine's zone: send times must be read and shown in the browser's.
-    timezoneId: TIME_ZONE,
-  });
-  const pageErrors = [];
-  const watch = (p) => {
-    p.on('pageerror', (error) => {
-      pageErrors.push(error.message);
-      log(`   page error: ${error.message}`);
-    });
-    p.on('console', (message) => {
-      if (message.type() === 'error') log(`   console error: ${message.text()}`);
-    });
-  };
-  context.on('page', watch);
-  context.pages().forEach(watch);
-
-  const page = context.pages()[0] ?? (await context.newPage());
-  try {
-    const canceled = await step('open the Email page from the trip chat', () => openEmailPage(page));
-    await draftSurvivesReload(page, canceled);
-    await scheduleAndCancel(page);
-    const sent = await scheduleAndSend(page, canceled);
-    check(pageErrors.length === 0, `the page threw: ${pageErrors.join(' | ')}`);
-    // The Rust test reads these to check the outbox.
-    log(`RESULT canceled=${canceled} sent=${sent}`);
-    log('PASS: all steps passed');
-    return 0;
-  } catch (error) {
-    log(`FAIL: ${error instanceof StepError ? error.message : error?.stack || error}`);
-    try {
-      await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'failure.png'), fullPage: true });
-      log(`   saved ${path.join(SCREENSHOT_DIR, 'failure.png')}`);
-      console.log(`----- page text (${page.url()}) -----\n${await page.evaluate(() => document.body.innerText)}\n-----`);
-    } catch (inner) {
-      log(`   could not capture the page: ${inner}`);
-    }
-    return 1;
-  } finally {
-    await context.close().catch(() => undefined);
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+// Not the machine's zone: send times must be read and shown in the browser's.
+runInBrowser('email', { timezoneId: TIME_ZONE }, async ({ page }) => {
+  const canceled = await step('open the Email page from the trip chat', () => openEmailPage(page));
+  await draftSurvivesReload(page, canceled);
+  await scheduleAndCancel(page);
+  const sent = await scheduleAndSend(page, canceled);
+  // The Rust test reads these to check the outbox.
+  log(`RESULT canceled=${canceled} sent=${sent}`);
+});

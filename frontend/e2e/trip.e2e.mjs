@@ -13,38 +13,19 @@
 // Env: BASE_URL (default http://127.0.0.1:8000), SCREENSHOT_DIR (default ./e2e-output),
 // CHROMIUM_PATH (default /usr/bin/chromium), E2E_STEP_TIMEOUT_MS (default 90000).
 
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import {
+  BASE_URL,
+  SCREENSHOT_DIR,
+  STEP_TIMEOUT,
+  byTestId,
+  check,
+  log,
+  runInBrowser,
+  step,
+} from './harness.mjs';
 
-const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8000').replace(/\/+$/, '');
-const SCREENSHOT_DIR = path.resolve(process.env.SCREENSHOT_DIR || 'e2e-output');
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const STEP_TIMEOUT = Number(process.env.E2E_STEP_TIMEOUT_MS || 90_000);
 const XSS_CONVERSATION = 'xss-check';
-
-const started = Date.now();
-function log(message) {
-  const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
-  console.log(`[e2e ${seconds}s] ${message}`);
-}
-
-class StepError extends Error {}
-
-function check(condition, message) {
-  if (!condition) throw new StepError(message);
-}
-
-/** Runs one named step, logging its start and end. */
-async function step(name, body) {
-  log(`→ ${name}`);
-  const result = await body();
-  log(`✓ ${name}`);
-  return result;
-}
-
-const byTestId = (id) => `[data-testid="${id}"]`;
 
 async function count(page, testId) {
   return page.locator(byTestId(testId)).count();
@@ -288,68 +269,10 @@ async function xssCheck(page) {
   });
 }
 
-async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const profile = mkdtempSync(path.join(tmpdir(), 'trip-e2e-profile-'));
-  log(`BASE_URL=${BASE_URL} SCREENSHOT_DIR=${SCREENSHOT_DIR} chromium=${CHROMIUM_PATH}`);
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-    viewport: { width: 1100, height: 900 },
-    colorScheme: 'light',
-  });
-  const pageErrors = [];
-  context.on('page', (p) => watch(p));
-  function watch(p) {
-    p.on('pageerror', (error) => {
-      pageErrors.push(error.message);
-      log(`   page error: ${error.message}`);
-    });
-    p.on('console', (message) => {
-      if (message.type() === 'error') log(`   console error: ${message.text()}`);
-    });
-  }
-  context.pages().forEach(watch);
-
-  let page = context.pages()[0] ?? (await context.newPage());
-  try {
-    const first = await tripConversation(page);
-    page = await context.newPage();
-    await darkModeCheck(page, first);
-    page = await context.newPage();
-    await xssCheck(page);
-    check(pageErrors.length === 0, `the page threw: ${pageErrors.join(' | ')}`);
-    log('PASS: all steps passed');
-    return 0;
-  } catch (error) {
-    log(`FAIL: ${error instanceof StepError ? error.message : error?.stack || error}`);
-    try {
-      await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'failure.png'), fullPage: true });
-      log(`   saved ${path.join(SCREENSHOT_DIR, 'failure.png')}`);
-      console.log(`----- page text (${page.url()}) -----\n${await page.evaluate(() => document.body.innerText)}\n-----`);
-    } catch (inner) {
-      log(`   could not capture the page: ${inner}`);
-    }
-    return 1;
-  } finally {
-    await context.close().catch(() => undefined);
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runInBrowser('trip', {}, async (session) => {
+  const first = await tripConversation(session.page);
+  session.page = await session.context.newPage();
+  await darkModeCheck(session.page, first);
+  session.page = await session.context.newPage();
+  await xssCheck(session.page);
+});
