@@ -10,6 +10,7 @@
 use std::{
     collections::HashSet,
     io::{BufRead, BufReader},
+    os::unix::process::CommandExt,
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     sync::mpsc,
@@ -45,6 +46,16 @@ impl RunCommand {
             command.env_remove(name);
         }
         command.envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        // A shell cannot trap a signal that was ignored when it started, and a test run
+        // launched in the background (`cmd &` from a script) inherits an ignored SIGINT. The
+        // script gets Ctrl-C as a terminal would deliver it: with the default disposition.
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            command.pre_exec(|| {
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
+                Ok(())
+            });
+        }
         let mut child = command.spawn().expect("bash runs scripts/run.sh");
         let (tx, lines) = mpsc::channel();
         for stream in [
