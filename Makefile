@@ -33,3 +33,12 @@ ui-dev:
 # Delete the conversations and logs of `make run`.
 reset-data:
 	scripts/reset-data.sh
+
+# The benchmark (BENCHMARKS.md): agent vs a bare-Temporal floor at C = 1, 8, 32, 128 and
+# 1,000 idle conversations, on a stack of its own; results in bench-results/<timestamp>/.
+# The release build comes first (the same build the bench would make), so the run itself is
+# only the measurement. Extra options: make bench BENCH_ARGS="--concurrency 1,8 --idle 0".
+.PHONY: bench
+bench:
+	cargo build --release --locked -p worker -p api -p bench --bins
+	"$${CARGO_TARGET_DIR:-target}/release/bench" --no-build $(BENCH_ARGS)
