@@ -179,10 +179,6 @@ pub enum InvalidTimeZone {
     Unknown(String),
 }
 
-/// The IANA names the workers' time zone database knows (tzdata as shipped with
-/// `chrono-tz`), one a line, sorted.
-const TIME_ZONES: &str = include_str!("time_zones.txt");
-
 impl TimeZoneName {
     /// Accepts a known IANA name, exactly as spelled in the database.
     pub fn parse(raw: &str) -> Result<Self, InvalidTimeZone> {
@@ -190,7 +186,9 @@ impl TimeZoneName {
         if name.is_empty() {
             return Err(InvalidTimeZone::Empty);
         }
-        if !TIME_ZONES.lines().any(|known| known == name) {
+        // The same database the workers read times with, so every name taken here is one
+        // they know.
+        if name.parse::<chrono_tz::Tz>().is_err() {
             return Err(InvalidTimeZone::Unknown(name.to_owned()));
         }
         Ok(Self(name.to_owned()))
@@ -330,6 +328,5 @@ mod tests {
                 "{bad}"
             );
         }
-        assert!(TIME_ZONES.lines().count() > 500);
     }
 }

@@ -860,16 +860,4 @@ mod tests {
             "Monday, 23 November 2026, 14:05"
         );
     }
-
-    /// The api refuses a time zone this module would not know; its list must be this
-    /// crate's time zone database, name for name.
-    #[test]
-    fn the_apis_time_zone_list_is_this_database() {
-        let listed: Vec<&str> = include_str!("../../../api/src/time_zones.txt")
-            .lines()
-            .collect();
-        let mut known: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect();
-        known.sort_unstable();
-        assert_eq!(listed, known, "regenerate crates/api/src/time_zones.txt");
-    }
 }
