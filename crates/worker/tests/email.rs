@@ -12,8 +12,11 @@ use fakes::{FakeSmtp, SmtpMessage};
 use models::{EmailStatus, EmailView, EmailWorkflowInput};
 use serde_json::{Value, json};
 use temporalio_client::{
-    Client, WorkflowExecuteUpdateOptions, WorkflowGetResultOptions, WorkflowHandle,
-    WorkflowQueryOptions, WorkflowStartOptions,
+    Client, WorkflowExecuteUpdateOptions, WorkflowFetchHistoryOptions, WorkflowGetResultOptions,
+    WorkflowHandle, WorkflowQueryOptions, WorkflowStartOptions,
+};
+use temporalio_common::protos::temporal::api::history::v1::{
+    HistoryEvent, history_event::Attributes,
 };
 use testkit::{
     Stack,
@@ -134,6 +137,15 @@ impl Email {
     fn handle(&self) -> WorkflowHandle<Client, EmailAgentWorkflow> {
         self.client
             .get_workflow_handle::<EmailAgentWorkflow>(&self.id)
+    }
+
+    /// The events of the email's (latest) run, as the Web UI shows them.
+    async fn events(&self) -> Vec<HistoryEvent> {
+        self.handle()
+            .fetch_history(WorkflowFetchHistoryOptions::default())
+            .into_events()
+            .await
+            .expect("the email's history")
     }
 
     async fn describe(&self) -> anyhow::Result<EmailView> {
@@ -353,6 +365,59 @@ async fn a_revision_before_the_timer_fires_sends_only_the_revised_email_at_the_n
     assert!(message.body().contains("dinner"), "{}", message.data);
     assert_eq!(email.result().await.unwrap().status, EmailStatus::Sent);
     assert_no_more(&sink, 1, Duration::from_secs(2)).await;
+
+    // The Web UI shows the wait as a named timer, and the revision as an update that
+    // interrupted it: two timers, the first canceled, both saying until when.
+    let events = email.events().await;
+    let timers: Vec<String> = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.attributes,
+                Some(Attributes::TimerStartedEventAttributes(_))
+            )
+        })
+        .map(summary)
+        .collect();
+    assert_eq!(timers.len(), 2, "{timers:?}");
+    assert!(
+        timers
+            .iter()
+            .all(|t| t.starts_with("Wait until ") && t.contains("(Europe/Berlin)")),
+        "{timers:?}"
+    );
+    let canceled = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.attributes,
+                Some(Attributes::TimerCanceledEventAttributes(_))
+            )
+        })
+        .count();
+    assert_eq!(canceled, 1, "the revision interrupted the first timer");
+    let updates: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match &e.attributes {
+            Some(Attributes::WorkflowExecutionUpdateAcceptedEventAttributes(a)) => a
+                .accepted_request
+                .as_ref()
+                .and_then(|r| r.input.as_ref())
+                .map(|i| i.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(updates, ["send_request", "send_request"]);
+}
+
+/// An event's summary (its user metadata), as the Web UI prints it.
+fn summary(event: &HistoryEvent) -> String {
+    let payload = event
+        .user_metadata
+        .as_ref()
+        .and_then(|m| m.summary.as_ref())
+        .unwrap_or_else(|| panic!("event {} has no summary", event.event_id));
+    serde_json::from_slice(&payload.data).expect("a JSON string summary")
 }
 
 #[tokio::test]
