@@ -16,10 +16,10 @@ use futures::Stream;
 use models::{AgentGoal, AgentWorkflowInput, ConfirmOutcome, ConversationHistory, ToolData};
 use settings::TemporalSettings;
 use temporalio_client::{
-    Client, NamespacedClient, QueryRejectCondition, RetryOptions, RpcOptions,
-    WorkflowDescribeOptions, WorkflowExecuteUpdateOptions, WorkflowExecutionInfo,
-    WorkflowExecutionStatus, WorkflowFetchHistoryOptions, WorkflowHandle, WorkflowQueryOptions,
-    WorkflowSignalOptions, WorkflowStartOptions,
+    Client, NamespacedClient, QueryRejectCondition, RetryOptions, WorkflowDescribeOptions,
+    WorkflowExecuteUpdateOptions, WorkflowExecutionInfo, WorkflowExecutionStatus,
+    WorkflowFetchHistoryOptions, WorkflowHandle, WorkflowQueryOptions, WorkflowSignalOptions,
+    WorkflowStartOptions,
     errors::{
         WorkflowInteractionError, WorkflowQueryError, WorkflowStartError, WorkflowUpdateError,
     },
@@ -32,6 +32,7 @@ use temporalio_common::protos::temporal::api::{
 use workflows::AgentGoalWorkflow;
 
 mod email;
+mod query;
 
 use crate::{
     domain::{ConversationId, UserPrompt},
@@ -236,12 +237,10 @@ impl Temporal {
         id: &ConversationId,
     ) -> Result<Read<ConversationHistory>, ApiError> {
         let handle = self.handle(id)?;
-        let query = handle.query(
-            AgentGoalWorkflow::get_conversation_history,
-            (),
-            self.query_options(),
-        );
-        self.read(id, query).await
+        self.read(id, |options| {
+            handle.query(AgentGoalWorkflow::get_conversation_history, (), options)
+        })
+        .await
     }
 
     /// Queries `get_latest_tool_data`.
@@ -250,12 +249,10 @@ impl Temporal {
         id: &ConversationId,
     ) -> Result<Read<Option<ToolData>>, ApiError> {
         let handle = self.handle(id)?;
-        let query = handle.query(
-            AgentGoalWorkflow::get_latest_tool_data,
-            (),
-            self.query_options(),
-        );
-        self.read(id, query).await
+        self.read(id, |options| {
+            handle.query(AgentGoalWorkflow::get_latest_tool_data, (), options)
+        })
+        .await
     }
 
     /// The latest run of the conversation, or `None` if there is no such workflow.
@@ -343,20 +340,25 @@ impl Temporal {
             .build()
     }
 
-    /// Queries fail fast when the run closed uncleanly, and time out when no worker answers.
+    /// Queries fail fast when the run closed uncleanly; [`query::query_within`] sets each
+    /// attempt's deadline.
     fn query_options(&self) -> WorkflowQueryOptions {
         WorkflowQueryOptions::builder()
             .reject_condition(QueryRejectCondition::NotCompletedCleanly)
-            .rpc_options(RpcOptions::builder().timeout(self.query_timeout).build())
             .build()
     }
 
-    async fn read<T>(
+    /// Runs a query (see [`query::query_within`]) and says what its answer means.
+    async fn read<T, Fut>(
         &self,
         id: &ConversationId,
-        query: impl Future<Output = Result<T, WorkflowQueryError>>,
-    ) -> Result<Read<T>, ApiError> {
-        // The RPC carries the deadline; this guard covers a client that retries past it.
+        query: impl FnMut(WorkflowQueryOptions) -> Fut,
+    ) -> Result<Read<T>, ApiError>
+    where
+        Fut: Future<Output = Result<T, WorkflowQueryError>>,
+    {
+        let query = query::query_within(self.query_options(), self.query_timeout, query);
+        // Each RPC carries the deadline; this guard covers a client that retries past it.
         let answer = tokio::time::timeout(self.query_timeout + Duration::from_secs(1), query)
             .await
             .map_err(|_| self.worker_unavailable(id))?;
@@ -388,12 +390,14 @@ impl Temporal {
     }
 }
 
-/// A query or update that timed out (client or server side), or that the server refused
-/// because nobody polls the task queue: the worker is missing, not Temporal.
+/// A query or update that timed out (client or server side), that the server refused
+/// because nobody polls the task queue, or a query still queued behind a workflow task when
+/// its time ran out: the worker is missing or stuck, not Temporal.
 fn is_no_answer(status: &tonic::Status) -> bool {
     match status.code() {
         Code::DeadlineExceeded | Code::Cancelled => true,
         Code::FailedPrecondition => status.message().contains("poller"),
+        Code::ResourceExhausted => query::is_buffer_full(status),
         _ => false,
     }
 }

@@ -4,13 +4,25 @@
 
 mod support;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::{StatusCode, header};
 use serde_json::json;
 use support::{AppOptions, TestApp, UI_ORIGIN};
-use temporalio_client::WorkflowTerminateOptions;
-use testkit::{DevServer, DevServerOptions, Stack, client_for, free_port, wait_until};
+use temporalio_client::{
+    Client, NamespacedClient, RetryOptions, RpcOptions, WorkflowQueryOptions,
+    WorkflowTerminateOptions,
+    errors::WorkflowQueryError,
+    grpc::WorkflowService,
+    tonic::{Code, IntoRequest},
+};
+use temporalio_common::protos::temporal::api::{
+    taskqueue::v1::TaskQueue,
+    workflowservice::v1::{PollWorkflowTaskQueueRequest, RespondWorkflowTaskCompletedRequest},
+};
+use testkit::{
+    Conversation, DevServer, DevServerOptions, Stack, client_for, free_port, trip_input, wait_until,
+};
 use workflows::AgentGoalWorkflow;
 
 /// An address where nothing listens.
@@ -79,6 +91,114 @@ async fn without_a_worker_queries_are_404_and_events_say_so_until_a_worker_comes
         .await;
     let (status, body) = app.history(id).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// Takes the next workflow task of `queue` the way a worker would, and holds it.
+async fn take_workflow_task(client: &Client, queue: &str) -> Vec<u8> {
+    let request = PollWorkflowTaskQueueRequest {
+        namespace: client.namespace(),
+        task_queue: Some(TaskQueue {
+            name: queue.to_owned(),
+            ..Default::default()
+        }),
+        identity: "edges-test-poller".to_owned(),
+        ..Default::default()
+    };
+    let task =
+        WorkflowService::poll_workflow_task_queue(&mut client.clone(), request.into_request())
+            .await
+            .expect("a workflow task")
+            .into_inner();
+    assert!(!task.task_token.is_empty(), "the poll returned no task");
+    task.task_token
+}
+
+#[tokio::test]
+async fn a_reader_queued_behind_a_busy_workflow_task_is_not_an_error() {
+    // Temporal keeps one query per workflow waiting for a running workflow task and refuses
+    // a second one ("query buffer is full"); the api asks again within its query timeout,
+    // and a task that never finishes reads as a worker problem (404), not a server error.
+    let address = DevServer::shared_address();
+    let queue = "api-busy-task-queue";
+    let mut options = AppOptions::new(&address, queue);
+    options.query_timeout = Duration::from_secs(2);
+    let app = TestApp::spawn(options).await;
+    app.wait_until_connected().await;
+    let client = client_for(&address).await.expect("a client");
+    let id = "api-busy-task-chat";
+    let conversation = Conversation::start(&client, queue, id, trip_input(&[]))
+        .await
+        .expect("started");
+
+    // This test plays the worker: the first task completes (queries need one), the task a
+    // signal brings is taken and held.
+    let token = take_workflow_task(&client, queue).await;
+    let done = RespondWorkflowTaskCompletedRequest {
+        namespace: client.namespace(),
+        task_token: token,
+        identity: "edges-test-poller".to_owned(),
+        ..Default::default()
+    };
+    WorkflowService::respond_workflow_task_completed(&mut client.clone(), done.into_request())
+        .await
+        .expect("first task completed");
+    conversation.send("hello").await;
+    let _held = take_workflow_task(&client, queue).await;
+
+    // A first reader waits in Temporal's buffer for the held task, so a second one is
+    // refused at once, in the words the api recognises. Which of two readers takes the
+    // buffer is a race; until the refusal is seen, a reader that lost it starts again.
+    let query = |timeout: Duration| {
+        let handle = conversation.handle();
+        async move {
+            let options = WorkflowQueryOptions::builder()
+                .rpc_options(
+                    RpcOptions::builder()
+                        .timeout(timeout)
+                        .retry_options(RetryOptions::no_retries())
+                        .build(),
+                )
+                .build();
+            handle
+                .query(AgentGoalWorkflow::get_conversation_history, (), options)
+                .await
+        }
+    };
+    let mut waiting = tokio::spawn(query(Duration::from_secs(30)));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let refusal = loop {
+        if waiting.is_finished() {
+            waiting = tokio::spawn(query(Duration::from_secs(30)));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        match query(Duration::from_millis(500)).await {
+            Err(WorkflowQueryError::Rpc(status)) if status.code() == Code::ResourceExhausted => {
+                break status;
+            }
+            other if Instant::now() > deadline => {
+                panic!("no second query was refused; the last one ended with {other:?}")
+            }
+            _ => {}
+        }
+    };
+    assert!(
+        refusal.message().contains("query buffer is full"),
+        "{refusal:?}"
+    );
+
+    // Through the api: asked again until the query timeout, then named a worker problem.
+    let (status, body) = app.history(id).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let detail = body["detail"].as_str().unwrap();
+    assert!(detail.contains("worker"), "{detail}");
+    assert!(detail.contains(queue), "{detail}");
+
+    conversation
+        .handle()
+        .terminate(WorkflowTerminateOptions::builder().reason("test").build())
+        .await
+        .expect("terminated");
+    waiting.abort();
 }
 
 #[tokio::test]

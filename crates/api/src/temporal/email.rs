@@ -11,13 +11,13 @@ use std::{future::Future, time::Duration};
 
 use models::{EmailStatus, EmailView, EmailWorkflowInput};
 use temporalio_client::{
-    Client, RpcOptions, WorkflowExecuteUpdateOptions, WorkflowHandle, WorkflowQueryOptions,
+    Client, WorkflowExecuteUpdateOptions, WorkflowHandle, WorkflowQueryOptions,
     WorkflowStartOptions,
     errors::{WorkflowQueryError, WorkflowStartError, WorkflowUpdateError},
 };
 use workflows::EmailAgentWorkflow;
 
-use super::{Read, Started, Temporal, is_no_answer};
+use super::{Read, Started, Temporal, is_no_answer, query::query_within};
 use crate::{
     domain::{ConversationId, EmailText, TimeZoneName},
     error::ApiError,
@@ -60,11 +60,10 @@ impl Temporal {
         timeout: Duration,
     ) -> Result<Read<EmailView>, ApiError> {
         let handle = self.email_handle(id)?;
-        let options = WorkflowQueryOptions::builder()
-            .rpc_options(RpcOptions::builder().timeout(timeout).build())
-            .build();
-        let query = handle.query(EmailAgentWorkflow::describe, (), options);
-        // The RPC carries the deadline; this guard covers a client that retries past it.
+        let query = query_within(WorkflowQueryOptions::default(), timeout, |options| {
+            handle.query(EmailAgentWorkflow::describe, (), options)
+        });
+        // Each RPC carries the deadline; this guard covers a client that retries past it.
         let answer = tokio::time::timeout(timeout + Duration::from_secs(1), query)
             .await
             .map_err(|_| self.worker_unavailable(id))?;
