@@ -176,6 +176,7 @@ impl Stack {
                 (None, address.clone())
             }
             None => {
+                ensure_temporal_cli()?;
                 let server = DevServer::start()
                     .await
                     .context("starting the dev server")?;
@@ -284,6 +285,27 @@ impl Stack {
             server.shutdown().await;
         }
     }
+}
+
+/// Installs the Temporal CLI with the project's script when it is not there yet, so the
+/// bench runs on a fresh clone (a no-op once installed).
+fn ensure_temporal_cli() -> anyhow::Result<()> {
+    if testkit::find_temporal_cli().is_some() {
+        return Ok(());
+    }
+    let script = testkit::workspace_root().join("scripts/install-temporal.sh");
+    crate::run::progress("installing the Temporal CLI (scripts/install-temporal.sh)");
+    let status = Command::new(&script)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .with_context(|| format!("running {}", script.display()))?;
+    if !status.success() || testkit::find_temporal_cli().is_none() {
+        bail!(
+            "{} failed: the dev server needs the Temporal CLI (or pass --temporal ADDR)",
+            script.display()
+        );
+    }
+    Ok(())
 }
 
 /// Puts the trip's rules on an already running demo-llm, with no added latency.

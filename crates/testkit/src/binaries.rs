@@ -17,16 +17,20 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// The Temporal CLI: `$TEMPORAL_CLI`, or the copy `scripts/install-temporal.sh` installs.
+/// Panics when neither is there (tests run after the test script installed it).
 pub fn temporal_cli() -> PathBuf {
+    find_temporal_cli().expect(
+        "the Temporal CLI is not installed: run scripts/install-temporal.sh (or set TEMPORAL_CLI)",
+    )
+}
+
+/// [`temporal_cli`], or `None` when it is not installed yet.
+pub fn find_temporal_cli() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("TEMPORAL_CLI") {
-        return PathBuf::from(path);
+        return Some(PathBuf::from(path));
     }
     let installed = workspace_root().join(".tools/venv/bin/temporal");
-    assert!(
-        installed.exists(),
-        "the Temporal CLI is not installed: run scripts/install-temporal.sh (or set TEMPORAL_CLI)"
-    );
-    installed
+    installed.exists().then_some(installed)
 }
 
 /// A binary of this workspace, built on first use so tests in any crate can run the real

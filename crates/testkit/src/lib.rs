@@ -16,7 +16,7 @@ mod process;
 mod replay;
 mod stack;
 
-pub use binaries::{cargo_binary, target_dir, temporal_cli, workspace_root};
+pub use binaries::{cargo_binary, find_temporal_cli, target_dir, temporal_cli, workspace_root};
 pub use conversation::{Conversation, actors, describe, trip_input, wait_until};
 pub use dev_server::{DevServer, DevServerOptions, client_for};
 pub use process::{ApiProcess, ChildProcess, WorkerProcess, free_port};
