@@ -109,12 +109,30 @@ impl BenchConfig {
                     config.probe_interval = Duration::from_millis(parse(flag, value()?)?)
                 }
                 "--temporal" => config.stack.temporal_address = Some(value()?.to_owned()),
+                "--temporal-config" => {
+                    let pair = value()?;
+                    let (key, setting) = pair
+                        .split_once('=')
+                        .filter(|(key, setting)| !key.is_empty() && !setting.is_empty())
+                        .with_context(|| {
+                            format!("--temporal-config takes KEY=VALUE, not {pair:?}")
+                        })?;
+                    config
+                        .stack
+                        .dev_server_config
+                        .push((key.to_owned(), setting.to_owned()));
+                }
                 "--llm" => config.stack.llm_url = Some(value()?.to_owned()),
                 other => bail!("unknown option {other}; see --help"),
             }
         }
         if config.concurrency.is_empty() || config.concurrency.contains(&0) {
             bail!("--concurrency needs positive numbers");
+        }
+        if config.stack.temporal_address.is_some() && !config.stack.dev_server_config.is_empty() {
+            bail!(
+                "--temporal-config sets up the dev server the bench starts; it cannot change one given with --temporal"
+            );
         }
         if config.turns == 0 || config.max_seconds.is_nan() || config.max_seconds <= 0.0 {
             bail!("--turns and --max-seconds must be positive");
@@ -161,6 +179,9 @@ USAGE: make bench BENCH_ARGS=\"[OPTIONS]\"
       --out DIR            results go to DIR/<timestamp>/        [bench-results]
       --probe-interval-ms  pause between history-endpoint probes [25]
       --temporal ADDR      use a running Temporal (127.0.0.1:7233) instead of a dev server
+      --temporal-config K=V  dynamic config of the dev server the bench starts, over
+                           ours (repeatable, V in JSON); the CLI's stock setting:
+                           --temporal-config history.transferProcessorMaxPollRPS=20
       --llm URL            use a running demo-llm (http://127.0.0.1:8100), scripted via /admin
       --smoke              C=2, one trip per user, 20 idle, dev binaries (the CI check)
   -h, --help               this text
@@ -195,6 +216,27 @@ mod tests {
         assert_eq!(config.concurrency, [2]);
         assert_eq!(config.profile, BuildProfile::Dev);
         assert_eq!(config.idle, 5);
+    }
+
+    #[test]
+    fn dev_server_settings_override_ours() {
+        let config = BenchConfig::from_args(&args(
+            "--temporal-config history.transferProcessorMaxPollRPS=20",
+        ))
+        .unwrap();
+        assert_eq!(
+            config.stack.dev_server_options().effective_dynamic_config(),
+            [(
+                "history.transferProcessorMaxPollRPS".to_owned(),
+                "20".to_owned()
+            )]
+        );
+        assert!(BenchConfig::from_args(&args("--temporal-config novalue")).is_err());
+        assert!(
+            BenchConfig::from_args(&args("--temporal 127.0.0.1:7233 --temporal-config a.b=1"))
+                .is_err(),
+            "a running server's settings are not the bench's to change"
+        );
     }
 
     #[test]

@@ -264,6 +264,7 @@ impl Report {
             self.wall_seconds
         );
         let _ = writeln!(md, "Command: `{}`\n", self.command);
+        let _ = writeln!(md, "Temporal: {}.\n", self.settings.temporal);
         md.push_str(&self.turn_table());
         md.push('\n');
         md.push_str(&self.breakdown_table());

@@ -72,11 +72,19 @@ pub async fn run(config: &BenchConfig) -> anyhow::Result<(Report, Outputs)> {
             baseline: config.baseline,
             profile: config.profile.as_str(),
             llm_latency_ms: 0,
-            temporal: config
-                .stack
-                .temporal_address
-                .clone()
-                .unwrap_or_else(|| "dev server started by the bench (in memory)".into()),
+            temporal: config.stack.temporal_address.clone().unwrap_or_else(|| {
+                let settings: Vec<String> = config
+                    .stack
+                    .dev_server_options()
+                    .effective_dynamic_config()
+                    .iter()
+                    .map(|(key, value)| format!("{key}={value}"))
+                    .collect();
+                format!(
+                    "dev server started by the bench (in memory; dynamic config: {})",
+                    settings.join(", ")
+                )
+            }),
         },
         trip: TRIP.iter().map(|t| t.kind.label()).collect(),
         levels,

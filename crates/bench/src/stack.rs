@@ -18,7 +18,7 @@ use std::{
 use anyhow::{Context, bail};
 use demo_llm::{Config as LlmConfig, LlmServer, RuleSet};
 use temporalio_client::Client;
-use testkit::{ApiProcess, DevServer, WorkerProcess};
+use testkit::{ApiProcess, DevServer, DevServerOptions, WorkerProcess};
 use url::Url;
 
 use crate::{
@@ -151,6 +151,20 @@ pub struct StackOptions {
     /// A running demo-llm server's root (`http://127.0.0.1:8100`), scripted through its admin
     /// endpoints; an in-process server if `None`.
     pub llm_url: Option<String>,
+    /// Dynamic config of the dev server the bench starts (`--dynamic-config-value` pairs,
+    /// values in JSON).
+    pub dev_server_config: Vec<(String, String)>,
+}
+
+impl StackOptions {
+    /// How the bench starts its dev server: our usual low-latency settings
+    /// ([`testkit::LOW_LATENCY_CONFIG`]) with `--temporal-config` values on top.
+    pub fn dev_server_options(&self) -> DevServerOptions {
+        DevServerOptions {
+            dynamic_config: self.dev_server_config.clone(),
+            ..DevServerOptions::default()
+        }
+    }
 }
 
 /// The LLM the workers talk to.
@@ -177,7 +191,7 @@ impl Stack {
             }
             None => {
                 ensure_temporal_cli()?;
-                let server = DevServer::start()
+                let server = DevServer::start_with(options.dev_server_options())
                     .await
                     .context("starting the dev server")?;
                 let address = server.address();

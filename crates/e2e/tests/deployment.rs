@@ -1,11 +1,12 @@
 //! The deployment files, checked without a Docker engine: every service, port, variable
 //! and dependency of `docker-compose.yml` is wired as the binaries expect, and the
-//! `Dockerfile` builds exactly the binaries the one-command run builds.
+//! `Dockerfile` builds exactly the binaries the one-command run builds; the local dev
+//! servers start with the settings the tests and the bench run against.
 
 use std::collections::BTreeSet;
 
 use serde_norway::Value;
-use testkit::workspace_root;
+use testkit::{LOW_LATENCY_CONFIG, workspace_root};
 
 /// Every variable of SPEC §7, which `.env.example` must document.
 const SETTINGS: &[&str] = &[
@@ -250,5 +251,20 @@ fn env_example_documents_every_setting() {
             line.ends_with('='),
             "no secret values in .env.example: {line}"
         );
+    }
+}
+
+#[test]
+fn local_dev_servers_start_with_the_settings_the_tests_and_bench_use() {
+    let root = workspace_root();
+    for file in ["scripts/run.sh", "Makefile"] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        for (key, value) in LOW_LATENCY_CONFIG {
+            let flag = format!("--dynamic-config-value {key}={value}");
+            assert!(
+                text.contains(&flag),
+                "{file} starts the dev server without {flag}"
+            );
+        }
     }
 }
