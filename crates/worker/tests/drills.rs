@@ -212,6 +212,87 @@ async fn killed_worker_mid_llm_call_and_mid_tool_finishes_the_same_with_one_invo
     assert_conversation_replays("killed_worker", &chat).await;
 }
 
+/// What Temporal knows of a running planner call, `elapsed` after it started.
+#[derive(Debug)]
+struct PendingPlanner {
+    elapsed: Duration,
+    /// When the last heartbeat arrived, counted from the call's start.
+    last_heartbeat: Option<Duration>,
+}
+
+async fn pending_planner(chat: &Conversation) -> Option<PendingPlanner> {
+    let description = chat
+        .handle()
+        .describe(temporalio_client::WorkflowDescribeOptions::default())
+        .await
+        .ok()?;
+    let pending = description.raw().pending_activities.iter().find(|a| {
+        a.activity_type
+            .as_ref()
+            .is_some_and(|t| t.name == "agent_toolPlanner")
+    })?;
+    let at = |seconds: i64, nanos: i32| {
+        std::time::UNIX_EPOCH + Duration::new(seconds.max(0) as u64, nanos.max(0) as u32)
+    };
+    let started = pending
+        .last_started_time
+        .as_ref()
+        .map(|t| at(t.seconds, t.nanos))?;
+    let last_heartbeat = pending
+        .last_heartbeat_time
+        .as_ref()
+        .map(|t| at(t.seconds, t.nanos));
+    Some(PendingPlanner {
+        elapsed: std::time::SystemTime::now()
+            .duration_since(started)
+            .unwrap_or_default(),
+        last_heartbeat: last_heartbeat.map(|t| t.duration_since(started).unwrap_or_default()),
+    })
+}
+
+#[tokio::test]
+async fn a_slow_model_call_heartbeats_after_two_seconds_not_at_once() {
+    let llm = LlmServer::start(Config::default()).await.unwrap();
+    let stack = Stack::start("heartbeat", llm, RETRIES).await;
+    stack.llm.set_latency(Duration::from_secs(5));
+    let chat = stack.conversation("slow-model", &[STARTER]).await;
+
+    // Watch the greeting's planner call while the model takes its five seconds.
+    let mut samples = Vec::new();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !chat.history().await.is_ok_and(|h| !h.messages.is_empty()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no greeting: {samples:?}"
+        );
+        if let Some(sample) = pending_planner(&chat).await {
+            samples.push(sample);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // A heartbeat at once would cost every call a round trip and a server write.
+    let early: Vec<&PendingPlanner> = samples
+        .iter()
+        .filter(|s| s.elapsed < Duration::from_millis(1500))
+        .collect();
+    assert!(
+        !early.is_empty(),
+        "the call was never seen early: {samples:?}"
+    );
+    assert!(
+        early.iter().all(|s| s.last_heartbeat.is_none()),
+        "a heartbeat went out in the call's first 1.5 s: {samples:?}"
+    );
+    // A lost worker must still be noticed within the heartbeat timeout.
+    assert!(
+        samples
+            .iter()
+            .any(|s| s.last_heartbeat.is_some() && s.elapsed < Duration::from_millis(4500)),
+        "no heartbeat by 4.5 s into the call: {samples:?}"
+    );
+}
+
 #[tokio::test]
 async fn restarted_temporal_server_on_the_same_database_continues_the_conversation() {
     let db = std::env::temp_dir().join(format!("agent-drill-{}.db", std::process::id()));
