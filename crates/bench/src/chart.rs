@@ -7,7 +7,11 @@
 use std::{path::Path, sync::OnceLock};
 
 use anyhow::{Context, anyhow};
-use plotters::{coord::ranged1d::SegmentValue, prelude::*, style::FontStyle};
+use plotters::{
+    coord::ranged1d::{AsRangedCoord, SegmentValue, ValueFormatter},
+    prelude::*,
+    style::FontStyle,
+};
 
 use crate::report::{Level, Phase};
 
@@ -41,23 +45,29 @@ pub fn draw(levels: &[Level], title: &str, path: &Path) -> anyhow::Result<()> {
         ("floor p50", FLOOR, true, latency(floor, |p| p.turn_ms.p50)),
         ("floor p95", FLOOR, false, latency(floor, |p| p.turn_ms.p95)),
     ];
+    // Latency spans two orders of magnitude from C = 1 to C = 128: a log scale keeps the
+    // low levels readable.
+    let (low, high) = bounds(&latency_series);
     panel(
         &left,
-        "Turn latency (ms)",
+        "Turn latency (ms, log scale)",
         "ms",
         &concurrency,
         &latency_series,
+        (low * 0.7..high * 1.4).log_scale(),
     )?;
     let throughput_series = [
         ("agent", AGENT, true, latency(agent, |p| p.turns_per_second)),
         ("floor", FLOOR, true, latency(floor, |p| p.turns_per_second)),
     ];
+    let (_, high) = bounds(&throughput_series);
     panel(
         &right,
         "Throughput (turns per second)",
         "turns/s",
         &concurrency,
         &throughput_series,
+        0.0..high * 1.15,
     )?;
     root.present()
         .with_context(|| format!("writing {}", path.display()))?;
@@ -75,27 +85,35 @@ fn floor(level: &Level) -> Option<&Phase> {
 /// Label, colour, main line (p50, throughput) or secondary (p95), points (level index, y).
 type Series<'a> = (&'a str, RGBColor, bool, Vec<(i32, f64)>);
 
-/// One line chart: x is the concurrency level (evenly spaced), y from 0.
-fn panel(
+/// The smallest and largest positive value of `series` (1 and 1 when there is none).
+fn bounds(series: &[Series]) -> (f64, f64) {
+    let values = || series.iter().flat_map(|s| s.3.iter().map(|p| p.1));
+    let positive = || values().filter(|v| *v > 0.0);
+    let low = positive().fold(f64::INFINITY, f64::min);
+    let high = positive().fold(0.0f64, f64::max);
+    if high > 0.0 { (low, high) } else { (1.0, 1.0) }
+}
+
+/// One line chart: x is the concurrency level (evenly spaced), y over `y_range`.
+fn panel<Y>(
     area: &DrawingArea<BitMapBackend, plotters::coord::Shift>,
     caption: &str,
     unit: &str,
     concurrency: &[usize],
     series: &[Series],
-) -> anyhow::Result<()> {
-    let top = series
-        .iter()
-        .flat_map(|s| s.3.iter().map(|p| p.1))
-        .fold(0.0f64, f64::max)
-        .max(1.0)
-        * 1.15;
+    y_range: Y,
+) -> anyhow::Result<()>
+where
+    Y: AsRangedCoord<Value = f64>,
+    Y::CoordDescType: ValueFormatter<f64>,
+{
     let x_range = (0..concurrency.len() as i32 - 1).into_segmented();
     let mut chart = ChartBuilder::on(area)
         .caption(caption, ("sans-serif", 18))
         .margin(16)
         .x_label_area_size(44)
         .y_label_area_size(64)
-        .build_cartesian_2d(x_range, 0.0..top)
+        .build_cartesian_2d(x_range, y_range)
         .map_err(|e| anyhow!("{e}"))?;
     chart
         .configure_mesh()
@@ -108,6 +126,7 @@ fn panel(
                 .map_or(String::new(), |c| c.to_string()),
             SegmentValue::Last => String::new(),
         })
+        .y_label_formatter(&|y| format!("{y:.0}"))
         .label_style(("sans-serif", 14))
         .axis_desc_style(("sans-serif", 15))
         .light_line_style(WHITE.mix(0.0))
