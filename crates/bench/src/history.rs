@@ -323,8 +323,7 @@ fn payload_bytes_of(event: &HistoryEvent) -> usize {
 }
 
 fn time_of(event: &HistoryEvent) -> Option<SystemTime> {
-    let t = event.event_time.as_ref()?;
-    Some(SystemTime::UNIX_EPOCH + Duration::new(t.seconds.max(0) as u64, t.nanos.max(0) as u32))
+    SystemTime::try_from(event.event_time?).ok()
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

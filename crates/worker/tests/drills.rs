@@ -5,7 +5,7 @@
 //! faults, a loopback Stripe holding a response while the worker dies. Each test is one row
 //! of the README's "What survives what" table.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use fakes::FakeStripe;
 use models::{Actor, ConversationHistory, NextStep, ToolData};
@@ -231,19 +231,12 @@ async fn pending_planner(chat: &Conversation) -> Option<PendingPlanner> {
             .as_ref()
             .is_some_and(|t| t.name == "agent_toolPlanner")
     })?;
-    let at = |seconds: i64, nanos: i32| {
-        std::time::UNIX_EPOCH + Duration::new(seconds.max(0) as u64, nanos.max(0) as u32)
-    };
-    let started = pending
-        .last_started_time
-        .as_ref()
-        .map(|t| at(t.seconds, t.nanos))?;
+    let started = SystemTime::try_from(pending.last_started_time?).ok()?;
     let last_heartbeat = pending
         .last_heartbeat_time
-        .as_ref()
-        .map(|t| at(t.seconds, t.nanos));
+        .and_then(|t| SystemTime::try_from(t).ok());
     Some(PendingPlanner {
-        elapsed: std::time::SystemTime::now()
+        elapsed: SystemTime::now()
             .duration_since(started)
             .unwrap_or_default(),
         last_heartbeat: last_heartbeat.map(|t| t.duration_since(started).unwrap_or_default()),
