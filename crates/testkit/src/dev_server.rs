@@ -24,7 +24,7 @@ use crate::{
 /// new workflow task waits to be handed to a worker) at most 20 times a second by default.
 /// With one shard for every conversation that cap adds 0 to 50 ms to each workflow task,
 /// about 40 ms at the median, three times per turn. Raising it takes a turn on the scripted
-/// model from about 135 ms to about 30 ms and costs no throughput (BENCHMARKS.md).
+/// model from about 137 ms to about 36 ms and costs no throughput (BENCHMARKS.md).
 pub const LOW_LATENCY_CONFIG: &[(&str, &str)] = &[("history.transferProcessorMaxPollRPS", "1000")];
 
 /// How to start a dev server.
