@@ -9,15 +9,19 @@ RUN cargo build --release --locked -p worker -p api -p demo-llm
 FROM node:20-bookworm AS ui
 WORKDIR /ui
 COPY frontend/package.json frontend/package-lock.json frontend/.npmrc ./
-RUN npm install --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY frontend/ ./
 RUN npm run build
 
 FROM debian:bookworm-slim AS runtime
+# /data/outbox belongs to the service user, so a volume mounted there (the email outbox and
+# its delivery receipts) starts out writable.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --home /app agent
+ && useradd --system --uid 10001 --home /app agent \
+ && mkdir -p /data/outbox \
+ && chown agent /data/outbox
 WORKDIR /app
 USER agent
 

@@ -29,7 +29,7 @@ api:
 
 # The UI with hot reload on http://localhost:5173 (proxies to the api on 8000).
 ui-dev:
-	cd frontend && npm install && npm run dev
+	scripts/install-ui-packages.sh && cd frontend && npm run dev
 
 # Delete the conversations and logs of `make run`.
 reset-data:

@@ -17,8 +17,4 @@ if [[ ! -x "$chromium" ]]; then
 fi
 "$chromium" --version >&2
 
-if ! command -v npm >/dev/null 2>&1; then
-  echo "install-browser: npm is missing; install Node.js 20 or newer" >&2
-  exit 1
-fi
-(cd "$root/frontend" && npm install --no-audit --no-fund --loglevel=error >&2)
+"$root/scripts/install-ui-packages.sh"

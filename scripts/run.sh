@@ -186,7 +186,7 @@ if ! command -v npm >/dev/null 2>&1; then
 elif [[ -f frontend/dist/index.html ]] && [[ -z "$(find frontend/src frontend/index.html frontend/package.json -newer frontend/dist/index.html -print -quit)" ]]; then
   say "    up to date (frontend/dist)"
 else
-  (cd frontend && npm install --no-audit --no-fund --loglevel=error && npm run build --silent)
+  scripts/install-ui-packages.sh && (cd frontend && npm run build --silent)
 fi
 
 # --- start ---------------------------------------------------------------------------

@@ -18,6 +18,12 @@ scripts/install-browser.sh
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+step "Unused dependencies (cargo machete)"
+if ! cargo machete --version >/dev/null 2>&1; then
+  cargo install --locked --quiet cargo-machete --version "${CARGO_MACHETE_VERSION:-0.9.2}"
+fi
+cargo machete
+
 step "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 

@@ -7,10 +7,10 @@ import { greeting } from './test/fixtures';
 afterEach(() => vi.unstubAllGlobals());
 
 describe('api', () => {
-  it('starts a fresh conversation without an id and returns the new one', async () => {
+  it('starts the named conversation and returns its id', async () => {
     const { calls } = installFetch({ 'POST /start-workflow': { body: { message: 'started', workflow_id: 'chat-42' } } });
-    await expect(api.startWorkflow()).resolves.toBe('chat-42');
-    expect(calls).toEqual([{ method: 'POST', path: '/start-workflow', params: {} }]);
+    await expect(api.startWorkflow('chat-42')).resolves.toBe('chat-42');
+    expect(calls).toEqual([{ method: 'POST', path: '/start-workflow', params: { workflow_id: 'chat-42' } }]);
   });
 
   it('sends the prompt and the conversation as query parameters', async () => {

@@ -1,4 +1,4 @@
-// Every call the UI makes to the api lives here (SPEC §6). The api is served from the same
+// Every call the UI makes to the api lives here (docs/ARCHITECTURE.md, HTTP API). The api is served from the same
 // origin as the UI, so paths are relative to it; in development Vite proxies them. Each call
 // names its conversation with `workflow_id`, and every failure becomes an `ApiError` that
 // carries the server's `detail` text.
@@ -65,7 +65,7 @@ async function request(method: 'GET' | 'POST', path: string, params?: Params, bo
   return data;
 }
 
-/** Starts a conversation; without an id the server picks a fresh one. Returns its id. */
+/** Starts a conversation (without an id, the default `agent-workflow`). Returns its id. */
 export async function startWorkflow(workflowId?: string): Promise<string> {
   const data = await request('POST', '/start-workflow', { workflow_id: workflowId });
   const id = isObject(data) && typeof data.workflow_id === 'string' ? data.workflow_id : workflowId;

@@ -76,12 +76,13 @@ describe('parseEmailView', () => {
 describe('status questions', () => {
   it('knows which statuses are final, take requests and can be canceled', () => {
     expect(ALL.filter(isFinal)).toEqual(['sent', 'canceled', 'failed']);
-    expect(ALL.filter(takesRequests)).toEqual(['waiting', 'scheduled']);
+    expect(ALL.filter(takesRequests)).toEqual(['initialized', 'waiting', 'scheduled']);
     expect(ALL.filter(canCancel)).toEqual(['initialized', 'waiting', 'processing', 'scheduled']);
   });
 
   it('has a label for every status and says why Send is off', () => {
     for (const status of ALL) expect(STATUS_LABELS[status]).toBeTruthy();
+    expect(whyNoRequests('initialized')).toBeNull();
     expect(whyNoRequests('waiting')).toBeNull();
     expect(whyNoRequests('scheduled')).toBeNull();
     expect(whyNoRequests('processing')).toMatch(/reading your request/);

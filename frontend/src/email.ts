@@ -81,9 +81,12 @@ export function isFinal(status: EmailStatus): boolean {
   return status === 'sent' || status === 'canceled' || status === 'failed';
 }
 
-/** The assistant takes a new request only while it is idle: waiting, or counting down. */
+/**
+ * The assistant takes a new request while it is idle (waiting, or counting down), and right
+ * after the start: a request sent while it is getting ready is read as soon as it is.
+ */
 export function takesRequests(status: EmailStatus): boolean {
-  return status === 'waiting' || status === 'scheduled';
+  return status === 'initialized' || status === 'waiting' || status === 'scheduled';
 }
 
 /** Cancel works until the send has started. */
@@ -105,8 +108,6 @@ export const STATUS_LABELS: Record<EmailStatus, string> = {
 /** Why the Send button is off, for the hint under the request box; null when it is on. */
 export function whyNoRequests(status: EmailStatus): string | null {
   switch (status) {
-    case 'initialized':
-      return 'The assistant is getting ready…';
     case 'processing':
       return 'The assistant is reading your request; you can send the next one when it has answered.';
     case 'sending':

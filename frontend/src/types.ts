@@ -1,44 +1,41 @@
-// The shapes that cross the wire between the api and the UI (SPEC §2 and §6). Everything the
-// server sends is `unknown` until `conversation.ts` has read it defensively.
+// The shapes that cross the wire between the api and the UI (docs/ARCHITECTURE.md, Wire
+// shapes and HTTP API). They come from one place: `generated/api.ts`, generated from the
+// api's OpenAPI document (`npm run gen:types`; `npm test` fails when it is stale), which the
+// api derives from the Rust types themselves. Everything the server sends is `unknown` until
+// `conversation.ts` or `email.ts` has read it defensively, so the types below are the wire
+// types as those readers hand them on: a state this UI does not know becomes `unknown`, and an
+// actor or delivery channel it does not know is kept as its name, instead of breaking the
+// page.
 
-/** One entry of the conversation history, exactly as the workflow stores it. */
-export interface Message {
-  actor: string;
-  response: unknown;
-}
+import type { components } from './generated/api';
 
-/** The planner's answer, stored as an `agent` message (every field may be missing). */
-export interface ToolData {
-  next?: string | null;
-  tool?: string | null;
-  args?: Record<string, unknown> | null;
-  response?: unknown;
-  force_confirm?: boolean | null;
-}
+type Schemas = components['schemas'];
+
+/** Who a message came from. */
+export type Actor = Schemas['Actor'];
+
+/** Known names first; any other string is kept (`string & {}` keeps editors' completion). */
+type Open<T extends string> = T | (string & {});
+
+/** One entry of the conversation history, as the workflow stores it. */
+export type Message = Omit<Schemas['Message'], 'actor'> & { actor: Open<Actor> };
+
+/** The planner's answer, stored as an `agent` message (on the wire: `ToolData`). */
+export type PlannerDecision = Schemas['PlannerDecision'];
 
 /**
- * Lifecycle of the conversation's workflow, as pushed by `/events`. `ended` (the user ended
- * the chat, as opposed to the agent finishing) is accepted too; anything else is `unknown`.
+ * Lifecycle of the conversation's workflow, as pushed by `/events`: `completed` (the agent
+ * reached its goal) or `ended` (the user ended the chat), among others.
  */
-export type ChatState = 'running' | 'completed' | 'ended' | 'failed' | 'not_found' | 'worker_unavailable' | 'unknown';
+export type ChatState = Schemas['ConversationState'] | 'unknown';
 
-export interface ChatStatus {
-  state: ChatState;
-  detail: string;
-}
+export type ChatStatus = Omit<Schemas['Status'], 'state'> & { state: ChatState };
 
 /** `GET /ui-config`. */
-export interface UiConfig {
-  temporal_ui_url: string;
-  namespace: string;
-  task_queue: string;
-  model: string;
-  demo_model: boolean;
-  default_workflow_id: string;
-}
+export type UiConfig = Schemas['UiConfig'];
 
-/** Where an email is in its life (`EmailStatus` in the models crate). */
-export type EmailStatus = 'initialized' | 'waiting' | 'processing' | 'scheduled' | 'sending' | 'sent' | 'canceled' | 'failed';
+/** Where an email is in its life. */
+export type EmailStatus = Schemas['EmailStatus'];
 
 /** One entry of an email's thread: a request the user sent, or the assistant's reply. */
 export interface EmailMessage {
@@ -46,46 +43,33 @@ export interface EmailMessage {
   text: string;
 }
 
+type DeliveryChannel = Open<Schemas['DeliveryChannel']>;
+
 /** How the worker delivers email (never a secret). */
-export interface EmailSetup {
-  channel: string;
-  detail: string;
-}
+export type EmailSetup = Pick<Schemas['EmailSetup'], 'detail'> & { channel: DeliveryChannel };
 
-/** Proof of delivery. */
-export interface EmailReceipt {
-  channel: string;
-  message_id: string;
-  /** The outbox file, or the SMTP server that took the message. */
-  location: string;
-  /** Unix seconds. */
+/** Proof of delivery; `delivered_at` is Unix seconds, null when unreadable. */
+export type EmailReceipt = Pick<Schemas['EmailReceipt'], 'message_id' | 'location'> & {
+  channel: DeliveryChannel;
   delivered_at: number | null;
-}
+};
 
-/** The email as the user sees it (`EmailView`), after `email.ts` has read it defensively. */
-export interface EmailView {
-  workflow_id: string;
-  status: EmailStatus;
-  request: string | null;
-  draft: string;
-  recipient: string | null;
-  subject: string | null;
-  body: string | null;
-  /** Unix seconds. */
-  scheduled_at: number | null;
-  scheduled_at_text: string | null;
-  time_zone: string;
-  reply: string | null;
+/**
+ * The email as the user sees it (`EmailView`), after `email.ts` has read it: optional fields
+ * are null rather than missing, and the thread is a list of plain texts.
+ */
+export type EmailView = {
+  [K in keyof Omit<Schemas['EmailView'], 'messages' | 'setup' | 'receipt'>]-?: Exclude<
+    Schemas['EmailView'][K],
+    undefined
+  >;
+} & {
   messages: EmailMessage[];
   setup: EmailSetup | null;
   receipt: EmailReceipt | null;
-  failure: string | null;
-}
+};
 
 /** What the email's event stream says besides the email itself. */
-export type EmailFeedState = 'running' | 'finished' | 'not_found' | 'worker_unavailable' | 'unknown';
+export type EmailFeedState = Schemas['EmailStreamState'] | 'unknown';
 
-export interface EmailFeedStatus {
-  state: EmailFeedState;
-  detail: string;
-}
+export type EmailFeedStatus = Omit<Schemas['EmailStreamStatus'], 'state'> & { state: EmailFeedState };

@@ -8,29 +8,34 @@
 use std::sync::Arc;
 
 use models::{
-    PlannerInput, SummaryInput, ToolData, ValidationInput, ValidationResult, WorkflowSettings,
+    PlannerDecision, PlannerInput, SummaryInput, ValidationInput, ValidationResult,
+    WorkflowSettings,
 };
 use temporalio_macros::activities;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
 use workflows::contracts::markers as agent_activity;
 
+use settings::LlmSettings;
+
 use crate::{
     ask::ask_model,
     failure::prompt_failure,
     llm::{LlmClient, LlmStep},
-    settings::AgentSettings,
 };
 
 pub struct AgentActivities {
     llm: LlmClient,
-    settings: AgentSettings,
+    max_invalid_answers: u32,
+    /// Handed to the workflows by `get_wf_env_vars`.
+    workflow: WorkflowSettings,
 }
 
 impl AgentActivities {
-    pub fn new(settings: AgentSettings) -> Self {
+    pub fn new(llm: &LlmSettings, workflow: WorkflowSettings) -> Self {
         Self {
-            llm: LlmClient::new(&settings.llm),
-            settings,
+            llm: LlmClient::new(llm),
+            max_invalid_answers: llm.max_invalid_answers,
+            workflow,
         }
     }
 
@@ -42,8 +47,15 @@ impl AgentActivities {
         prompt: prompts::ChatPrompt,
         parse: impl FnOnce(&str) -> Result<T, prompts::ParseError>,
     ) -> Result<T, ActivityError> {
-        let max_invalid = self.settings.llm.max_invalid_answers;
-        ask_model(&self.llm, max_invalid, ctx, step, prompt, parse).await
+        ask_model(
+            &self.llm,
+            self.max_invalid_answers,
+            ctx,
+            step,
+            prompt,
+            parse,
+        )
+        .await
     }
 }
 
@@ -54,7 +66,7 @@ impl AgentActivities {
         self: Arc<Self>,
         ctx: ActivityContext,
         input: PlannerInput,
-    ) -> Result<ToolData, ActivityError> {
+    ) -> Result<PlannerDecision, ActivityError> {
         let today = chrono::Local::now().date_naive();
         let prompt = prompts::planner_prompt(&input, today).map_err(prompt_failure)?;
         self.ask(&ctx, LlmStep::Planner, prompt, |answer| {
@@ -90,6 +102,6 @@ impl AgentActivities {
         self: Arc<Self>,
         _ctx: ActivityContext,
     ) -> Result<WorkflowSettings, ActivityError> {
-        Ok(self.settings.workflow.clone())
+        Ok(self.workflow.clone())
     }
 }

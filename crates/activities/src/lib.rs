@@ -15,12 +15,10 @@ pub mod email;
 mod failure;
 mod heartbeat;
 mod llm;
-mod settings;
 mod tools;
 
 pub use agent::AgentActivities;
 pub use email::{EmailActivities, EmailSettings};
 pub use failure::error_types;
 pub use llm::{LlmClient, LlmError, LlmStep};
-pub use settings::{AgentSettings, LlmSettings, Provider, SettingsError};
 pub use tools::ToolActivities;

@@ -21,7 +21,7 @@ use async_openai::{
 use prompts::ChatPrompt;
 use reqwest::{StatusCode, header::RETRY_AFTER};
 
-use crate::settings::LlmSettings;
+use settings::{ExposeSecret, LlmSettings};
 
 /// Which agent step a call is for; sent as the `X-Agent-Step` header so an
 /// OpenAI-compatible test or demo server can tell the requests apart.
@@ -231,7 +231,7 @@ impl LlmClient {
         let mut config = OpenAIConfig::new().with_api_base(&settings.base_url);
         // Local servers (ollama, the demo) take no key; send none rather than an empty one.
         if let Some(key) = &settings.api_key {
-            config = config.with_api_key(key);
+            config = config.with_api_key(key.expose_secret());
         }
         let http = reqwest::Client::builder()
             .timeout(settings.request_timeout)

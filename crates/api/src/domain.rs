@@ -1,19 +1,19 @@
 //! Values checked once at the edge of the api, so handlers never see bad input.
 //!
-//! A [`ConversationId`] (which also names emails), a [`UserPrompt`], an [`EmailText`] or a
+//! A [`WorkflowId`] (a conversation's or an email's), a [`UserPrompt`], an [`EmailText`] or a
 //! [`TimeZoneName`] can only be built through its constructor; once a handler holds one, it
 //! is safe to hand to Temporal. Rejections say exactly what was wrong
 //! and map to 400 (or 413 for an oversized prompt) in `error.rs`.
 
 use std::fmt;
 
-/// The id of a conversation: its Temporal workflow id.
+/// A Temporal workflow id: names a conversation or an email.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ConversationId(String);
+pub struct WorkflowId(String);
 
-/// Why a string is not a conversation id.
+/// Why a string is not a workflow id.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum InvalidConversationId {
+pub enum InvalidWorkflowId {
     #[error("workflow_id must not be empty")]
     Empty,
     #[error("workflow_id is {0} characters long; at most 128 are allowed")]
@@ -24,29 +24,29 @@ pub enum InvalidConversationId {
     BadStart,
 }
 
-impl ConversationId {
+impl WorkflowId {
     /// The conversation tutorial-style clients use when they name none.
     pub const DEFAULT: &'static str = "agent-workflow";
     pub const MAX_LEN: usize = 128;
 
     /// Accepts 1–128 characters of `[A-Za-z0-9._-]` starting with a letter or digit: safe in
     /// URLs, log lines and the Temporal CLI without quoting.
-    pub fn parse(raw: &str) -> Result<Self, InvalidConversationId> {
+    pub fn parse(raw: &str) -> Result<Self, InvalidWorkflowId> {
         let length = raw.chars().count();
         if length == 0 {
-            return Err(InvalidConversationId::Empty);
+            return Err(InvalidWorkflowId::Empty);
         }
         if length > Self::MAX_LEN {
-            return Err(InvalidConversationId::TooLong(length));
+            return Err(InvalidWorkflowId::TooLong(length));
         }
         if let Some(bad) = raw
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
         {
-            return Err(InvalidConversationId::BadCharacter(bad));
+            return Err(InvalidWorkflowId::BadCharacter(bad));
         }
         if !raw.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-            return Err(InvalidConversationId::BadStart);
+            return Err(InvalidWorkflowId::BadStart);
         }
         Ok(Self(raw.to_owned()))
     }
@@ -54,11 +54,6 @@ impl ConversationId {
     /// The default conversation, `agent-workflow`.
     pub fn default_id() -> Self {
         Self(Self::DEFAULT.to_owned())
-    }
-
-    /// A fresh id for a new conversation: `chat-` and 32 random hex digits.
-    pub fn generate() -> Self {
-        Self(format!("chat-{}", uuid::Uuid::new_v4().simple()))
     }
 
     /// A fresh id for a new email: `email-` and 32 random hex digits.
@@ -71,7 +66,7 @@ impl ConversationId {
     }
 }
 
-impl fmt::Display for ConversationId {
+impl fmt::Display for WorkflowId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
@@ -211,47 +206,44 @@ mod tests {
     #[test]
     fn ids_of_the_allowed_alphabet_are_accepted() {
         for ok in ["agent-workflow", "a", "chat-0f3a", "Trip_2025.v1", "9lives"] {
-            assert_eq!(ConversationId::parse(ok).unwrap().as_str(), ok);
+            assert_eq!(WorkflowId::parse(ok).unwrap().as_str(), ok);
         }
-        assert!(ConversationId::parse(&"x".repeat(128)).is_ok());
+        assert!(WorkflowId::parse(&"x".repeat(128)).is_ok());
     }
 
     #[test]
     fn ids_outside_the_alphabet_or_length_are_rejected() {
-        assert_eq!(ConversationId::parse(""), Err(InvalidConversationId::Empty));
+        assert_eq!(WorkflowId::parse(""), Err(InvalidWorkflowId::Empty));
         assert_eq!(
-            ConversationId::parse(&"x".repeat(129)),
-            Err(InvalidConversationId::TooLong(129))
+            WorkflowId::parse(&"x".repeat(129)),
+            Err(InvalidWorkflowId::TooLong(129))
         );
         assert_eq!(
-            ConversationId::parse("a b"),
-            Err(InvalidConversationId::BadCharacter(' '))
+            WorkflowId::parse("a b"),
+            Err(InvalidWorkflowId::BadCharacter(' '))
         );
         assert_eq!(
-            ConversationId::parse("über"),
-            Err(InvalidConversationId::BadCharacter('ü'))
+            WorkflowId::parse("über"),
+            Err(InvalidWorkflowId::BadCharacter('ü'))
         );
         assert_eq!(
-            ConversationId::parse("../etc"),
-            Err(InvalidConversationId::BadCharacter('/'))
+            WorkflowId::parse("../etc"),
+            Err(InvalidWorkflowId::BadCharacter('/'))
         );
+        assert_eq!(WorkflowId::parse("-flag"), Err(InvalidWorkflowId::BadStart));
         assert_eq!(
-            ConversationId::parse("-flag"),
-            Err(InvalidConversationId::BadStart)
-        );
-        assert_eq!(
-            ConversationId::parse(".hidden"),
-            Err(InvalidConversationId::BadStart)
+            WorkflowId::parse(".hidden"),
+            Err(InvalidWorkflowId::BadStart)
         );
     }
 
     #[test]
     fn generated_ids_are_valid_and_distinct() {
-        let a = ConversationId::generate();
-        let b = ConversationId::generate();
+        let a = WorkflowId::generate_email();
+        let b = WorkflowId::generate_email();
         assert_ne!(a, b);
-        assert!(a.as_str().starts_with("chat-"));
-        assert_eq!(ConversationId::parse(a.as_str()), Ok(a));
+        assert!(a.as_str().starts_with("email-"));
+        assert_eq!(WorkflowId::parse(a.as_str()), Ok(a));
     }
 
     #[test]

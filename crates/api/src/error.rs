@@ -12,9 +12,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::{
-    ConversationId, InvalidConversationId, InvalidPrompt, InvalidText, InvalidTimeZone,
-};
+use crate::domain::{InvalidPrompt, InvalidText, InvalidTimeZone, InvalidWorkflowId, WorkflowId};
 
 /// The body of every error response.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -25,9 +23,9 @@ pub struct ErrorBody {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// A `workflow_id` that [`ConversationId::parse`] refused.
+    /// A `workflow_id` that [`WorkflowId::parse`] refused.
     #[error(transparent)]
-    InvalidConversationId(#[from] InvalidConversationId),
+    InvalidWorkflowId(#[from] InvalidWorkflowId),
     /// A prompt that was missing, blank or too large.
     #[error(transparent)]
     InvalidPrompt(#[from] InvalidPrompt),
@@ -48,24 +46,21 @@ pub enum ApiError {
     BodyTooLarge,
     /// An email id no workflow has.
     #[error("there is no email {0}; start one with POST /email/start")]
-    EmailNotFound(ConversationId),
+    EmailNotFound(WorkflowId),
     /// The id belongs to another kind of workflow, such as a conversation.
     #[error("{0} is not an email: the workflow with this id is not the email assistant")]
-    NotAnEmail(ConversationId),
+    NotAnEmail(WorkflowId),
     /// The email workflow refused the operation (finished, busy, ...): its own reason.
     #[error("{0}")]
     EmailRefused(String),
     /// `confirm` or `end-chat` for a conversation that is not running.
     #[error("conversation {0} is not running: it was never started or has already finished")]
-    ConversationNotRunning(ConversationId),
+    ConversationNotRunning(WorkflowId),
     /// A query or update got no answer: no worker is polling the task queue.
     #[error(
         "no worker answered for conversation {id} in time: is a worker polling task queue '{task_queue}'?"
     )]
-    WorkerUnavailable {
-        id: ConversationId,
-        task_queue: String,
-    },
+    WorkerUnavailable { id: WorkflowId, task_queue: String },
     /// Temporal cannot be reached (at startup, or it went away).
     #[error("Temporal is not reachable at {address} yet; retrying")]
     TemporalUnreachable { address: String },
@@ -82,7 +77,7 @@ pub enum ApiError {
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::InvalidConversationId(_)
+            ApiError::InvalidWorkflowId(_)
             | ApiError::InvalidTimeZone(_)
             | ApiError::BadQuery(_)
             | ApiError::BadBody(_) => StatusCode::BAD_REQUEST,
@@ -135,7 +130,7 @@ mod tests {
             StatusCode::BAD_REQUEST
         );
         assert_eq!(
-            ApiError::from(InvalidConversationId::Empty).status(),
+            ApiError::from(InvalidWorkflowId::Empty).status(),
             StatusCode::BAD_REQUEST
         );
         assert_eq!(

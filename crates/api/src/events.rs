@@ -58,7 +58,7 @@ pub mod email;
 
 use crate::{
     AppState,
-    domain::ConversationId,
+    domain::WorkflowId,
     error::{ApiError, ErrorBody},
     routes::{ApiQuery, ConversationParams},
     temporal::{Read, RunInfo, Temporal},
@@ -103,12 +103,12 @@ pub trait Feed: Send + Sync + 'static {
     /// when the query got no answer.
     fn read(
         temporal: &Temporal,
-        id: &ConversationId,
+        id: &WorkflowId,
         status: WorkflowExecutionStatus,
     ) -> impl Future<Output = Result<(Self::Status, Option<Arc<str>>), ApiError>> + Send;
 
     /// No workflow has this id (yet).
-    fn not_found(id: &ConversationId) -> (Self::Status, Option<Arc<str>>);
+    fn not_found(id: &WorkflowId) -> (Self::Status, Option<Arc<str>>);
 
     /// Queries get no answer, or Temporal cannot be reached.
     fn unavailable(err: &ApiError) -> Self::Status;
@@ -123,7 +123,7 @@ impl Feed for Conversations {
 
     async fn read(
         temporal: &Temporal,
-        id: &ConversationId,
+        id: &WorkflowId,
         status: WorkflowExecutionStatus,
     ) -> Result<(Status, Option<Arc<str>>), ApiError> {
         Ok(match temporal.history(id).await? {
@@ -136,7 +136,7 @@ impl Feed for Conversations {
         })
     }
 
-    fn not_found(id: &ConversationId) -> (Status, Option<Arc<str>>) {
+    fn not_found(id: &WorkflowId) -> (Status, Option<Arc<str>>) {
         (not_found(id), Some(empty_history()))
     }
 
@@ -169,7 +169,7 @@ impl<F: Feed> Clone for Watchers<F> {
 
 struct Inner<F: Feed> {
     temporal: Arc<Temporal>,
-    watched: Mutex<HashMap<ConversationId, Arc<Watched<F::Status>>>>,
+    watched: Mutex<HashMap<WorkflowId, Arc<Watched<F::Status>>>>,
 }
 
 struct Watched<S> {
@@ -190,7 +190,7 @@ impl<F: Feed> Watchers<F> {
     }
 
     /// A receiver of the workflow's snapshots; starts its watcher if none runs.
-    pub fn subscribe(&self, id: &ConversationId) -> watch::Receiver<Option<Snapshot<F::Status>>> {
+    pub fn subscribe(&self, id: &WorkflowId) -> watch::Receiver<Option<Snapshot<F::Status>>> {
         let mut watched = self.inner.watched.lock().expect("watchers lock");
         if let Some(existing) = watched.get(id) {
             return existing.snapshot.subscribe();
@@ -206,7 +206,7 @@ impl<F: Feed> Watchers<F> {
     }
 
     /// Tells the conversation's watcher, if any, that a new run may have started.
-    pub fn poke(&self, id: &ConversationId) {
+    pub fn poke(&self, id: &WorkflowId) {
         if let Some(entry) = self.inner.watched.lock().expect("watchers lock").get(id) {
             entry.poke.notify_one();
         }
@@ -244,7 +244,7 @@ pub async fn events(
 pub(crate) fn stream_response<F: Feed>(
     state: &AppState,
     watchers: &Watchers<F>,
-    id: &ConversationId,
+    id: &WorkflowId,
 ) -> Response {
     let receiver = watchers.subscribe(id);
     let shutdown = state.shutdown.clone();
@@ -305,7 +305,7 @@ fn changes<F: Feed>(
 /// Follows the workflow until the last subscriber leaves, then unregisters.
 async fn run_watcher<F: Feed>(
     inner: Arc<Inner<F>>,
-    id: ConversationId,
+    id: WorkflowId,
     watched: Arc<Watched<F::Status>>,
 ) {
     tracing::debug!(workflow_id = %id, "watching conversation");
@@ -331,7 +331,7 @@ async fn run_watcher<F: Feed>(
 }
 
 /// Publishes the workflow's state, run after run, forever.
-async fn follow<F: Feed>(temporal: &Temporal, id: &ConversationId, watched: &Watched<F::Status>) {
+async fn follow<F: Feed>(temporal: &Temporal, id: &WorkflowId, watched: &Watched<F::Status>) {
     let mut retry = Backoff::default();
     // The closed run whose final state is already published: no need to query it again.
     let mut settled_run: Option<String> = None;
@@ -372,7 +372,7 @@ async fn follow<F: Feed>(temporal: &Temporal, id: &ConversationId, watched: &Wat
 /// Follows one open run until it closes (or its event stream breaks).
 async fn follow_run<F: Feed>(
     temporal: &Temporal,
-    id: &ConversationId,
+    id: &WorkflowId,
     watched: &Watched<F::Status>,
     run: &RunInfo,
 ) {
@@ -454,7 +454,7 @@ async fn follow_run<F: Feed>(
 /// Reads the workflow and publishes what it says; false when the query got no answer.
 async fn refresh<F: Feed>(
     temporal: &Temporal,
-    id: &ConversationId,
+    id: &WorkflowId,
     watched: &Watched<F::Status>,
     status: WorkflowExecutionStatus,
 ) -> bool {
@@ -557,7 +557,7 @@ fn failed(status: WorkflowExecutionStatus) -> Status {
     }
 }
 
-fn not_found(id: &ConversationId) -> Status {
+fn not_found(id: &WorkflowId) -> Status {
     Status {
         state: ConversationState::NotFound,
         detail: format!("There is no conversation {id} yet; start one with POST /start-workflow."),

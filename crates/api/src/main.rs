@@ -2,17 +2,13 @@
 //! Temporal may still be down at this point; the api connects to it in the background.
 
 use anyhow::Context;
+use settings::Env;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    settings::load_dotenv();
-    settings::init_logging();
-    let settings = api::Settings::from_env().context("reading the api's settings")?;
-    // A malformed TEMPORAL_ADDRESS would never connect: say so now rather than retry forever.
-    settings
-        .temporal
-        .url()
-        .context("checking TEMPORAL_ADDRESS")?;
+    let env = Env::load();
+    settings::init_logging(&env);
+    let settings = api::Settings::from_env(&env).context("reading the api's settings")?;
     let listener = tokio::net::TcpListener::bind((settings.host.as_str(), settings.port))
         .await
         .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
@@ -27,7 +23,7 @@ async fn main() -> anyhow::Result<()> {
     api::serve(
         listener,
         api::AppState::new(settings),
-        api::shutdown_signal(),
+        settings::shutdown_signal(),
     )
     .await
     .context("serving HTTP")?;

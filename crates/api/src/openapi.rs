@@ -1,12 +1,15 @@
 //! The OpenAPI document served at `/openapi.json`, generated from the handlers'
 //! `#[utoipa::path]` annotations so it cannot drift from the routes.
 //!
-//! The conversation shapes live in `models`, which stays free of HTTP concerns; the schema
-//! types below describe them for the document only. A test serializes real `models` values
-//! and checks their fields against these schemas.
+//! The wire shapes are `models`' own types, whose schemas are derived there (its `openapi`
+//! feature), so the document, the workflows and the UI's generated types
+//! (`frontend/src/generated/api.ts`, from the committed `frontend/openapi.json`) share one
+//! definition.
 
-use std::collections::BTreeMap;
-
+use models::{
+    Actor, ConversationHistory, DeliveryChannel, EmailReceipt, EmailSetup, EmailStatus, EmailView,
+    Message, NextStep, PlannerDecision,
+};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::{OpenApi, ToSchema};
@@ -64,21 +67,21 @@ use crate::{
         Status,
         ConversationState,
         HistoryReply,
-        ConversationHistorySchema,
-        MessageSchema,
-        ActorSchema,
-        ToolDataSchema,
-        NextStepSchema,
+        ConversationHistory,
+        Message,
+        Actor,
+        PlannerDecision,
+        NextStep,
         StartEmailBody,
         EmailTextBody,
         DraftSaved,
         EmailStreamStatus,
         EmailStreamState,
-        EmailViewSchema,
-        EmailStatusSchema,
-        EmailSetupSchema,
-        DeliveryChannelSchema,
-        EmailReceiptSchema,
+        EmailView,
+        EmailStatus,
+        EmailSetup,
+        DeliveryChannel,
+        EmailReceipt,
     )),
     tags(
         (name = "conversations", description = "Start, signal, query and follow conversations"),
@@ -91,172 +94,17 @@ pub struct ApiDoc;
 /// What `/get-conversation-history` answers.
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
-#[allow(dead_code)]
 pub enum HistoryReply {
     /// The conversation so far.
-    History(ConversationHistorySchema),
+    History(ConversationHistory),
     /// `[]`: the run was terminated, cancelled, failed or timed out, or the conversation
     /// was only just started.
     Empty(Vec<Value>),
 }
 
-/// The whole conversation, oldest message first.
-#[derive(Serialize, ToSchema)]
-#[schema(as = ConversationHistory)]
-#[allow(dead_code)]
-pub struct ConversationHistorySchema {
-    messages: Vec<MessageSchema>,
-}
-
-/// One entry of the conversation.
-#[derive(Serialize, ToSchema)]
-#[schema(as = Message)]
-#[allow(dead_code)]
-pub struct MessageSchema {
-    actor: ActorSchema,
-    /// A string (user text, summary) or an object (ToolData, a validation failure, a tool
-    /// result with `"tool"` added).
-    response: Value,
-}
-
-/// Who a message came from.
-#[derive(Serialize, ToSchema)]
-#[schema(as = Actor)]
-#[serde(rename_all = "snake_case")]
-#[allow(dead_code)]
-pub enum ActorSchema {
-    User,
-    Agent,
-    UserConfirmedToolRun,
-    ToolResult,
-    ConversationSummary,
-}
-
-/// The agent's decision for a turn.
-#[derive(Serialize, ToSchema)]
-#[schema(as = ToolData)]
-#[allow(dead_code)]
-pub struct ToolDataSchema {
-    next: NextStepSchema,
-    /// The proposed tool, if any.
-    tool: Option<String>,
-    /// The tool's arguments; null means not known yet.
-    args: BTreeMap<String, Value>,
-    /// What the agent says to the user.
-    response: String,
-    /// Whether the user must confirm the tool before it runs.
-    force_confirm: bool,
-}
-
-/// What happens next.
-#[derive(Serialize, ToSchema)]
-#[schema(as = NextStep)]
-#[allow(dead_code)]
-pub enum NextStepSchema {
-    #[serde(rename = "question")]
-    Question,
-    #[serde(rename = "confirm")]
-    Confirm,
-    #[serde(rename = "pick-new-goal")]
-    PickNewGoal,
-    #[serde(rename = "done")]
-    Done,
-    #[serde(rename = "user_confirmed_tool_run")]
-    UserConfirmedToolRun,
-}
-
-/// An email as the user sees it (the `describe` query's answer).
-#[derive(Serialize, ToSchema)]
-#[schema(as = EmailView)]
-#[allow(dead_code)]
-pub struct EmailViewSchema {
-    workflow_id: String,
-    status: EmailStatusSchema,
-    /// The request being processed, or the latest one processed.
-    request: Option<String>,
-    /// What the user is typing in the request box, as last saved.
-    draft: String,
-    recipient: Option<String>,
-    subject: Option<String>,
-    body: Option<String>,
-    /// The send time, Unix seconds; set while one is known.
-    scheduled_at: Option<i64>,
-    /// The send time in the user's zone, for display.
-    scheduled_at_text: Option<String>,
-    /// The user's IANA time zone.
-    time_zone: String,
-    /// The assistant's latest reply.
-    reply: Option<String>,
-    /// Requests (`user`, a string) and replies (`agent`, a string), oldest first.
-    messages: ConversationHistorySchema,
-    /// How this worker delivers email; null until checked.
-    setup: Option<EmailSetupSchema>,
-    /// Set once the email was delivered.
-    receipt: Option<EmailReceiptSchema>,
-    /// Why the email failed, when it did.
-    failure: Option<String>,
-}
-
-/// Where an email is: `initialized` → `waiting` → `processing` → `scheduled` → `sending` →
-/// `sent`; or `canceled`, or `failed`. Only `waiting` and `scheduled` take a request.
-#[derive(Serialize, ToSchema)]
-#[schema(as = EmailStatus)]
-#[serde(rename_all = "snake_case")]
-#[allow(dead_code)]
-pub enum EmailStatusSchema {
-    Initialized,
-    Waiting,
-    Processing,
-    Scheduled,
-    Sending,
-    Sent,
-    Canceled,
-    Failed,
-}
-
-/// How the worker delivers email.
-#[derive(Serialize, ToSchema)]
-#[schema(as = EmailSetup)]
-#[allow(dead_code)]
-pub struct EmailSetupSchema {
-    channel: DeliveryChannelSchema,
-    /// The SMTP server or the outbox folder, for people; never a secret.
-    detail: String,
-    /// How long a failing send is retried before the email is `failed`.
-    send_window_secs: u64,
-    /// Draft saves one workflow run takes before it continues as new.
-    draft_saves_per_run: u32,
-}
-
-/// `smtp` (an SMTP server) or `outbox` (one `.eml` file per email in a folder).
-#[derive(Serialize, ToSchema)]
-#[schema(as = DeliveryChannel)]
-#[serde(rename_all = "snake_case")]
-#[allow(dead_code)]
-pub enum DeliveryChannelSchema {
-    Smtp,
-    Outbox,
-}
-
-/// What the send reported once the email was delivered.
-#[derive(Serialize, ToSchema)]
-#[schema(as = EmailReceipt)]
-#[allow(dead_code)]
-pub struct EmailReceiptSchema {
-    channel: DeliveryChannelSchema,
-    message_id: String,
-    /// The outbox file, or the SMTP server that accepted the message.
-    location: String,
-    /// Unix seconds.
-    delivered_at: i64,
-    /// An earlier attempt had already delivered it.
-    already_delivered: bool,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use models::{Actor, ConversationHistory, NextStep, ToolData};
     use serde_json::json;
 
     fn document() -> Value {
@@ -284,9 +132,9 @@ mod tests {
     fn schemas_match_the_models_on_the_wire() {
         let doc = document();
         let schemas = &doc["components"]["schemas"];
-        let tool_data = serde_json::to_value(ToolData::question("hi")).unwrap();
+        let tool_data = serde_json::to_value(PlannerDecision::question("hi")).unwrap();
         assert_eq!(
-            property_names(&schemas["ToolData"]),
+            property_names(&schemas["PlannerDecision"]),
             field_names(&tool_data)
         );
 
@@ -409,6 +257,40 @@ mod tests {
             "{reply}"
         );
         assert!(reply.contains(r#""type":"array""#), "{reply}");
+    }
+
+    /// The UI's types are generated from `frontend/openapi.json` (`npm run gen:types`); this
+    /// keeps that file equal to the document the api serves. `UPDATE_OPENAPI=1` rewrites it.
+    #[test]
+    fn the_uis_copy_of_the_document_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../frontend/openapi.json");
+        let current = serde_json::to_string_pretty(&ApiDoc::openapi()).unwrap() + "\n";
+        if std::env::var_os("UPDATE_OPENAPI").is_some() {
+            std::fs::write(path, &current).unwrap();
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == current,
+            "frontend/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test -p api --lib openapi`, then `npm run gen:types` in frontend/"
+        );
+    }
+
+    #[test]
+    fn operation_ids_are_unique() {
+        let doc = document();
+        let mut seen = std::collections::BTreeSet::new();
+        for (path, methods) in doc["paths"].as_object().unwrap() {
+            for operation in methods.as_object().unwrap().values() {
+                let id = operation["operationId"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                assert!(
+                    seen.insert(id.clone()),
+                    "{path}: operationId {id} is used twice"
+                );
+            }
+        }
     }
 
     #[test]

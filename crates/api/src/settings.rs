@@ -1,12 +1,13 @@
-//! The api's configuration, read once at startup into one typed struct.
+//! The api's configuration, read once at startup into one typed struct (docs/ARCHITECTURE.md,
+//! Configuration).
 //!
-//! Every value comes from the environment (a `.env` file is loaded first by `main`, and the
-//! process environment wins over it). Tests build a [`Settings`] by hand or through
-//! [`Settings::from_lookup`], so nothing here reads global state behind their back.
+//! Every value comes from a [`settings::Env`] (the process environment over `.env`). Tests
+//! build one from pairs, so nothing here reads global state behind their back.
 
 use std::{path::PathBuf, time::Duration};
 
-use settings::{ConnectError, TemporalSettings};
+use serde::Deserialize;
+use settings::{Env, LlmSettings, SettingsError, TemporalSettings};
 
 /// What the api needs to know to run.
 #[derive(Debug, Clone)]
@@ -21,8 +22,11 @@ pub struct Settings {
     pub cors_origins: CorsOrigins,
     /// `TEMPORAL_UI_URL`: where the Temporal Web UI is, for links from our UI.
     pub temporal_ui_url: String,
-    /// `LLM_MODEL`, only to tell the UI which model the worker is configured with.
+    /// The model the worker answers with, as the worker reads it (`LLM_MODEL`, or the demo
+    /// model without a key), only to tell the UI.
     pub llm_model: String,
+    /// True when that is the bundled demo model.
+    pub demo_model: bool,
     /// `FRONTEND_DIST`: the built UI (default `frontend/dist`, relative to the working dir).
     pub frontend_dist: PathBuf,
     /// How long a query may take before the worker counts as unavailable (5 s).
@@ -40,68 +44,66 @@ pub enum CorsOrigins {
 
 /// The Vite dev server's origin: where the UI runs during development.
 pub const DEFAULT_CORS_ORIGIN: &str = "http://localhost:5173";
-/// The default query timeout; SPEC §6 fixes it at 5 s.
+/// The default query timeout (docs/ARCHITECTURE.md, HTTP API).
 pub const DEFAULT_QUERY_TIMEOUT: Duration = Duration::from_secs(5);
-/// The model the worker uses when `LLM_MODEL` is unset (SPEC §4).
-const DEFAULT_LLM_MODEL: &str = "openai/gpt-4o";
 
-#[derive(Debug, thiserror::Error)]
-pub enum SettingsError {
-    #[error(transparent)]
-    Temporal(#[from] ConnectError),
-    #[error("API_PORT {0:?} is not a port number")]
-    Port(String),
-    #[error("CORS_ORIGINS entry {0:?} is not an origin such as http://localhost:5173")]
-    CorsOrigin(String),
-    #[error("TEMPORAL_UI_URL {0:?} is not an http(s) URL")]
-    TemporalUiUrl(String),
+/// The api's own variables, as they come.
+#[derive(Deserialize)]
+struct ApiEnv {
+    #[serde(default = "default_host")]
+    api_host: String,
+    #[serde(default = "default_port")]
+    api_port: u16,
+    #[serde(default = "default_cors_origins")]
+    cors_origins: String,
+    #[serde(default = "default_temporal_ui_url")]
+    temporal_ui_url: String,
+    #[serde(default = "default_frontend_dist")]
+    frontend_dist: PathBuf,
+}
+
+fn default_host() -> String {
+    "127.0.0.1".into()
+}
+
+fn default_port() -> u16 {
+    8000
+}
+
+fn default_cors_origins() -> String {
+    DEFAULT_CORS_ORIGIN.into()
+}
+
+fn default_temporal_ui_url() -> String {
+    "http://localhost:8233".into()
+}
+
+fn default_frontend_dist() -> PathBuf {
+    PathBuf::from("frontend/dist")
 }
 
 impl Settings {
-    /// Reads the settings through `lookup` (the environment in production, a map in tests).
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
-        let get = |name: &str| {
-            lookup(name)
-                .map(|value| value.trim().to_owned())
-                .filter(|value| !value.is_empty())
-        };
-        let port = match get("API_PORT") {
-            Some(raw) => raw.parse().map_err(|_| SettingsError::Port(raw))?,
-            None => 8000,
-        };
-        let cors_origins = parse_origins(
-            get("CORS_ORIGINS")
-                .as_deref()
-                .unwrap_or(DEFAULT_CORS_ORIGIN),
-        )?;
-        let temporal_ui_url = get("TEMPORAL_UI_URL")
-            .unwrap_or_else(|| "http://localhost:8233".into())
-            .trim_end_matches('/')
-            .to_owned();
+    pub fn from_env(env: &Env) -> Result<Self, SettingsError> {
+        let raw: ApiEnv = env.parse()?;
+        let temporal_ui_url = raw.temporal_ui_url.trim_end_matches('/').to_owned();
         if !is_http_url(&temporal_ui_url) {
-            return Err(SettingsError::TemporalUiUrl(temporal_ui_url));
+            return Err(SettingsError::new(
+                "TEMPORAL_UI_URL",
+                "expected an http(s) URL such as http://localhost:8233",
+            ));
         }
+        let llm = LlmSettings::from_env(env)?;
         Ok(Self {
-            temporal: TemporalSettings::from_lookup(&lookup)?,
-            host: get("API_HOST").unwrap_or_else(|| "127.0.0.1".into()),
-            port,
-            cors_origins,
+            temporal: TemporalSettings::from_env(env)?,
+            host: raw.api_host,
+            port: raw.api_port,
+            cors_origins: parse_origins(&raw.cors_origins)?,
             temporal_ui_url,
-            llm_model: get("LLM_MODEL").unwrap_or_else(|| DEFAULT_LLM_MODEL.into()),
-            frontend_dist: get("FRONTEND_DIST")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("frontend/dist")),
+            demo_model: llm.is_demo(),
+            llm_model: llm.model,
+            frontend_dist: raw.frontend_dist,
             query_timeout: DEFAULT_QUERY_TIMEOUT,
         })
-    }
-
-    pub fn from_env() -> Result<Self, SettingsError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
-    }
-
-    /// True when the worker is configured with the bundled demo model (provider `demo/`).
-    pub fn demo_model(&self) -> bool {
-        self.llm_model.starts_with("demo/")
     }
 }
 
@@ -126,7 +128,10 @@ fn parse_origins(raw: &str) -> Result<CorsOrigins, SettingsError> {
                 Some(host) if !host.is_empty() && !host.contains(['/', ' ', '*']) => {
                     Ok(origin.to_owned())
                 }
-                _ => Err(SettingsError::CorsOrigin(entry.to_owned())),
+                _ => Err(SettingsError::new(
+                    "CORS_ORIGINS",
+                    format!("{entry:?} is not an origin such as http://localhost:5173"),
+                )),
             }
         })
         .collect::<Result<Vec<_>, _>>()
@@ -143,14 +148,9 @@ fn is_http_url(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
 
     fn settings(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
-        let vars: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Settings::from_lookup(|name| vars.get(name).cloned())
+        Settings::from_env(&Env::from_pairs(vars.iter().copied()))
     }
 
     #[test]
@@ -165,7 +165,6 @@ mod tests {
         assert_eq!(s.frontend_dist, PathBuf::from("frontend/dist"));
         assert_eq!(s.query_timeout, Duration::from_secs(5));
         assert_eq!(s.temporal.task_queue, "agent-task-queue");
-        assert!(!s.demo_model());
     }
 
     #[test]
@@ -190,18 +189,29 @@ mod tests {
 
     #[test]
     fn malformed_values_are_named_in_the_error() {
-        let err = settings(&[("CORS_ORIGINS", "localhost:5173")]).unwrap_err();
-        assert!(err.to_string().contains("localhost:5173"));
-        let err = settings(&[("API_PORT", "eighty")]).unwrap_err();
-        assert!(err.to_string().contains("eighty"));
-        let err = settings(&[("TEMPORAL_UI_URL", "localhost:8233")]).unwrap_err();
-        assert!(err.to_string().contains("TEMPORAL_UI_URL"));
+        for (name, value) in [
+            ("CORS_ORIGINS", "localhost:5173"),
+            ("API_PORT", "eighty"),
+            ("TEMPORAL_UI_URL", "localhost:8233"),
+            ("TEMPORAL_ADDRESS", "nowhere"),
+        ] {
+            let err = settings(&[(name, value)]).unwrap_err();
+            assert_eq!(err.variable, name, "{err}");
+        }
     }
 
     #[test]
-    fn the_demo_model_is_recognised_by_its_provider() {
-        let s = settings(&[("LLM_MODEL", "demo/trip-agent")]).unwrap();
-        assert!(s.demo_model());
-        assert_eq!(s.llm_model, "demo/trip-agent");
+    fn the_ui_is_told_the_model_the_worker_uses() {
+        let demo = settings(&[("LLM_MODEL", "demo/trip-agent")]).unwrap();
+        assert!(demo.demo_model);
+        assert_eq!(demo.llm_model, "demo/trip-agent");
+        let keyless = settings(&[("LLM_MODEL", "openai/gpt-4o")]).unwrap();
+        assert!(
+            keyless.demo_model,
+            "no key: the worker falls back to the demo model"
+        );
+        let keyed = settings(&[("LLM_MODEL", "openai/gpt-4o"), ("LLM_KEY", "sk-x")]).unwrap();
+        assert!(!keyed.demo_model);
+        assert_eq!(keyed.llm_model, "openai/gpt-4o");
     }
 }

@@ -4,7 +4,7 @@
 //! The connection is made in the background and retried until Temporal answers, so the api
 //! listens (and answers `/health`) even when Temporal is down at startup; until then every
 //! operation fails with [`ApiError::TemporalUnreachable`] (503). Each method speaks in terms
-//! of [`ConversationId`]s and models types, and maps Temporal's errors to [`ApiError`] here,
+//! of [`WorkflowId`]s and models types, and maps Temporal's errors to [`ApiError`] here,
 //! so handlers never look at gRPC status codes.
 
 use std::{
@@ -13,7 +13,7 @@ use std::{
 };
 
 use futures::Stream;
-use models::{AgentGoal, AgentWorkflowInput, ConfirmOutcome, ConversationHistory, ToolData};
+use models::{AgentGoal, AgentWorkflowInput, ConfirmOutcome, ConversationHistory, PlannerDecision};
 use settings::TemporalSettings;
 use temporalio_client::{
     Client, NamespacedClient, QueryRejectCondition, RetryOptions, WorkflowDescribeOptions,
@@ -35,7 +35,7 @@ mod email;
 mod query;
 
 use crate::{
-    domain::{ConversationId, UserPrompt},
+    domain::{UserPrompt, WorkflowId},
     error::ApiError,
 };
 
@@ -145,7 +145,7 @@ impl Temporal {
 
     /// Starts a conversation with the goal's starter prompt queued. A running conversation
     /// with this id is left alone; a closed one gets a new run.
-    pub async fn start(&self, id: &ConversationId) -> Result<Started, ApiError> {
+    pub async fn start(&self, id: &WorkflowId) -> Result<Started, ApiError> {
         let started = self
             .client()?
             .start_workflow(AgentGoalWorkflow::run, self.input(), self.start_options(id))
@@ -163,11 +163,7 @@ impl Temporal {
 
     /// Signals `user_prompt`, starting the conversation first (starter prompt, then this
     /// prompt) when it is not running, like the Python original's signal-with-start.
-    pub async fn send_prompt(
-        &self,
-        id: &ConversationId,
-        prompt: &UserPrompt,
-    ) -> Result<(), ApiError> {
+    pub async fn send_prompt(&self, id: &WorkflowId, prompt: &UserPrompt) -> Result<(), ApiError> {
         self.client()?
             .signal_with_start_workflow(
                 AgentGoalWorkflow::run,
@@ -185,7 +181,7 @@ impl Temporal {
     }
 
     /// Signals `confirm`; 404 unless the conversation is running.
-    pub async fn confirm(&self, id: &ConversationId) -> Result<(), ApiError> {
+    pub async fn confirm(&self, id: &WorkflowId) -> Result<(), ApiError> {
         self.handle(id)?
             .signal(
                 AgentGoalWorkflow::confirm,
@@ -198,7 +194,7 @@ impl Temporal {
 
     /// Runs the `confirm_tool` update: returns once the workflow has taken the confirmation
     /// (or found nothing to confirm).
-    pub async fn confirm_and_wait(&self, id: &ConversationId) -> Result<ConfirmOutcome, ApiError> {
+    pub async fn confirm_and_wait(&self, id: &WorkflowId) -> Result<ConfirmOutcome, ApiError> {
         let handle = self.handle(id)?;
         let update = handle.execute_update(
             AgentGoalWorkflow::confirm_tool,
@@ -220,7 +216,7 @@ impl Temporal {
     }
 
     /// Signals `end_chat`; 404 unless the conversation is running.
-    pub async fn end_chat(&self, id: &ConversationId) -> Result<(), ApiError> {
+    pub async fn end_chat(&self, id: &WorkflowId) -> Result<(), ApiError> {
         self.handle(id)?
             .signal(
                 AgentGoalWorkflow::end_chat,
@@ -232,10 +228,7 @@ impl Temporal {
     }
 
     /// Queries `get_conversation_history`.
-    pub async fn history(
-        &self,
-        id: &ConversationId,
-    ) -> Result<Read<ConversationHistory>, ApiError> {
+    pub async fn history(&self, id: &WorkflowId) -> Result<Read<ConversationHistory>, ApiError> {
         let handle = self.handle(id)?;
         self.read(id, |options| {
             handle.query(AgentGoalWorkflow::get_conversation_history, (), options)
@@ -246,8 +239,8 @@ impl Temporal {
     /// Queries `get_latest_tool_data`.
     pub async fn latest_tool_data(
         &self,
-        id: &ConversationId,
-    ) -> Result<Read<Option<ToolData>>, ApiError> {
+        id: &WorkflowId,
+    ) -> Result<Read<Option<PlannerDecision>>, ApiError> {
         let handle = self.handle(id)?;
         self.read(id, |options| {
             handle.query(AgentGoalWorkflow::get_latest_tool_data, (), options)
@@ -256,7 +249,7 @@ impl Temporal {
     }
 
     /// The latest run of the conversation, or `None` if there is no such workflow.
-    pub async fn describe(&self, id: &ConversationId) -> Result<Option<RunInfo>, ApiError> {
+    pub async fn describe(&self, id: &WorkflowId) -> Result<Option<RunInfo>, ApiError> {
         match self
             .handle(id)?
             .describe(WorkflowDescribeOptions::default())
@@ -277,7 +270,7 @@ impl Temporal {
     /// Temporal appends it (a long poll, no timer). The stream ends when the run closes.
     pub fn follow_events(
         &self,
-        id: &ConversationId,
+        id: &WorkflowId,
         run_id: &str,
     ) -> Result<impl Stream<Item = Result<HistoryEvent, ApiError>> + Send + 'static, ApiError> {
         use futures::StreamExt;
@@ -306,7 +299,7 @@ impl Temporal {
         }))
     }
 
-    pub fn worker_unavailable(&self, id: &ConversationId) -> ApiError {
+    pub fn worker_unavailable(&self, id: &WorkflowId) -> ApiError {
         ApiError::WorkerUnavailable {
             id: id.clone(),
             task_queue: self.settings.task_queue.clone(),
@@ -321,7 +314,7 @@ impl Temporal {
 
     fn handle(
         &self,
-        id: &ConversationId,
+        id: &WorkflowId,
     ) -> Result<WorkflowHandle<Client, AgentGoalWorkflow>, ApiError> {
         Ok(self
             .client()?
@@ -334,7 +327,7 @@ impl Temporal {
         AgentWorkflowInput::new_conversation(self.goal.clone())
     }
 
-    fn start_options(&self, id: &ConversationId) -> WorkflowStartOptions {
+    fn start_options(&self, id: &WorkflowId) -> WorkflowStartOptions {
         WorkflowStartOptions::new(self.settings.task_queue.clone(), id.as_str())
             .static_summary(format!("Conversation: {}", self.goal.agent_name))
             .build()
@@ -351,7 +344,7 @@ impl Temporal {
     /// Runs a query (see [`query::query_within`]) and says what its answer means.
     async fn read<T, Fut>(
         &self,
-        id: &ConversationId,
+        id: &WorkflowId,
         query: impl FnMut(WorkflowQueryOptions) -> Fut,
     ) -> Result<Read<T>, ApiError>
     where
@@ -374,7 +367,7 @@ impl Temporal {
         }
     }
 
-    fn interaction_error(&self, id: &ConversationId, err: WorkflowInteractionError) -> ApiError {
+    fn interaction_error(&self, id: &WorkflowId, err: WorkflowInteractionError) -> ApiError {
         match err {
             WorkflowInteractionError::NotFound(_) => ApiError::ConversationNotRunning(id.clone()),
             WorkflowInteractionError::Rpc(status) => self.rpc_error(&status),

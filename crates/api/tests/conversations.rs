@@ -27,38 +27,121 @@ fn last_agent(messages: &[Value]) -> &Value {
         .expect("an agent message")["response"]
 }
 
+/// One `curl` line of the README's "Talking to the agent" block: method, path, query.
+struct CurlStep {
+    method: reqwest::Method,
+    path: String,
+    query: Vec<(String, String)>,
+}
+
+fn readme_curl_sequence() -> Vec<CurlStep> {
+    let readme = std::fs::read_to_string(testkit::workspace_root().join("README.md")).unwrap();
+    let section = readme
+        .split("## Talking to the agent")
+        .nth(1)
+        .expect("the README has a 'Talking to the agent' section");
+    let block = section
+        .split("```sh")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a sh block");
+    block
+        .lines()
+        .filter(|line| line.starts_with("curl "))
+        .map(|line| {
+            let command = line.split(" #").next().unwrap().trim();
+            let method = if command.contains("-X POST") {
+                reqwest::Method::POST
+            } else {
+                reqwest::Method::GET
+            };
+            let url = command
+                .split_whitespace()
+                .last()
+                .unwrap()
+                .trim_matches('\'');
+            let url = url::Url::parse(&format!("http://{url}")).expect("a URL");
+            CurlStep {
+                method,
+                path: url.path().to_owned(),
+                query: url.query_pairs().into_owned().collect(),
+            }
+        })
+        .collect()
+}
+
+/// The README's curl lines, in order, name no conversation: every one of them must reach
+/// the same one, `agent-workflow`.
 #[tokio::test]
-async fn start_without_an_id_makes_a_fresh_conversation_and_restarting_it_changes_nothing() {
-    let stack = Stack::demo("api-start").await;
+async fn the_readme_curl_sequence_talks_to_one_conversation_without_ids() {
+    let stack = Stack::demo("api-readme").await;
     let app = TestApp::for_stack(&stack).await;
-
-    let first = app.post_ok("/start-workflow", &[]).await;
-    let id = first["workflow_id"].as_str().expect("an id").to_owned();
-    assert!(id.starts_with("chat-"), "{first}");
-    assert!(first["message"].as_str().unwrap().contains("started"));
-    let second = app.post_ok("/start-workflow", &[]).await;
-    assert_ne!(second["workflow_id"], first["workflow_id"]);
-
-    let messages = app.wait_for_actor(&id, "agent", 1).await;
-    assert_eq!(
-        actors(&messages),
-        ["agent"],
-        "the starter prompt is internal and never shown as a user message"
-    );
-
-    let events_before = event_count(&stack.client, &id).await;
-    let again = app
-        .post_ok("/start-workflow", &[("workflow_id", &id)])
-        .await;
-    assert_eq!(again["workflow_id"], id.as_str());
+    let steps = readme_curl_sequence();
+    let paths: Vec<&str> = steps.iter().map(|s| s.path.as_str()).collect();
     assert!(
-        again["message"]
-            .as_str()
-            .unwrap()
-            .contains("already running"),
-        "{again}"
+        paths.starts_with(&["/start-workflow", "/send-prompt"]) && paths.contains(&"/confirm"),
+        "{paths:?}"
     );
-    assert_eq!(event_count(&stack.client, &id).await, events_before);
+    const ID: &str = "agent-workflow";
+
+    for step in &steps {
+        assert!(
+            step.query.iter().all(|(name, _)| name != "workflow_id"),
+            "the README names no conversation: {}",
+            step.path
+        );
+        let query: Vec<(&str, &str)> = step
+            .query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        if step.path == "/events" {
+            let mut events = app.events(ID).await;
+            let first = events.next().await.expect("an event");
+            assert!(
+                ["status", "history"].contains(&first.event.as_str()),
+                "{}",
+                first.event
+            );
+            continue;
+        }
+        let (status, body) = app.request(step.method.clone(), &step.path, &query).await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{} {}: {body}",
+            step.method,
+            step.path
+        );
+        if let Some(id) = body.get("workflow_id") {
+            assert_eq!(id, ID, "{} answered for another conversation", step.path);
+        }
+        match step.path.as_str() {
+            "/start-workflow" => {
+                app.wait_for_actor(ID, "agent", 1).await;
+            }
+            "/send-prompt" => {
+                let messages = app
+                    .wait_for_messages(ID, "the reply to the prompt", |messages| {
+                        actors(messages).ends_with(&["user", "agent"])
+                    })
+                    .await;
+                assert_eq!(last_agent(&messages)["tool"], "FindEvents");
+            }
+            "/confirm" if query.is_empty() => {
+                app.wait_for_actor(ID, "tool_result", 1).await;
+            }
+            _ => {}
+        }
+    }
+
+    let messages = app.wait_for_actor(ID, "tool_result", 1).await;
+    assert_eq!(
+        actors(&messages)[..4],
+        ["agent", "user", "agent", "user_confirmed_tool_run"],
+        "one conversation: greeting, prompt, proposal, the confirmed run"
+    );
+    assert_eq!(messages[1]["response"], "Austin in December");
 }
 
 #[tokio::test]

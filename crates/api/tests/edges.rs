@@ -535,7 +535,7 @@ async fn openapi_document_lists_every_endpoint() {
     for schema in [
         "ErrorBody",
         "ConversationHistory",
-        "ToolData",
+        "PlannerDecision",
         "Status",
         "UiConfig",
         "EmailView",

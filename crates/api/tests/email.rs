@@ -64,6 +64,39 @@ fn detail(body: &Value) -> &str {
         .unwrap_or_else(|| panic!("an error body: {body}"))
 }
 
+/// A script starts an email and sends its request in the next breath, before the worker has
+/// checked how email is delivered: the request is taken and the email gets scheduled.
+#[tokio::test]
+async fn a_request_right_after_the_start_is_taken() {
+    let outbox = tempfile::tempdir().unwrap();
+    let stack = email_stack("api-email-at-once", &outbox).await;
+    let app = TestApp::for_stack(&stack).await;
+    for round in 0..3 {
+        let (status, started) = app.post_json("/email/start", &[], &json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{started}");
+        let id = started["workflow_id"].as_str().unwrap().to_owned();
+        let (status, requested) = app
+            .post_json(
+                "/email/request",
+                &[("workflow_id", &id)],
+                &json!({"text": "write to ana@example.com about lunch, send it in an hour"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "round {round}: {requested}");
+        assert!(
+            ["processing", "scheduled"].contains(&requested["status"].as_str().unwrap()),
+            "{requested}"
+        );
+        let scheduled = wait_for_email(&app, &id, "the scheduled email", |e| {
+            e["status"] == "scheduled"
+        })
+        .await;
+        assert_eq!(scheduled["recipient"], "ana@example.com");
+        app.post_json("/email/cancel", &[("workflow_id", &id)], &json!({}))
+            .await;
+    }
+}
+
 #[tokio::test]
 async fn an_email_is_started_drafted_requested_followed_and_canceled() {
     let outbox = tempfile::tempdir().unwrap();

@@ -24,7 +24,7 @@ use std::{
 
 use models::{
     Actor, AgentGoal, AgentWorkflowInput, ConfirmOutcome, ConversationHistory, InternalPrompt,
-    NextStep, PendingPrompt, PlannerInput, ToolData, ValidationInput, ValidationResult,
+    NextStep, PendingPrompt, PlannerDecision, PlannerInput, ValidationInput, ValidationResult,
     WorkflowSettings,
 };
 use serde::{Deserialize, Serialize};
@@ -206,7 +206,7 @@ pub struct BaselineWorkflow {
     history: ConversationHistory,
     queue: VecDeque<PendingPrompt>,
     chat_ended: bool,
-    tool_data: Option<ToolData>,
+    tool_data: Option<PlannerDecision>,
     /// A proposal waits for the user's confirm.
     proposed: bool,
     confirmed: bool,
@@ -223,7 +223,7 @@ impl BaselineWorkflow {
             goal: input.agent_goal,
             history: ConversationHistory::default(),
             queue: input
-                .tool_params
+                .carry_over
                 .prompt_queue
                 .unwrap_or_default()
                 .into_iter()
@@ -298,9 +298,9 @@ impl BaselineWorkflow {
                 };
                 (input, format!("p{}", s.plans - 1))
             });
-            let mut tool_data: ToolData = ctx
+            let mut tool_data: PlannerDecision = ctx
                 .execute_activity(
-                    named::<PlannerInput, ToolData>("agent_toolPlanner"),
+                    named::<PlannerInput, PlannerDecision>("agent_toolPlanner"),
                     input,
                     options(planner_summary(&prompt), Some(id), 30),
                 )
@@ -352,7 +352,7 @@ impl BaselineWorkflow {
     }
 
     #[query(name = "get_latest_tool_data")]
-    pub fn get_latest_tool_data(&self, _ctx: &WorkflowContextView) -> Option<ToolData> {
+    pub fn get_latest_tool_data(&self, _ctx: &WorkflowContextView) -> Option<PlannerDecision> {
         self.tool_data.clone()
     }
 
@@ -385,7 +385,7 @@ async fn run_tool(ctx: &mut WorkflowContext<BaselineWorkflow>) -> WorkflowResult
         let mut confirmed = s
             .tool_data
             .clone()
-            .unwrap_or_else(|| ToolData::question(""));
+            .unwrap_or_else(|| PlannerDecision::question(""));
         confirmed.next = NextStep::UserConfirmedToolRun;
         s.history
             .push(Actor::UserConfirmedToolRun, to_json(&confirmed));

@@ -11,7 +11,7 @@
 //! Temporal, not a model.
 
 use demo_llm::{Rule, Step};
-use models::{ConversationHistory, NextStep, ToolData};
+use models::{ConversationHistory, NextStep, PlannerDecision};
 use serde_json::{Value, json};
 
 /// What the user does to start a turn.
@@ -97,8 +97,8 @@ pub fn agent_replies(history: &ConversationHistory) -> Vec<&Value> {
 /// Whether `reply` is the answer the script gives at `turn`; `Err` says what came instead
 /// (an LLM failure message, say), so a broken run is reported rather than timed.
 pub fn check_reply(turn: &ScriptedTurn, reply: &Value) -> Result<(), String> {
-    let data: ToolData = serde_json::from_value(reply.clone())
-        .map_err(|err| format!("the agent's reply is not ToolData ({err}): {reply}"))?;
+    let data: PlannerDecision = serde_json::from_value(reply.clone())
+        .map_err(|err| format!("the agent's reply is not PlannerDecision ({err}): {reply}"))?;
     if data.next == turn.reply_next && data.tool_name() == turn.reply_tool {
         Ok(())
     } else {

@@ -26,7 +26,7 @@ const TOOL_RESULT_START: &str = "<tool_result>";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Step {
-    /// Decide the next ToolData.
+    /// Decide the next PlannerDecision.
     #[default]
     Planner,
     /// Judge whether the user's prompt fits the goal.

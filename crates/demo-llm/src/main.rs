@@ -4,13 +4,12 @@
 //! scripted answers for benchmarks and run scripts (`--rules`). Only wiring lives here:
 //! arguments → [`demo_llm::Config`] → [`demo_llm::LlmServer`] until Ctrl-C or SIGTERM.
 
-use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use demo_llm::{Config, DEFAULT_MODEL, DEFAULT_PORT, Fallback, LlmServer, RuleSet};
-use tracing_subscriber::EnvFilter;
+use settings::Env;
 
 const USAGE: &str = "\
 demo-llm: an OpenAI-compatible chat-completions server with a built-in demo trip agent
@@ -134,34 +133,12 @@ fn config(args: Args) -> Result<Config> {
     Ok(config)
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = ctrl_c => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = ctrl_c.await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = ctrl_c.await;
-    }
-}
-
 #[tokio::main]
 async fn main() -> Result<()> {
+    let env = Env::load();
     let args = match parse_args(
         std::env::args().skip(1),
-        std::env::var("DEMO_LLM_PORT").ok(),
+        env.get("DEMO_LLM_PORT").map(str::to_owned),
     )? {
         Parsed::Run(args) => args,
         Parsed::Exit(text) => {
@@ -169,13 +146,7 @@ async fn main() -> Result<()> {
             return Ok(());
         }
     };
-    tracing_subscriber::fmt()
-        // Colour codes only for a person at a terminal, not in log files or pipes.
-        .with_ansi(std::io::stdout().is_terminal())
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
+    settings::init_logging(&env);
     let config = config(args)?;
     if !config.addr.ip().is_loopback() {
         tracing::warn!(
@@ -200,7 +171,7 @@ async fn main() -> Result<()> {
         models = ?config.models,
         "ready"
     );
-    shutdown_signal().await;
+    settings::shutdown_signal().await;
     tracing::info!("shutting down");
     server.shutdown().await;
     Ok(())

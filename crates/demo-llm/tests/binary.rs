@@ -91,7 +91,7 @@ async fn binary_serves_a_rules_file_with_demo_fallback_and_stops_on_sigterm() {
         .json()
         .await
         .unwrap();
-    let data: models::ToolData = serde_json::from_str(
+    let data: models::PlannerDecision = serde_json::from_str(
         planner["choices"][0]["message"]["content"]
             .as_str()
             .unwrap(),

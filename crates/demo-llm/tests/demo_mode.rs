@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use models::{Actor, ConversationHistory, NextStep, ToolData};
+use models::{Actor, ConversationHistory, NextStep, PlannerDecision};
 use serde_json::{Value, json};
 
 const STARTER: &str = "### Greet the user, say what you can do, and ask which North American city and month they have in mind.";
@@ -50,11 +50,11 @@ fn with_tool(mut result: Value, tool: &str) -> Value {
 
 /// Plays the workflow's part: records the agent's answer and, for a confirmed tool, the
 /// confirmation and the tool's result, returning the tool-completed prompt to plan next.
-fn agent_says(history: &mut ConversationHistory, data: &ToolData) {
+fn agent_says(history: &mut ConversationHistory, data: &PlannerDecision) {
     history.push(Actor::Agent, serde_json::to_value(data).unwrap());
 }
 
-fn run_tool(history: &mut ConversationHistory, data: &ToolData, result: Value) -> String {
+fn run_tool(history: &mut ConversationHistory, data: &PlannerDecision, result: Value) -> String {
     let mut confirmed = data.clone();
     confirmed.next = NextStep::UserConfirmedToolRun;
     history.push(
@@ -72,7 +72,7 @@ async fn agent_turn(
     server: &demo_llm::LlmServer,
     history: &mut ConversationHistory,
     prompt: &str,
-) -> ToolData {
+) -> PlannerDecision {
     let data = plan(server, history, prompt).await;
     agent_says(history, &data);
     data
@@ -82,7 +82,7 @@ async fn user_says(
     server: &demo_llm::LlmServer,
     history: &mut ConversationHistory,
     text: &str,
-) -> ToolData {
+) -> PlannerDecision {
     history.push(Actor::User, text);
     let verdict = validate(server, history, text).await;
     assert!(verdict.valid, "{text:?} was rejected: {verdict:?}");
@@ -400,7 +400,7 @@ async fn missing_arguments_prompt_asks_for_exactly_those() {
     let server = start().await;
     let mut history = ConversationHistory::default();
     history.push(Actor::User, "Austin please");
-    let proposal: ToolData = serde_json::from_value(json!({
+    let proposal: PlannerDecision = serde_json::from_value(json!({
         "next": "confirm", "tool": "FindEvents",
         "args": {"city": "Austin", "month": null}, "response": "Searching Austin"
     }))
@@ -516,7 +516,7 @@ async fn requests_without_an_embedded_history_still_get_valid_answers() {
     )
     .await;
     assert_eq!(reply.json()["model"], "anything");
-    let data: ToolData = serde_json::from_str(&reply.content()).unwrap();
+    let data: PlannerDecision = serde_json::from_str(&reply.content()).unwrap();
     assert_eq!(data.next, NextStep::Confirm);
     assert_eq!(data.args["city"], "Toronto");
     assert_eq!(data.args["month"], "June");
@@ -576,7 +576,7 @@ async fn odd_replies_at_every_stage_still_get_valid_json() {
             serde_json::from_str::<models::ValidationResult>(&reply)
                 .unwrap_or_else(|e| panic!("stage {stage}, {text:?}: {e}: {reply}"));
             let reply = chat(&server, "planner", &history, text).await.content();
-            let data: ToolData = serde_json::from_str(&reply)
+            let data: PlannerDecision = serde_json::from_str(&reply)
                 .unwrap_or_else(|e| panic!("stage {stage}, {text:?}: {e}: {reply}"));
             assert!(!data.response.is_empty(), "stage {stage}, {text:?}");
             if data.next == NextStep::Confirm {

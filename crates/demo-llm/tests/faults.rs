@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use demo_llm::{AnsweredBy, Fault, Step};
-use models::{ConversationHistory, ToolData};
+use models::{ConversationHistory, PlannerDecision};
 use serde_json::json;
 
 fn empty() -> ConversationHistory {
@@ -22,7 +22,8 @@ async fn next_three_calls_fail_then_the_answer_comes() {
         assert_eq!(reply.status, 500, "attempt {attempt}");
         assert_eq!(reply.json()["error"]["type"], "server_error");
     }
-    let data: ToolData = plan(&server, &said("Austin in December"), "Austin in December").await;
+    let data: PlannerDecision =
+        plan(&server, &said("Austin in December"), "Austin in December").await;
     assert_eq!(data.tool.as_deref(), Some("FindEvents"));
     let answered: Vec<_> = server
         .requests()

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use demo_llm::{AnsweredBy, Config, Fallback, Rule, Step};
-use models::{Actor, ConversationHistory, NextStep, ToolData};
+use models::{Actor, ConversationHistory, NextStep, PlannerDecision};
 use serde_json::json;
 
 fn history_with_events() -> ConversationHistory {
@@ -138,7 +138,8 @@ async fn fallback_demo_answers_what_no_rule_covers() {
         chat(&server, "validator", &empty, "hi").await.content(),
         "scripted validator"
     );
-    let data: ToolData = plan(&server, &said("Austin in December"), "Austin in December").await;
+    let data: PlannerDecision =
+        plan(&server, &said("Austin in December"), "Austin in December").await;
     assert_eq!(data.tool.as_deref(), Some("FindEvents"));
     assert_eq!(server.requests()[1].answered_by, AnsweredBy::Demo);
 }

@@ -28,11 +28,11 @@ pub fn require(path: &Path, hint: &str) {
 pub fn browser_prerequisites(frontend: &Path) -> PathBuf {
     require(
         &frontend.join("dist/index.html"),
-        "the UI is not built: (cd frontend && npm install && npm run build)",
+        "the UI is not built: scripts/install-ui-packages.sh && (cd frontend && npm run build)",
     );
     require(
         &frontend.join("node_modules/playwright-core"),
-        "frontend packages are missing: (cd frontend && npm install)",
+        "frontend packages are missing: scripts/install-ui-packages.sh",
     );
     let chromium = PathBuf::from(
         std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into()),

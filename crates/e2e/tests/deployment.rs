@@ -3,12 +3,12 @@
 //! `Dockerfile` builds exactly the binaries the one-command run builds; the local dev
 //! servers start with the settings the tests and the bench run against.
 
-use std::collections::BTreeSet;
+use std::{collections::BTreeSet, time::Duration};
 
 use serde_norway::Value;
 use testkit::{LOW_LATENCY_CONFIG, workspace_root};
 
-/// Every variable of SPEC §7, which `.env.example` must document.
+/// The deployment settings (docs/ARCHITECTURE.md, Configuration), which `.env.example` must document.
 const SETTINGS: &[&str] = &[
     "LLM_MODEL",
     "LLM_KEY",
@@ -44,6 +44,13 @@ const WORKER_SETTINGS: &[&str] = &[
     "RAPIDAPI_KEY",
     "RAPIDAPI_HOST_FLIGHTS",
     "STRIPE_API_KEY",
+    "SMTP_HOST",
+    "SMTP_PORT",
+    "SMTP_TLS",
+    "SMTP_USERNAME",
+    "SMTP_PASSWORD",
+    "SMTP_FROM",
+    "EMAIL_OUTBOX_DIR",
 ];
 
 /// What the api needs from a deployment.
@@ -163,6 +170,26 @@ fn compose_wires_worker_and_api_to_temporal_with_every_setting() {
         env(worker, "LLM_KEY").starts_with("${LLM_KEY"),
         "the key comes from .env, never the file"
     );
+    for secret in [
+        "SMTP_PASSWORD",
+        "STRIPE_API_KEY",
+        "RAPIDAPI_KEY",
+        "TEMPORAL_API_KEY",
+    ] {
+        assert!(
+            env(worker, secret).starts_with(&format!("${{{secret}")),
+            "{secret} comes from .env, never the file"
+        );
+    }
+    // The outbox (and its delivery receipts) lives on a volume the replicas share.
+    let outbox = env(worker, "EMAIL_OUTBOX_DIR");
+    assert!(
+        strings(&worker["volumes"])
+            .iter()
+            .any(|volume| volume.ends_with(&format!(":{outbox}"))),
+        "no volume at {outbox}"
+    );
+    assert!(compose["volumes"].get("outbox").is_some());
 
     let api = service(&compose, "api");
     assert_eq!(api["build"]["target"], "api");
@@ -218,6 +245,14 @@ fn dockerfile_builds_the_binaries_the_run_command_builds() {
         );
     }
     assert!(dockerfile.contains("COPY --from=ui /ui/dist /app/frontend/dist"));
+    assert!(
+        dockerfile.contains("chown agent /data/outbox"),
+        "the outbox volume's mount point belongs to the service user"
+    );
+    assert!(
+        dockerfile.contains("RUN npm ci"),
+        "the UI installs from its lockfile"
+    );
     assert!(dockerfile.contains("FRONTEND_DIST=/app/frontend/dist"));
 
     let compose = compose();
@@ -267,4 +302,43 @@ fn local_dev_servers_start_with_the_settings_the_tests_and_bench_use() {
             );
         }
     }
+}
+
+/// `cp .env.example .env` and start the worker: it must stay up and serve, with the demo
+/// model standing in for the keyless `openai/gpt-4o` the file names. Only the server's
+/// address and the task queue come from the process environment (the file's `localhost:7233`
+/// is not where the test server listens).
+#[tokio::test]
+async fn a_worker_started_with_the_example_env_file_stays_up() {
+    let root = workspace_root();
+    let dir = std::env::temp_dir().join(format!("env-example-worker-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(root.join(".env.example"), dir.join(".env")).unwrap();
+
+    let mut command = std::process::Command::new(testkit::cargo_binary("worker"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("TEMPORAL_ADDRESS", testkit::DevServer::shared_address())
+        .env("TEMPORAL_TASK_QUEUE", "env-example-queue")
+        .current_dir(&dir);
+    let mut worker = testkit::ChildProcess::spawn(command, "env-example-worker").unwrap();
+
+    let log = testkit::wait_until("the worker to poll", Duration::from_secs(60), || {
+        let log = worker.log_tail(200);
+        let polling = log.contains("worker polling");
+        async move { (polling.then(|| log.clone()), log) }
+    })
+    .await;
+    assert!(
+        log.contains("read .env") && log.contains("demo model answers instead"),
+        "the worker should say it uses the demo model:\n{log}"
+    );
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        worker.is_running(),
+        "the worker exited:\n{}",
+        worker.log_tail(200)
+    );
+    worker.stop().await;
 }

@@ -3,7 +3,7 @@
 //! It speaks like the real service where our client can tell the difference: form-encoded
 //! request bodies, `Authorization: Bearer <key>` (401 with Stripe's error shape otherwise),
 //! Stripe's `{"error": {"type", "message", ...}}` bodies, ids with the real prefixes, and
-//! response objects `async-stripe` 0.41 deserializes. It honours `Idempotency-Key` on POSTs:
+//! response objects with the fields Stripe documents. It honours `Idempotency-Key` on POSTs:
 //! a repeated key with the same parameters replays the first successful answer without
 //! creating anything, and a key reused with different parameters is refused
 //! (`idempotency_error`), as Stripe does. Injected failures ([`FakeStripe::fail_next`])

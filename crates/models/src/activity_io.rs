@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{AgentGoal, ConversationHistory, NextStep, PendingPrompt, ToolData};
+use crate::{AgentGoal, ConversationHistory, NextStep, PendingPrompt, PlannerDecision};
 
 /// Input of `agent_toolPlanner`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -16,7 +16,7 @@ pub struct PlannerInput {
     pub prompt: PendingPrompt,
     /// The planner's previous answer, so a bad one can be corrected.
     #[serde(default)]
-    pub previous_tool_data: Option<ToolData>,
+    pub previous_tool_data: Option<PlannerDecision>,
 }
 
 /// Input of `agent_validatePrompt`.

@@ -6,10 +6,11 @@ use serde_json::Value;
 /// Who a message in the history came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Actor {
     /// Text the user typed.
     User,
-    /// The agent's reply: a [`crate::ToolData`] object, or a validation failure object.
+    /// The agent's reply: a [`crate::PlannerDecision`] object, or a validation failure object.
     Agent,
     /// The user confirmed a proposed tool; the response is the proposal with
     /// `next = "user_confirmed_tool_run"`.
@@ -22,9 +23,11 @@ pub enum Actor {
 
 /// One entry of the conversation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Message {
     pub actor: Actor,
     /// A string (user text, summary) or an object (agent replies, tool results).
+    #[cfg_attr(feature = "openapi", schema(value_type = serde_json::Value))]
     pub response: Value,
 }
 
@@ -39,6 +42,7 @@ impl Message {
 
 /// The whole conversation as the `get_conversation_history` query returns it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConversationHistory {
     #[serde(default)]
     pub messages: Vec<Message>,

@@ -17,6 +17,7 @@ use crate::ConversationHistory;
 /// only states that take a new request; the last three are final.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum EmailStatus {
     #[default]
     Initialized,
@@ -141,6 +142,7 @@ pub struct EmailCarry {
 /// How this worker delivers email.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DeliveryChannel {
     /// An SMTP server (`SMTP_*` settings).
     Smtp,
@@ -151,6 +153,7 @@ pub enum DeliveryChannel {
 /// What `email_checkDelivery` found: this worker's way to send, and the limits the workflow
 /// applies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmailSetup {
     pub channel: DeliveryChannel,
     /// Where email goes, for people: `smtp.example.com:587 (starttls)` or the outbox folder.
@@ -211,6 +214,7 @@ pub struct EmailSendInput {
 
 /// What `email_send` reports once the email is delivered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmailReceipt {
     pub channel: DeliveryChannel,
     pub message_id: String,
@@ -225,6 +229,7 @@ pub struct EmailReceipt {
 
 /// The `describe` query's answer (and what the updates return): the email as the user sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmailView {
     pub workflow_id: String,
     pub status: EmailStatus,

@@ -11,11 +11,11 @@
 
 mod activity_io;
 mod conversation;
+mod decision;
 mod email;
 mod goal;
 mod prompt;
 mod serde_helpers;
-mod tool_data;
 mod workflow_io;
 
 pub use activity_io::{
@@ -23,6 +23,7 @@ pub use activity_io::{
     ValidationResult,
 };
 pub use conversation::{Actor, ConversationHistory, Message};
+pub use decision::{NextStep, PlannerDecision};
 pub use email::{
     DEFAULT_DRAFT_SAVES_PER_RUN, DEFAULT_TIME_ZONE, DeliveryChannel, EmailCarry, EmailDecision,
     EmailFields, EmailReceipt, EmailRequestInput, EmailSendInput, EmailSetup, EmailStatus,
@@ -30,5 +31,4 @@ pub use email::{
 };
 pub use goal::{AgentGoal, ToolArgument, ToolDefinition};
 pub use prompt::{INTERNAL_PREFIX, InternalPrompt, PendingPrompt, QueueEntry};
-pub use tool_data::{NextStep, ToolData};
-pub use workflow_io::{AgentWorkflowInput, LlmRetrySettings, ToolParams, WorkflowSettings};
+pub use workflow_io::{AgentWorkflowInput, CarryOver, LlmRetrySettings, WorkflowSettings};

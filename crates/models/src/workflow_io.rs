@@ -7,8 +7,8 @@ use crate::{AgentGoal, QueueEntry, prompt::INTERNAL_PREFIX};
 /// `AgentGoalWorkflow`'s input; also what continue-as-new carries into the next run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AgentWorkflowInput {
-    #[serde(default)]
-    pub tool_params: ToolParams,
+    #[serde(rename = "tool_params", default)]
+    pub carry_over: CarryOver,
     pub agent_goal: AgentGoal,
 }
 
@@ -17,7 +17,7 @@ impl AgentWorkflowInput {
     /// instruction, written the way the Python original's clients write it.
     pub fn new_conversation(goal: AgentGoal) -> Self {
         Self {
-            tool_params: ToolParams {
+            carry_over: CarryOver {
                 conversation_summary: None,
                 prompt_queue: Some(vec![QueueEntry::Text(format!(
                     "{INTERNAL_PREFIX} {}",
@@ -29,8 +29,11 @@ impl AgentWorkflowInput {
     }
 }
 
+/// What one run of a conversation hands the next (continue-as-new), and what a new
+/// conversation starts with: the summary so far and the prompts still to process. On the wire
+/// it is the input's `tool_params`, the Python original's name.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ToolParams {
+pub struct CarryOver {
     /// Summary of an earlier run; becomes the first message of this one.
     #[serde(default)]
     pub conversation_summary: Option<String>,
@@ -108,7 +111,7 @@ mod tests {
         }))
         .unwrap();
         let input = AgentWorkflowInput::new_conversation(goal);
-        let queue = input.tool_params.prompt_queue.unwrap();
+        let queue = input.carry_over.prompt_queue.unwrap();
         assert_eq!(queue, [QueueEntry::Text("### Say hello.".into())]);
         assert!(crate::PendingPrompt::from(queue[0].clone()).is_internal());
     }

@@ -5,7 +5,7 @@
 //! JSON object at all, an unknown `next` step, or a proposal naming a tool the goal does not
 //! have. Callers treat a [`ParseError`] as a bad answer worth asking again for.
 
-use models::{AgentGoal, NextStep, ToolData, ValidationFailure, ValidationResult};
+use models::{AgentGoal, NextStep, PlannerDecision, ValidationFailure, ValidationResult};
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -94,9 +94,9 @@ fn balanced_object_end(text: &str) -> Option<usize> {
 /// A proposal (`confirm`) must name one of the goal's tools. For other steps an unknown
 /// tool name is dropped rather than rejected: it is only informational there. `done`
 /// always ends with no tool and no arguments.
-pub fn parse_tool_data(raw: &str, goal: &AgentGoal) -> Result<ToolData, ParseError> {
+pub fn parse_tool_data(raw: &str, goal: &AgentGoal) -> Result<PlannerDecision, ParseError> {
     let value = extract_json(raw)?;
-    let mut data: ToolData =
+    let mut data: PlannerDecision =
         serde_json::from_value(value).map_err(|err| ParseError::Shape(err.to_string()))?;
     let known = |name: &str| goal.tools.iter().any(|tool| tool.name == name);
     let tool = data.tool_name().map(str::to_owned);

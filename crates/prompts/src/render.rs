@@ -150,7 +150,8 @@ pub fn summary_prompt(input: &SummaryInput) -> Result<ChatPrompt, PromptError> {
 mod tests {
     use super::*;
     use models::{
-        Actor, AgentGoal, ConversationHistory, NextStep, ToolArgument, ToolData, ToolDefinition,
+        Actor, AgentGoal, ConversationHistory, NextStep, PlannerDecision, ToolArgument,
+        ToolDefinition,
     };
     use serde_json::json;
 
@@ -240,7 +241,7 @@ mod tests {
     #[test]
     fn previous_answer_adds_the_validation_section() {
         let mut input = planner_input(PendingPrompt::user("yes"));
-        input.previous_tool_data = Some(ToolData {
+        input.previous_tool_data = Some(PlannerDecision {
             next: NextStep::Confirm,
             tool: Some("FindEvents".into()),
             args: json!({"city": null}).as_object().unwrap().clone(),

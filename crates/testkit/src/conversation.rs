@@ -4,8 +4,8 @@ use std::{future::Future, time::Duration};
 
 use anyhow::Context;
 use models::{
-    Actor, AgentWorkflowInput, ConfirmOutcome, ConversationHistory, QueueEntry, ToolData,
-    ToolParams,
+    Actor, AgentWorkflowInput, CarryOver, ConfirmOutcome, ConversationHistory, PlannerDecision,
+    QueueEntry,
 };
 use temporalio_client::NamespacedClient;
 use temporalio_client::{
@@ -19,7 +19,7 @@ use workflows::AgentGoalWorkflow;
 /// The trip goal with `prompts` queued, as the api starts a conversation.
 pub fn trip_input(prompts: &[&str]) -> AgentWorkflowInput {
     AgentWorkflowInput {
-        tool_params: ToolParams {
+        carry_over: CarryOver {
             conversation_summary: None,
             prompt_queue: Some(
                 prompts
@@ -143,7 +143,7 @@ impl Conversation {
             .await?)
     }
 
-    pub async fn latest_tool_data(&self) -> anyhow::Result<Option<ToolData>> {
+    pub async fn latest_tool_data(&self) -> anyhow::Result<Option<PlannerDecision>> {
         Ok(self
             .handle()
             .query(

@@ -1,6 +1,6 @@
 //! `CreateInvoice(amount, tripDetails, userConfirmation)`: bill the traveller for the flight.
 //!
-//! With `STRIPE_API_KEY` set, a real Stripe invoice is created through `async-stripe`: find
+//! With `STRIPE_API_KEY` set, a real Stripe invoice is created through [`stripe`]: find
 //! the customer by e-mail (or create it, or use `customer_id`), add an invoice item, create a
 //! send-invoice invoice that takes the pending item, finalize it. Every write carries its own
 //! Stripe `Idempotency-Key` derived from the [`ToolCall`], so when Temporal retries the
@@ -12,23 +12,21 @@
 //! `customer_id`. They are not in the tool definition on purpose: listed arguments are ones
 //! the planner must fill before it may propose the tool.
 
-use std::collections::HashMap;
-use std::str::FromStr;
+mod stripe;
+
 use std::time::Duration;
 
 use models::{ToolArgument, ToolDefinition};
 use serde_json::{Value, json};
-use stripe::{
-    Client, CollectionMethod, CreateCustomer, CreateInvoice, CreateInvoiceItem, Currency, Customer,
-    CustomerId, FinalizeInvoiceParams, Invoice, InvoiceItem, InvoicePendingInvoiceItemsBehavior,
-    ListCustomers, RequestStrategy, StripeError,
-};
+use settings::SecretString;
 
 use crate::ToolError;
 use crate::args::Args;
-use crate::error::scrub;
-use crate::registry::{Secret, ToolCall, ToolContext, ToolEntry, ToolFuture};
+use crate::registry::{ToolCall, ToolContext, ToolEntry, ToolFuture};
 use crate::stable_hash::StableHasher;
+
+pub use stripe::CustomerId;
+use stripe::{NewInvoice, NewInvoiceItem, StripeApi};
 
 pub(crate) const NAME: &str = "CreateInvoice";
 
@@ -217,7 +215,7 @@ impl InvoiceRequest {
             None => DEFAULT_CUSTOMER_EMAIL.to_string(),
         };
         let customer_id = match args.text("customer_id") {
-            Some(id) => Some(CustomerId::from_str(&id).map_err(|_| {
+            Some(id) => Some(CustomerId::parse(&id).ok_or_else(|| {
                 json!({"error": format!("\"{id}\" is not a Stripe customer id (they start with cus_).")})
             })?),
             None => None,
@@ -270,145 +268,90 @@ pub fn generated_invoice(request: &InvoiceRequest, call: &ToolCall) -> Value {
 
 /// Creates invoices through the Stripe API.
 pub struct StripeInvoices {
-    client: Client,
-    key: Secret,
+    api: StripeApi,
 }
 
 impl StripeInvoices {
     /// `base_url` overrides Stripe's address (tests point it at a fake).
-    pub fn new(key: &Secret, base_url: Option<&str>) -> Result<Self, ToolError> {
-        let client = match base_url {
-            Some(base_url) => {
-                let parsed = url::Url::parse(base_url)
-                    .map_err(|e| ToolError::Config(format!("STRIPE_BASE_URL {base_url:?}: {e}")))?;
-                Client::from_url(parsed.as_str(), key.expose())
-            }
-            None => Client::new(key.expose()),
-        };
+    pub fn new(key: &SecretString, base_url: Option<&str>) -> Result<Self, ToolError> {
         Ok(Self {
-            client,
-            key: key.clone(),
+            api: StripeApi::new(key.clone(), base_url)?,
         })
     }
 
-    /// Runs the customer, item, invoice and finalize steps for one tool call.
+    /// Runs the customer, invoice, item and finalize steps for one tool call.
     pub async fn create(
         &self,
         request: &InvoiceRequest,
         call: &ToolCall,
     ) -> Result<Value, ToolError> {
-        match tokio::time::timeout(STRIPE_DEADLINE, self.create_steps(request, call)).await {
-            Ok(result) => result.map_err(|e| stripe_error(e, self.key.expose())),
-            Err(_) => Err(ToolError::Timeout {
+        tokio::time::timeout(STRIPE_DEADLINE, self.create_steps(request, call))
+            .await
+            .unwrap_or(Err(ToolError::Timeout {
                 service: SERVICE,
                 after: STRIPE_DEADLINE,
-            }),
-        }
+            }))
     }
 
     async fn create_steps(
         &self,
         request: &InvoiceRequest,
         call: &ToolCall,
-    ) -> Result<Value, StripeError> {
+    ) -> Result<Value, ToolError> {
         let base = call.idempotency_base();
         // One key per step: Stripe rejects a key reused with different parameters.
-        let step = |name: &str| {
-            self.client
-                .clone()
-                .with_strategy(RequestStrategy::Idempotent(format!("{base}-{name}")))
-        };
+        let key = |step: &str| format!("{base}-{step}");
 
         let customer = match &request.customer_id {
             Some(id) => id.clone(),
-            None => {
-                self.find_or_create_customer(&request.email, &step("customer"))
-                    .await?
-            }
+            None => match self.api.find_customer(&request.email).await? {
+                Some(found) => found,
+                None => {
+                    self.api
+                        .create_customer(&request.email, &key("customer"))
+                        .await?
+                }
+            },
         };
 
         // The draft invoice comes first and the item is attached to it by id. Sweeping in
         // the customer's pending items instead could pick up another conversation's item
         // (conversations without an email share the default customer).
-        let mut params = CreateInvoice::new();
-        params.customer = Some(customer.clone());
-        params.collection_method = Some(CollectionMethod::SendInvoice);
-        params.days_until_due = Some(request.days_until_due);
-        params.pending_invoice_items_behavior = Some(InvoicePendingInvoiceItemsBehavior::Exclude);
-        // One entry only: a map's order is random, and a retry must send identical parameters.
-        params.metadata = Some(HashMap::from([(
-            "agent_workflow_id".to_string(),
-            call.workflow_id.chars().take(MAX_METADATA_CHARS).collect(),
-        )]));
-        let draft = Invoice::create(&step("invoice"), params).await?;
-
-        let mut item = CreateInvoiceItem::new(customer);
-        item.invoice = Some(draft.id.clone());
-        item.amount = Some(request.amount.cents());
-        item.currency = Some(Currency::USD);
-        item.description = Some(request.trip_details.as_str());
-        InvoiceItem::create(&step("item"), item).await?;
-
-        let invoice = Invoice::finalize(
-            &step("finalize"),
-            &draft.id,
-            FinalizeInvoiceParams::default(),
-        )
-        .await?;
+        let workflow_id: String = call.workflow_id.chars().take(MAX_METADATA_CHARS).collect();
+        let draft = self
+            .api
+            .create_invoice(
+                &NewInvoice {
+                    customer: &customer,
+                    days_until_due: request.days_until_due,
+                    workflow_id: &workflow_id,
+                },
+                &key("invoice"),
+            )
+            .await?;
+        self.api
+            .create_invoice_item(
+                &NewInvoiceItem {
+                    customer: &customer,
+                    invoice: &draft.id,
+                    amount_cents: request.amount.cents(),
+                    description: &request.trip_details,
+                },
+                &key("item"),
+            )
+            .await?;
+        let invoice = self
+            .api
+            .finalize_invoice(&draft.id, &key("finalize"))
+            .await?;
         tracing::info!(invoice_id = %invoice.id, "Stripe invoice finalized");
         Ok(json!({
-            "invoiceStatus": invoice.status.map(|s| s.as_str()),
+            "invoiceStatus": invoice.status,
             "invoiceURL": invoice.hosted_invoice_url,
             "reference": invoice.number,
             "amount": request.amount.dollars(),
             "currency": "USD",
         }))
-    }
-
-    async fn find_or_create_customer(
-        &self,
-        email: &str,
-        create_client: &Client,
-    ) -> Result<CustomerId, StripeError> {
-        let mut query = ListCustomers::new();
-        query.email = Some(email);
-        query.limit = Some(1);
-        let existing = Customer::list(&self.client, &query).await?;
-        if let Some(customer) = existing.data.into_iter().next() {
-            return Ok(customer.id);
-        }
-        let mut params = CreateCustomer::new();
-        params.email = Some(email);
-        Ok(Customer::create(create_client, params).await?.id)
-    }
-}
-
-fn stripe_error(error: StripeError, key: &str) -> ToolError {
-    match error {
-        StripeError::Stripe(request) => ToolError::Upstream {
-            service: SERVICE,
-            status: request.http_status,
-            message: scrub(
-                &format!(
-                    "{}: {}",
-                    request.error_type,
-                    request.message.as_deref().unwrap_or("no message")
-                ),
-                key,
-            ),
-        },
-        StripeError::Timeout => ToolError::Timeout {
-            service: SERVICE,
-            after: STRIPE_DEADLINE,
-        },
-        StripeError::ClientError(message) => ToolError::Connection {
-            service: SERVICE,
-            message: scrub(&message, key),
-        },
-        other => ToolError::BadResponse {
-            service: SERVICE,
-            message: scrub(&other.to_string(), key),
-        },
     }
 }
 

@@ -24,4 +24,4 @@ pub mod registry;
 pub mod search_flights;
 
 pub use error::ToolError;
-pub use registry::{Secret, ToolCall, ToolRegistry, ToolSettings, tool_definitions};
+pub use registry::{ToolCall, ToolRegistry, ToolSettings, tool_definitions};

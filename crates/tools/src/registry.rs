@@ -14,7 +14,9 @@ use chrono::NaiveDate;
 use models::ToolDefinition;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use settings::{Env, SecretString, SettingsError};
 use tracing::Instrument;
+use url::Url;
 
 use crate::ToolError;
 use crate::args::Args;
@@ -38,44 +40,26 @@ pub fn tool_definitions() -> Vec<ToolDefinition> {
     TOOLS.iter().map(|tool| (tool.definition)()).collect()
 }
 
-/// A key or other secret: usable by the code that needs it, invisible in `Debug` output.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret([redacted])")
-    }
-}
-
-/// Everything the tools read from the environment, read once.
+/// Everything the tools read from the environment, read once at worker start.
 ///
-/// A missing or empty key switches the tool to its generated (offline) answers, so the
-/// whole agent runs without any third-party account.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A missing key switches the tool to its generated (offline) answers, so the whole agent
+/// runs without any third-party account. Field names are the variables' names in lower case
+/// (`settings::Env::parse`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
 pub struct ToolSettings {
-    /// `FIND_EVENTS_DATA`: a events file to use instead of the embedded data set.
+    /// `FIND_EVENTS_DATA`: an events file to use instead of the embedded data set.
     pub find_events_data: Option<PathBuf>,
     /// `RAPIDAPI_KEY`: enables live flight search.
-    pub rapidapi_key: Option<Secret>,
+    pub rapidapi_key: Option<SecretString>,
     /// `RAPIDAPI_HOST_FLIGHTS`: the RapidAPI host of the flights API.
     pub rapidapi_host_flights: String,
     /// `RAPIDAPI_BASE_URL`: overrides `https://<host>` (tests point it at a fake).
-    pub rapidapi_base_url: Option<String>,
+    pub rapidapi_base_url: Option<Url>,
     /// `STRIPE_API_KEY`: enables real Stripe invoices.
-    pub stripe_api_key: Option<Secret>,
+    pub stripe_api_key: Option<SecretString>,
     /// `STRIPE_BASE_URL`: overrides Stripe's API address (tests point it at a fake).
-    pub stripe_base_url: Option<String>,
+    pub stripe_base_url: Option<Url>,
 }
 
 impl Default for ToolSettings {
@@ -92,27 +76,9 @@ impl Default for ToolSettings {
 }
 
 impl ToolSettings {
-    /// Reads the process environment. Empty values count as unset.
-    pub fn from_env() -> Self {
-        Self::from_lookup(|name| std::env::var(name).ok())
-    }
-
-    /// Reads settings through `lookup` (the environment, a map in tests).
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
-        let read = |name: &str| {
-            lookup(name)
-                .map(|value| value.trim().to_string())
-                .filter(|value| !value.is_empty())
-        };
-        Self {
-            find_events_data: read("FIND_EVENTS_DATA").map(PathBuf::from),
-            rapidapi_key: read("RAPIDAPI_KEY").map(Secret::new),
-            rapidapi_host_flights: read("RAPIDAPI_HOST_FLIGHTS")
-                .unwrap_or_else(|| DEFAULT_RAPIDAPI_HOST_FLIGHTS.to_string()),
-            rapidapi_base_url: read("RAPIDAPI_BASE_URL"),
-            stripe_api_key: read("STRIPE_API_KEY").map(Secret::new),
-            stripe_base_url: read("STRIPE_BASE_URL"),
-        }
+    /// Reads the tools' variables.
+    pub fn from_env(env: &Env) -> Result<Self, SettingsError> {
+        env.parse()
     }
 }
 
@@ -206,14 +172,14 @@ impl ToolRegistry {
             Some(key) => Some(SkyScrapper::new(
                 key.clone(),
                 &settings.rapidapi_host_flights,
-                settings.rapidapi_base_url.as_deref(),
+                settings.rapidapi_base_url.as_ref().map(Url::as_str),
             )?),
             None => None,
         };
         let invoices = match &settings.stripe_api_key {
             Some(key) => Some(StripeInvoices::new(
                 key,
-                settings.stripe_base_url.as_deref(),
+                settings.stripe_base_url.as_ref().map(Url::as_str),
             )?),
             None => None,
         };
@@ -289,42 +255,49 @@ impl ToolRegistry {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
+    use settings::ExposeSecret;
 
     use super::*;
 
     #[test]
     fn settings_debug_never_shows_keys() {
         let settings = ToolSettings {
-            rapidapi_key: Some(Secret::new("rapid-secret-123")),
-            stripe_api_key: Some(Secret::new("sk_test_secret_456")),
+            rapidapi_key: Some("rapid-secret-123".into()),
+            stripe_api_key: Some("sk_test_secret_456".into()),
             ..ToolSettings::default()
         };
         let debug = format!("{settings:?} {settings:#?}");
         assert!(!debug.contains("rapid-secret-123"), "{debug}");
         assert!(!debug.contains("sk_test_secret_456"), "{debug}");
-        assert!(debug.contains("redacted"));
     }
 
     #[test]
-    fn settings_from_environment_ignore_empty_values_and_default_the_host() {
-        let env: HashMap<&str, &str> = HashMap::from([
+    fn settings_from_environment_ignore_blank_values_and_default_the_host() {
+        let env = Env::from_pairs([
             ("RAPIDAPI_KEY", "  "),
             ("STRIPE_API_KEY", "sk_test_1"),
             ("FIND_EVENTS_DATA", "/tmp/events.json"),
         ]);
-        let settings = ToolSettings::from_lookup(|name| env.get(name).map(|v| v.to_string()));
-        assert_eq!(settings.rapidapi_key, None);
+        let settings = ToolSettings::from_env(&env).unwrap();
+        assert!(settings.rapidapi_key.is_none());
         assert_eq!(
             settings.rapidapi_host_flights,
             DEFAULT_RAPIDAPI_HOST_FLIGHTS
         );
-        assert_eq!(settings.stripe_api_key, Some(Secret::new("sk_test_1")));
+        assert_eq!(
+            settings
+                .stripe_api_key
+                .map(|key| key.expose_secret().to_owned()),
+            Some("sk_test_1".to_owned())
+        );
         assert_eq!(
             settings.find_events_data,
             Some(PathBuf::from("/tmp/events.json"))
         );
-        assert_eq!(settings.stripe_base_url, None);
+        assert!(settings.stripe_base_url.is_none());
+        let err =
+            ToolSettings::from_env(&Env::from_pairs([("STRIPE_BASE_URL", "nope")])).unwrap_err();
+        assert_eq!(err.variable, "STRIPE_BASE_URL");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use fakes::FakeSkyScrapper;
 use serde_json::{Value, json};
-use tools::{Secret, ToolCall, ToolError, ToolRegistry, ToolSettings};
+use tools::{ToolCall, ToolError, ToolRegistry, ToolSettings};
 
 const KEY: &str = "rapid-test-key-123";
 
@@ -12,8 +12,8 @@ fn registry(fake: &FakeSkyScrapper, key: &str) -> ToolRegistry {
         find_events_data: Some(
             concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/events.json").into(),
         ),
-        rapidapi_key: Some(Secret::new(key)),
-        rapidapi_base_url: Some(fake.base_url().to_string()),
+        rapidapi_key: Some(key.into()),
+        rapidapi_base_url: Some(fake.base_url().parse().unwrap()),
         ..ToolSettings::default()
     })
     .expect("registry")
@@ -200,9 +200,9 @@ async fn configured_host_is_sent_as_the_rapidapi_host() {
         find_events_data: Some(
             concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/events.json").into(),
         ),
-        rapidapi_key: Some(Secret::new(KEY)),
+        rapidapi_key: Some(KEY.into()),
         rapidapi_host_flights: "flights.example.test".to_string(),
-        rapidapi_base_url: Some(fake.base_url().to_string()),
+        rapidapi_base_url: Some(fake.base_url().parse().unwrap()),
         ..ToolSettings::default()
     })
     .unwrap();

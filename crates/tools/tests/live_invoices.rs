@@ -3,7 +3,7 @@
 
 use fakes::FakeStripe;
 use serde_json::{Value, json};
-use tools::{Secret, ToolCall, ToolError, ToolRegistry, ToolSettings};
+use tools::{ToolCall, ToolError, ToolRegistry, ToolSettings};
 
 const KEY: &str = "sk_test_fake_key_123";
 
@@ -14,8 +14,8 @@ fn events_fixture() -> std::path::PathBuf {
 fn registry(stripe: &FakeStripe, key: &str) -> ToolRegistry {
     ToolRegistry::new(ToolSettings {
         find_events_data: Some(events_fixture()),
-        stripe_api_key: Some(Secret::new(key)),
-        stripe_base_url: Some(stripe.base_url().to_string()),
+        stripe_api_key: Some(key.into()),
+        stripe_base_url: Some(stripe.base_url().parse().unwrap()),
         ..ToolSettings::default()
     })
     .expect("registry")

@@ -142,14 +142,12 @@ fn unreadable_events_file_fails_at_startup() {
 }
 
 #[test]
-fn unusable_base_url_fails_at_startup() {
-    let settings = ToolSettings {
-        find_events_data: Some(fixture()),
-        stripe_api_key: Some(tools::Secret::new("sk_test_1")),
-        stripe_base_url: Some("not a url".into()),
-        ..ToolSettings::default()
-    };
-    let error = ToolRegistry::new(settings).unwrap_err();
-    assert!(matches!(error, ToolError::Config(_)), "{error:?}");
-    assert!(!format!("{error}").contains("sk_test_1"));
+fn unusable_base_url_stops_the_worker_naming_the_variable() {
+    let env = settings::Env::from_pairs([
+        ("STRIPE_API_KEY", "sk_test_1"),
+        ("STRIPE_BASE_URL", "not a url"),
+    ]);
+    let error = ToolSettings::from_env(&env).unwrap_err();
+    assert_eq!(error.variable, "STRIPE_BASE_URL");
+    assert!(!error.to_string().contains("sk_test_1"));
 }

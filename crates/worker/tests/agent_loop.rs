@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use fakes::FakeStripe;
-use models::{Actor, NextStep, ToolData};
+use models::{Actor, NextStep, PlannerDecision};
 use serde_json::{Value, json};
 use testkit::{
     Stack, actors, assert_conversation_replays,
@@ -32,14 +32,14 @@ fn planner(prompt: &str, reply: Value) -> Rule {
         .prompt_contains(prompt)
 }
 
-fn last_agent(history: &models::ConversationHistory) -> ToolData {
+fn last_agent(history: &models::ConversationHistory) -> PlannerDecision {
     let message = history
         .messages
         .iter()
         .rev()
         .find(|m| m.actor == Actor::Agent)
         .expect("an agent message");
-    serde_json::from_value(message.response.clone()).expect("ToolData")
+    serde_json::from_value(message.response.clone()).expect("PlannerDecision")
 }
 
 #[tokio::test]
@@ -202,7 +202,8 @@ async fn tools_run_without_a_confirm_when_show_confirm_is_false() {
         actors(&history),
         [Agent, User, Agent, UserConfirmedToolRun, ToolResult, Agent]
     );
-    let proposal: ToolData = serde_json::from_value(history.messages[2].response.clone()).unwrap();
+    let proposal: PlannerDecision =
+        serde_json::from_value(history.messages[2].response.clone()).unwrap();
     assert!(!proposal.force_confirm, "the UI shows no confirm button");
     assert_eq!(history.messages[4].response["tool"], "FindEvents");
     assert!(history.messages[4].response["events"].is_array());

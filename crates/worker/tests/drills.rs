@@ -8,7 +8,7 @@
 use std::time::{Duration, SystemTime};
 
 use fakes::FakeStripe;
-use models::{Actor, ConversationHistory, NextStep, ToolData};
+use models::{Actor, ConversationHistory, NextStep, PlannerDecision};
 use serde_json::{Value, json};
 use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;
 use testkit::{
@@ -43,7 +43,7 @@ fn answer(prompt: &str, response: &str) -> Rule {
         .prompt_contains(prompt)
 }
 
-fn last_agent(history: &ConversationHistory) -> ToolData {
+fn last_agent(history: &ConversationHistory) -> PlannerDecision {
     let message = history
         .messages
         .iter()

@@ -3,7 +3,7 @@
 //! loopback fake.
 
 use fakes::FakeStripe;
-use models::{Actor, NextStep, ToolData};
+use models::{Actor, NextStep, PlannerDecision};
 use serde_json::Value;
 use testkit::{
     Stack, actors, assert_conversation_replays,
@@ -12,8 +12,8 @@ use testkit::{
 
 const STARTER: &str = "### Greet the user, say what you can do, and ask for a city and a month.";
 
-fn agent_tool_data(response: &Value) -> ToolData {
-    serde_json::from_value(response.clone()).expect("agent messages are ToolData")
+fn agent_tool_data(response: &Value) -> PlannerDecision {
+    serde_json::from_value(response.clone()).expect("agent messages are PlannerDecision")
 }
 
 #[tokio::test]

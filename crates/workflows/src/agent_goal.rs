@@ -4,7 +4,8 @@
 //! a confirm, the end of the chat), then either runs the tool the user just confirmed or
 //! takes the next prompt: a user prompt is validated, then the planner decides what to
 //! say or which tool to propose. All I/O happens in activities; the workflow only keeps
-//! state, so Temporal can replay it after any crash and the conversation carries on.
+//! state, so Temporal can replay it after any crash and the conversation carries on
+//! (docs/ARCHITECTURE.md, One turn).
 
 use std::{
     collections::VecDeque,
@@ -13,23 +14,23 @@ use std::{
 };
 
 use models::{
-    Actor, AgentGoal, AgentWorkflowInput, ConfirmOutcome, ConversationHistory, InternalPrompt,
-    NextStep, PendingPrompt, PlannerInput, QueueEntry, SummaryInput, ToolData, ToolParams,
-    ValidationFailure, ValidationInput, WorkflowSettings,
+    Actor, AgentGoal, AgentWorkflowInput, CarryOver, ConfirmOutcome, ConversationHistory,
+    InternalPrompt, NextStep, PendingPrompt, PlannerDecision, PlannerInput, QueueEntry,
+    SummaryInput, ValidationFailure, ValidationInput, WorkflowSettings,
 };
 use serde_json::{Value, json};
-use temporalio_common::{RetryPolicy, error::ActivityExecutionError};
+use temporalio_common::error::ActivityExecutionError;
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::{
-    ActivityCloseTimeouts, ActivityOptions, CancellableFuture, ContinueAsNewOptions,
-    SyncWorkflowContext, WorkflowContext, WorkflowContextView, WorkflowResult, WorkflowTermination,
-    workflows::select,
+    CancellableFuture, ContinueAsNewOptions, SyncWorkflowContext, TimerOptions, WorkflowContext,
+    WorkflowContextView, WorkflowResult, WorkflowTermination, workflows::select,
 };
 use tracing::{info, warn};
 
 use crate::{
     contracts::{AgentActivity, ToolActivity},
-    failures::{error_types, llm_failure_message, tool_failure_message},
+    failures::{llm_failure_message, tool_failure_message},
+    options, summaries,
 };
 
 #[workflow]
@@ -40,12 +41,22 @@ pub struct AgentGoalWorkflow {
     queue: VecDeque<PendingPrompt>,
     chat_ended: bool,
     /// The planner's latest answer.
-    tool_data: Option<ToolData>,
-    /// A tool proposal is waiting for the user's confirm; since when (workflow time).
-    proposed_at: Option<SystemTime>,
-    /// The user confirmed the waiting proposal.
-    confirmed: bool,
+    decision: Option<PlannerDecision>,
+    /// Where the latest tool proposal stands.
+    proposal: Proposal,
     settings: WorkflowSettings,
+}
+
+/// Where the latest tool proposal stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Proposal {
+    /// No tool waits to run.
+    None,
+    /// The planner proposed the tool of the latest decision; it waits for the user's confirm
+    /// since this (workflow) time.
+    Waiting { since: SystemTime },
+    /// The user confirmed it (or confirmation is off); the loop runs it next.
+    Confirmed,
 }
 
 /// What ended a wait for work.
@@ -59,11 +70,11 @@ impl AgentGoalWorkflow {
     #[init]
     pub fn new(_ctx: &WorkflowContextView, input: AgentWorkflowInput) -> Self {
         let mut history = ConversationHistory::default();
-        if let Some(summary) = input.tool_params.conversation_summary {
+        if let Some(summary) = input.carry_over.conversation_summary {
             history.push(Actor::ConversationSummary, summary);
         }
         let queue = input
-            .tool_params
+            .carry_over
             .prompt_queue
             .unwrap_or_default()
             .into_iter()
@@ -74,9 +85,8 @@ impl AgentGoalWorkflow {
             history,
             queue,
             chat_ended: false,
-            tool_data: None,
-            proposed_at: None,
-            confirmed: false,
+            decision: None,
+            proposal: Proposal::None,
             settings: WorkflowSettings::default(),
         }
     }
@@ -84,7 +94,7 @@ impl AgentGoalWorkflow {
     #[run]
     pub async fn run(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<ConversationHistory> {
         let settings = ctx
-            .execute_activity(AgentActivity::settings, (), settings_options())
+            .execute_activity(AgentActivity::settings, (), options::settings())
             .await?;
         ctx.state_mut(|s| s.settings = settings);
 
@@ -101,7 +111,7 @@ impl AgentGoalWorkflow {
                 continue;
             }
 
-            if ctx.state(|s| s.confirmed && s.proposed_at.is_some()) {
+            if ctx.state(|s| s.proposal == Proposal::Confirmed) {
                 run_confirmed_tool(ctx).await?;
                 continue;
             }
@@ -116,13 +126,13 @@ impl AgentGoalWorkflow {
                 continue;
             }
 
-            let Some(tool_data) = plan_next_step(ctx, &prompt).await? else {
+            let Some(decision) = plan_next_step(ctx, &prompt).await? else {
                 continue;
             };
 
-            match (tool_data.next, tool_data.tool_name().map(str::to_owned)) {
+            match (decision.next, decision.tool_name().map(str::to_owned)) {
                 (NextStep::Confirm, Some(tool)) => {
-                    let missing = tool_data.missing_args();
+                    let missing = decision.missing_args();
                     if !missing.is_empty() {
                         info!(
                             workflow_id = ctx.workflow_id(),
@@ -135,7 +145,7 @@ impl AgentGoalWorkflow {
                                 InternalPrompt::MissingArguments {
                                     tool,
                                     missing,
-                                    response: tool_data.response.clone(),
+                                    response: decision.response.clone(),
                                 },
                             ))
                         });
@@ -143,19 +153,22 @@ impl AgentGoalWorkflow {
                     }
                     let now = ctx.workflow_time().unwrap_or(SystemTime::UNIX_EPOCH);
                     ctx.state_mut(|s| {
-                        s.proposed_at = Some(now);
-                        s.confirmed = !s.settings.show_confirm;
+                        s.proposal = if s.settings.show_confirm {
+                            Proposal::Waiting { since: now }
+                        } else {
+                            Proposal::Confirmed
+                        };
                     });
                 }
                 (NextStep::Done, _) => {
-                    ctx.state_mut(|s| s.history.push(Actor::Agent, to_json(&tool_data)));
+                    ctx.state_mut(|s| s.history.push(Actor::Agent, to_json(&decision)));
                     info!(workflow_id = ctx.workflow_id(), "goal complete");
                     return Ok(ctx.state(|s| s.history.clone()));
                 }
                 _ => {}
             }
 
-            ctx.state_mut(|s| s.history.push(Actor::Agent, to_json(&tool_data)));
+            ctx.state_mut(|s| s.history.push(Actor::Agent, to_json(&decision)));
             continue_as_new_if_due(ctx).await?;
         }
     }
@@ -211,8 +224,8 @@ impl AgentGoalWorkflow {
     }
 
     #[query(name = "get_latest_tool_data")]
-    pub fn get_latest_tool_data(&self, _ctx: &WorkflowContextView) -> Option<ToolData> {
-        self.tool_data.clone()
+    pub fn get_latest_tool_data(&self, _ctx: &WorkflowContextView) -> Option<PlannerDecision> {
+        self.decision.clone()
     }
 
     #[query(name = "get_summary_from_history")]
@@ -227,44 +240,48 @@ impl AgentGoalWorkflow {
         self.history.window(self.settings.history_window)
     }
 
+    /// The tool of the latest decision.
+    fn proposed_tool(&self) -> Option<&str> {
+        self.decision.as_ref()?.tool_name()
+    }
+
     /// Marks the waiting proposal confirmed; returns its tool, or `None` if none waits.
     fn confirm_pending(&mut self) -> Option<String> {
-        if self.chat_ended || self.proposed_at.is_none() || self.confirmed {
+        if self.chat_ended || !matches!(self.proposal, Proposal::Waiting { .. }) {
             return None;
         }
-        let tool = self.tool_data.as_ref()?.tool_name()?.to_owned();
-        self.confirmed = true;
+        let tool = self.proposed_tool()?.to_owned();
+        self.proposal = Proposal::Confirmed;
         Some(tool)
+    }
+
+    fn confirm_timeout(&self) -> Duration {
+        Duration::from_secs(self.settings.confirm_timeout_secs)
     }
 
     /// When the waiting proposal stops waiting for a confirm.
     fn proposal_deadline(&self) -> Option<SystemTime> {
-        if self.confirmed {
-            return None;
+        match self.proposal {
+            Proposal::Waiting { since } => Some(since + self.confirm_timeout()),
+            Proposal::None | Proposal::Confirmed => None,
         }
-        self.proposed_at
-            .map(|at| at + Duration::from_secs(self.settings.confirm_timeout_secs))
     }
 
     fn has_work(&self) -> bool {
-        self.chat_ended || !self.queue.is_empty() || (self.confirmed && self.proposed_at.is_some())
+        self.chat_ended || !self.queue.is_empty() || self.proposal == Proposal::Confirmed
     }
 
     fn expire_proposal(&mut self) {
         let tool = self
-            .tool_data
-            .as_ref()
-            .and_then(|d| d.tool_name())
+            .proposed_tool()
             .unwrap_or("the proposed tool")
             .to_owned();
-        self.proposed_at = None;
-        self.confirmed = false;
-        let minutes = self.settings.confirm_timeout_secs.div_ceil(60);
-        let message = ToolData::question(format!(
+        self.proposal = Proposal::None;
+        let message = PlannerDecision::question(format!(
             "I didn't run {tool}: it waited {} for your confirmation and expired. Tell me if you'd still like to go ahead, or what to change.",
-            describe_wait(minutes)
+            summaries::duration(self.confirm_timeout())
         ));
-        self.tool_data = Some(message.clone());
+        self.decision = Some(message.clone());
         self.history.push(Actor::Agent, to_json(&message));
     }
 }
@@ -281,7 +298,16 @@ async fn wait_for_work(ctx: &WorkflowContext<AgentGoalWorkflow>) -> WorkflowResu
     if remaining.is_zero() && !ctx.state(AgentGoalWorkflow::has_work) {
         return Ok(Wake::ProposalExpired);
     }
-    let mut timer = pin!(ctx.timer(remaining.max(Duration::from_millis(1))));
+    let summary = ctx.state(|s| {
+        summaries::confirm_wait(
+            s.proposed_tool().unwrap_or("the proposed tool"),
+            s.confirm_timeout(),
+        )
+    });
+    let timer = TimerOptions::builder(remaining.max(Duration::from_millis(1)))
+        .summary(summary)
+        .build();
+    let mut timer = pin!(ctx.timer(timer));
     let mut work = pin!(ctx.wait_condition(AgentGoalWorkflow::has_work));
     select! {
         woke = work.as_mut() => {
@@ -305,7 +331,7 @@ async fn accept_user_prompt(
         history: s.prompt_history(),
         prompt: text.to_owned(),
     });
-    let options = ctx.state(|s| llm_options(&s.settings, "Validate the user's prompt"));
+    let options = ctx.state(|s| options::llm(&s.settings, summaries::validator()));
     match ctx
         .execute_activity(AgentActivity::validate, input, options)
         .await
@@ -332,45 +358,42 @@ async fn accept_user_prompt(
 async fn plan_next_step(
     ctx: &mut WorkflowContext<AgentGoalWorkflow>,
     prompt: &PendingPrompt,
-) -> WorkflowResult<Option<ToolData>> {
+) -> WorkflowResult<Option<PlannerDecision>> {
     let input = ctx.state(|s| PlannerInput {
         goal: s.goal.clone(),
         history: s.prompt_history(),
         prompt: prompt.clone(),
-        previous_tool_data: s.tool_data.clone(),
+        previous_tool_data: s.decision.clone(),
     });
-    let options = ctx.state(|s| llm_options(&s.settings, planner_summary(prompt)));
-    let mut tool_data = match ctx
+    let options = ctx.state(|s| options::llm(&s.settings, summaries::planner(prompt)));
+    let mut decision = match ctx
         .execute_activity(AgentActivity::plan, input, options)
         .await
     {
-        Ok(tool_data) => tool_data,
+        Ok(decision) => decision,
         Err(err) => {
             report_llm_failure(ctx, err)?;
             return Ok(None);
         }
     };
-    tool_data.force_confirm = ctx.state(|s| s.settings.show_confirm);
+    decision.force_confirm = ctx.state(|s| s.settings.show_confirm);
     ctx.state_mut(|s| {
-        s.tool_data = Some(tool_data.clone());
-        s.proposed_at = None;
-        s.confirmed = false;
+        s.decision = Some(decision.clone());
+        s.proposal = Proposal::None;
     });
-    Ok(Some(tool_data))
+    Ok(Some(decision))
 }
 
 /// Runs the confirmed tool and queues an internal prompt that tells the planner the result.
 async fn run_confirmed_tool(ctx: &mut WorkflowContext<AgentGoalWorkflow>) -> WorkflowResult<()> {
-    let Some(tool_data) = ctx.state(|s| s.tool_data.clone()) else {
-        ctx.state_mut(|s| s.confirmed = false);
+    // The proposal is used up: a second confirm finds nothing to confirm.
+    ctx.state_mut(|s| s.proposal = Proposal::None);
+    let Some(decision) = ctx.state(|s| s.decision.clone()) else {
         return Ok(());
     };
-    let tool = tool_data.tool_name().unwrap_or_default().to_owned();
+    let tool = decision.tool_name().unwrap_or_default().to_owned();
     let call_id = ctx.state_mut(|s| {
-        // The proposal is used up: a second confirm finds nothing to confirm.
-        s.confirmed = false;
-        s.proposed_at = None;
-        let mut confirmed = tool_data.clone();
+        let mut confirmed = decision.clone();
         confirmed.next = NextStep::UserConfirmedToolRun;
         s.history
             .push(Actor::UserConfirmedToolRun, to_json(&confirmed));
@@ -382,12 +405,12 @@ async fn run_confirmed_tool(ctx: &mut WorkflowContext<AgentGoalWorkflow>) -> Wor
         workflow_id = ctx.workflow_id(),
         tool, call_id, "running confirmed tool"
     );
-    let args = Value::Object(tool_data.args.clone());
+    let args = Value::Object(decision.args.clone());
     let outcome = ctx
         .execute_activity(
             ToolActivity::new(&tool),
             args.clone(),
-            tool_options(call_id, &tool, &args),
+            options::tool(call_id, summaries::tool(&tool, &args)),
         )
         .await;
     let mut result = match outcome {
@@ -421,7 +444,7 @@ fn report_llm_failure(
         return Err(WorkflowTermination::cancelled());
     }
     warn!(workflow_id = ctx.workflow_id(), error = %err, "LLM step failed for good");
-    let message = ToolData::question(llm_failure_message(&err));
+    let message = PlannerDecision::question(llm_failure_message(&err));
     ctx.state_mut(|s| s.history.push(Actor::Agent, to_json(&message)));
     Ok(())
 }
@@ -434,14 +457,14 @@ async fn continue_as_new_if_due(
 ) -> WorkflowResult<()> {
     let due = ctx.state(|s| s.history.len() >= s.settings.max_history_messages)
         || ctx.continue_as_new_suggested();
-    if !due || ctx.state(|s| s.proposed_at.is_some()) {
+    if !due || ctx.state(|s| s.proposal != Proposal::None) {
         return Ok(());
     }
     let input = ctx.state(|s| SummaryInput {
         goal: s.goal.clone(),
         history: s.prompt_history(),
     });
-    let options = ctx.state(|s| llm_options(&s.settings, "Summarize before continue-as-new"));
+    let options = ctx.state(|s| options::llm(&s.settings, summaries::summarizer()));
     let summary = match ctx
         .execute_activity(AgentActivity::summarize, input, options)
         .await
@@ -454,7 +477,7 @@ async fn continue_as_new_if_due(
         }
     };
     let next_input = ctx.state(|s| AgentWorkflowInput {
-        tool_params: ToolParams {
+        carry_over: CarryOver {
             conversation_summary: Some(summary),
             prompt_queue: Some(s.queue.iter().cloned().map(QueueEntry::from).collect()),
         },
@@ -467,98 +490,4 @@ async fn continue_as_new_if_due(
 
 fn to_json<T: serde::Serialize>(value: &T) -> Value {
     serde_json::to_value(value).expect("agent data always serializes to JSON")
-}
-
-fn describe_wait(minutes: u64) -> String {
-    match minutes {
-        0..=1 => "a minute".to_owned(),
-        2..=119 => format!("{minutes} minutes"),
-        _ => format!("{} hours", minutes / 60),
-    }
-}
-
-/// A short label for the planner call, shown in the Web UI's event list.
-fn planner_summary(prompt: &PendingPrompt) -> &'static str {
-    match prompt {
-        PendingPrompt::User { .. } => "Plan a reply to the user",
-        PendingPrompt::Internal(InternalPrompt::Instruction { .. }) => "Plan the opening message",
-        PendingPrompt::Internal(InternalPrompt::ToolCompleted { .. }) => "Plan after a tool result",
-        PendingPrompt::Internal(InternalPrompt::MissingArguments { .. }) => {
-            "Ask for missing arguments"
-        }
-    }
-}
-
-/// Every attempt is bounded, and so is the whole call with its retries (30 minutes).
-pub(crate) fn close_timeouts(attempt: Duration) -> ActivityCloseTimeouts {
-    ActivityCloseTimeouts::ScheduleAndStartToClose {
-        schedule_to_close: Duration::from_secs(30 * 60),
-        start_to_close: attempt,
-    }
-}
-
-pub(crate) fn settings_options() -> ActivityOptions {
-    ActivityOptions::with_close_timeouts(close_timeouts(Duration::from_secs(10)))
-        .summary("Read the worker's settings".to_owned())
-        .build()
-}
-
-/// LLM calls: Temporal owns every retry, with the configured backoff; errors no retry can
-/// fix are named so they fail at once.
-pub(crate) fn llm_options(settings: &WorkflowSettings, summary: &str) -> ActivityOptions {
-    let retry = &settings.llm_retry;
-    ActivityOptions::with_close_timeouts(close_timeouts(Duration::from_secs(
-        settings.llm_timeout_secs,
-    )))
-    .heartbeat_timeout(Duration::from_secs(10))
-    .retry_policy(
-        RetryPolicy::builder()
-            .initial_interval(Duration::from_millis(retry.initial_interval_ms))
-            .backoff_coefficient(retry.backoff_coefficient)
-            .maximum_interval(Duration::from_millis(retry.maximum_interval_ms))
-            .maximum_attempts(retry.maximum_attempts)
-            .non_retryable_error_types(error_types::LLM_NON_RETRYABLE.iter().copied())
-            .build(),
-    )
-    .summary(summary.to_owned())
-    .build()
-}
-
-/// Tool calls: 30 s per attempt, 30 min in all, default backoff; upstream rejections fail
-/// at once. Tools heartbeat, so a lost worker is noticed in seconds. The activity id is the
-/// call's position, which the tool uses for idempotency.
-fn tool_options(call_id: String, tool: &str, args: &Value) -> ActivityOptions {
-    ActivityOptions::with_close_timeouts(close_timeouts(Duration::from_secs(30)))
-        .heartbeat_timeout(Duration::from_secs(10))
-        .activity_id(call_id)
-        .retry_policy(
-            RetryPolicy::builder()
-                .maximum_interval(Duration::from_secs(60))
-                .non_retryable_error_types([error_types::TOOL_REJECTED])
-                .build(),
-        )
-        .summary(tool_summary(tool, args))
-        .build()
-}
-
-/// `FindEvents(city=Austin, month=December)`: readable in the Web UI's event list.
-fn tool_summary(tool: &str, args: &Value) -> String {
-    let args = args
-        .as_object()
-        .map(|map| {
-            map.iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| match v {
-                    Value::String(s) => format!("{k}={s}"),
-                    other => format!("{k}={other}"),
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
-        .unwrap_or_default();
-    let mut summary = format!("{tool}({args})");
-    if summary.chars().count() > 200 {
-        summary = summary.chars().take(199).collect::<String>() + "…";
-    }
-    summary
 }

@@ -6,8 +6,8 @@
 //! registry entry and an activity method, never a workflow change.
 
 use models::{
-    EmailDecision, EmailReceipt, EmailRequestInput, EmailSendInput, EmailSetup, PlannerInput,
-    SummaryInput, ToolData, ValidationInput, ValidationResult, WorkflowSettings,
+    EmailDecision, EmailReceipt, EmailRequestInput, EmailSendInput, EmailSetup, PlannerDecision,
+    PlannerInput, SummaryInput, ValidationInput, ValidationResult, WorkflowSettings,
 };
 use temporalio_common::ActivityDefinition;
 use temporalio_macros::activity_definitions;
@@ -20,7 +20,7 @@ pub struct AgentActivity;
 impl AgentActivity {
     /// Decides the next step: question, tool proposal or done.
     #[activity(name = "agent_toolPlanner")]
-    pub fn plan(input: PlannerInput) -> Result<ToolData, ActivityError> {
+    pub fn plan(input: PlannerInput) -> Result<PlannerDecision, ActivityError> {
         unimplemented!()
     }
 

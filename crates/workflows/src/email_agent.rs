@@ -23,23 +23,21 @@ use models::{
     EmailReceipt, EmailRequestInput, EmailSendInput, EmailSetup, EmailStatus, EmailView,
     EmailWorkflowInput, SendTime, WorkflowSettings,
 };
-use temporalio_common::{
-    RetryPolicy,
-    error::{ActivityExecutionError, ApplicationFailure},
-};
+use temporalio_common::error::{ActivityExecutionError, ApplicationFailure};
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::{
-    ActivityCloseTimeouts, ActivityOptions, CancellableFuture, ContinueAsNewOptions,
-    SyncWorkflowContext, TimerOptions, TimerResult, WorkflowContext, WorkflowContextView,
-    WorkflowResult, WorkflowTermination, workflows::select,
+    CancellableFuture, ContinueAsNewOptions, SyncWorkflowContext, TimerOptions, TimerResult,
+    WorkflowContext, WorkflowContextView, WorkflowResult, WorkflowTermination, workflows::select,
 };
 use tracing::{info, warn};
 
 use crate::{
-    agent_goal::{close_timeouts, llm_options, settings_options},
     contracts::{AgentActivity, EmailActivity},
     failures::{error_types, failure_type, llm_failure_message},
+    options, summaries,
 };
+
+mod view;
 
 /// The longest request or draft taken, in bytes of UTF-8 (the api's limit too).
 pub const MAX_TEXT_BYTES: usize = 8 * 1024;
@@ -122,12 +120,12 @@ impl EmailAgentWorkflow {
     #[run]
     pub async fn run(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<EmailView> {
         let settings = ctx
-            .execute_activity(AgentActivity::settings, (), settings_options())
+            .execute_activity(AgentActivity::settings, (), options::settings())
             .await?;
         ctx.state_mut(|s| s.settings = settings);
         if ctx.state(|s| s.setup.is_none()) {
             match ctx
-                .execute_activity(EmailActivity::check_delivery, (), check_options())
+                .execute_activity(EmailActivity::check_delivery, (), options::email_check())
                 .await
             {
                 Ok(setup) => ctx.state_mut(|s| s.setup = Some(setup)),
@@ -175,7 +173,10 @@ impl EmailAgentWorkflow {
         if text.trim().is_empty() {
             return Err("the request is empty".into());
         }
-        if !self.status.accepts_requests() || self.pending.is_some() || self.cancel_requested {
+        // A request right after the start is taken too: the loop reads it as soon as the
+        // delivery check is done, so a client never has to guess when to retry.
+        let ready = self.status.accepts_requests() || self.status == EmailStatus::Initialized;
+        if !ready || self.pending.is_some() || self.cancel_requested {
             return Err(self.why_busy().into());
         }
         Ok(())
@@ -244,9 +245,12 @@ impl EmailAgentWorkflow {
 }
 
 impl EmailAgentWorkflow {
-    /// Waiting, or scheduled when the email is complete and has a send time.
+    /// Waiting, or scheduled when the email is complete and has a send time; processing
+    /// when a request is already waiting for the loop.
     fn settle(&mut self) {
-        self.status = if self.due_at().is_some() {
+        self.status = if self.pending.is_some() {
+            EmailStatus::Processing
+        } else if self.due_at().is_some() {
             EmailStatus::Scheduled
         } else {
             EmailStatus::Waiting
@@ -287,11 +291,11 @@ impl EmailAgentWorkflow {
     /// Why a request cannot be taken now, in words for the user.
     fn why_busy(&self) -> String {
         match self.status {
-            EmailStatus::Initialized => {
-                "The assistant is still getting ready; try again in a moment.".to_owned()
-            }
             _ if self.cancel_requested => "The email is being canceled.".to_owned(),
-            EmailStatus::Waiting | EmailStatus::Scheduled | EmailStatus::Processing => {
+            EmailStatus::Initialized
+            | EmailStatus::Waiting
+            | EmailStatus::Scheduled
+            | EmailStatus::Processing => {
                 "I'm still working on your previous request; send this one when I've answered."
                     .to_owned()
             }
@@ -325,77 +329,6 @@ impl EmailAgentWorkflow {
             setup: self.setup.clone(),
         }
     }
-
-    fn view(&self, workflow_id: &str) -> EmailView {
-        EmailView {
-            workflow_id: workflow_id.to_owned(),
-            status: self.status,
-            request: self.request.clone(),
-            draft: self.draft.clone(),
-            recipient: self.email.recipient.clone(),
-            subject: self.email.subject.clone(),
-            body: self.email.body.clone(),
-            scheduled_at: self.send_time.as_ref().map(|t| t.at),
-            scheduled_at_text: self.send_time.as_ref().map(|t| t.text.clone()),
-            time_zone: self.time_zone.clone(),
-            reply: self
-                .history
-                .messages
-                .iter()
-                .rev()
-                .find(|m| m.actor == Actor::Agent)
-                .and_then(|m| m.response.as_str())
-                .map(str::to_owned),
-            messages: self.history.clone(),
-            setup: self.setup.clone(),
-            receipt: self.receipt.clone(),
-            failure: self.failure.clone(),
-        }
-    }
-
-    /// One line for the Web UI's "current details".
-    fn details(&self) -> String {
-        let to = self
-            .email
-            .recipient
-            .as_deref()
-            .unwrap_or("(no recipient yet)");
-        let when = self
-            .send_time
-            .as_ref()
-            .map_or("(no time yet)", |t| t.text.as_str());
-        match self.status {
-            EmailStatus::Initialized => "Checking how email is delivered".to_owned(),
-            EmailStatus::Waiting => {
-                let missing: Vec<&str> = [
-                    (self.email.recipient.is_none(), "recipient"),
-                    (self.email.body.is_none(), "text"),
-                    (self.send_time.is_none(), "send time"),
-                ]
-                .into_iter()
-                .filter_map(|(missing, what)| missing.then_some(what))
-                .collect();
-                format!("Waiting for a request (missing: {})", missing.join(", "))
-            }
-            EmailStatus::Processing => format!(
-                "Reading the request: {}",
-                short(self.request.as_deref().unwrap_or_default())
-            ),
-            EmailStatus::Scheduled => format!("Scheduled: to {to}, {when}"),
-            EmailStatus::Sending => format!("Sending to {to}"),
-            EmailStatus::Sent => format!(
-                "Sent to {to} ({})",
-                self.receipt
-                    .as_ref()
-                    .map_or(String::new(), |r| r.location.clone())
-            ),
-            EmailStatus::Canceled => "Canceled; nothing was sent".to_owned(),
-            EmailStatus::Failed => format!(
-                "Failed: {}",
-                self.failure.as_deref().unwrap_or("no reason was given")
-            ),
-        }
-    }
 }
 
 /// Waits for input, and when the email is ready, for its send time too.
@@ -418,14 +351,8 @@ async fn wait(ctx: &WorkflowContext<EmailAgentWorkflow>) -> WorkflowResult<Wake>
     if remaining.is_zero() {
         return Ok(Wake::SendTime);
     }
-    let summary = ctx.state(|s| {
-        format!(
-            "Wait until {}",
-            s.send_time
-                .as_ref()
-                .map_or("the send time", |t| t.text.as_str())
-        )
-    });
+    let summary =
+        ctx.state(|s| summaries::email_wait(s.send_time.as_ref().map(|t| t.text.as_str())));
     let mut timer = pin!(ctx.timer(TimerOptions::builder(remaining).summary(summary).build()));
     let mut input = pin!(ctx.wait_condition(EmailAgentWorkflow::has_input));
     // Input is polled first: a request that arrives with the timer still wins.
@@ -466,12 +393,7 @@ async fn process(
         history: s.history.window(s.settings.history_window),
     });
     ctx.state_mut(|s| s.history.push(Actor::User, request.as_str()));
-    let options = ctx.state(|s| {
-        llm_options(
-            &s.settings,
-            &format!("Read the request: {}", short(&request)),
-        )
-    });
+    let options = ctx.state(|s| options::llm(&s.settings, summaries::email_request(&request)));
     let mut interpret = pin!(ctx.execute_activity(EmailActivity::interpret, input, options));
     let mut canceled = pin!(ctx.wait_condition(|s: &EmailAgentWorkflow| s.cancel_requested));
     let outcome = select! {
@@ -505,10 +427,9 @@ async fn deliver(ctx: &mut WorkflowContext<EmailAgentWorkflow>) -> WorkflowResul
             .send_time
             .clone()
             .expect("a scheduled email has a send time");
-        let summary = format!(
-            "Send email to {} at {}",
+        let summary = summaries::email_send(
             s.email.recipient.as_deref().unwrap_or_default(),
-            send_time.text
+            &send_time.text,
         );
         let window = s.setup.as_ref().map_or(60, |setup| setup.send_window_secs);
         let input = EmailSendInput {
@@ -519,7 +440,11 @@ async fn deliver(ctx: &mut WorkflowContext<EmailAgentWorkflow>) -> WorkflowResul
         (input, window, summary)
     });
     match ctx
-        .execute_activity(EmailActivity::send, input, send_options(window, summary))
+        .execute_activity(
+            EmailActivity::send,
+            input,
+            options::email_send(window, summary),
+        )
         .await
     {
         Ok(receipt) => {
@@ -619,44 +544,4 @@ fn check_text(text: &str, what: &str) -> Result<(), Rejection> {
         .into());
     }
     Ok(())
-}
-
-/// The start of a request, for labels: at most 60 characters.
-fn short(text: &str) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() > 60 {
-        text.chars().take(59).collect::<String>() + "…"
-    } else {
-        text
-    }
-}
-
-fn check_options() -> ActivityOptions {
-    ActivityOptions::with_close_timeouts(close_timeouts(Duration::from_secs(10)))
-        .summary("Check how email is delivered".to_owned())
-        .build()
-}
-
-/// The send: 20 s per attempt, retried with backoff for the send window (default a
-/// minute), then final. A refused email (bad address, SMTP 5xx) fails at once.
-fn send_options(window_secs: u64, summary: String) -> ActivityOptions {
-    ActivityOptions::with_close_timeouts(ActivityCloseTimeouts::ScheduleAndStartToClose {
-        schedule_to_close: Duration::from_secs(window_secs.max(1)),
-        start_to_close: Duration::from_secs(20),
-    })
-    .heartbeat_timeout(Duration::from_secs(10))
-    .activity_id("send".to_owned())
-    .retry_policy(
-        RetryPolicy::builder()
-            .initial_interval(Duration::from_secs(1))
-            .backoff_coefficient(2.0)
-            .maximum_interval(Duration::from_secs(10))
-            .non_retryable_error_types([
-                error_types::EMAIL_REJECTED,
-                error_types::EMAIL_DELIVERY_UNAVAILABLE,
-            ])
-            .build(),
-    )
-    .summary(summary)
-    .build()
 }

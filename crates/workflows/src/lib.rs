@@ -14,6 +14,8 @@ mod agent_goal;
 pub mod contracts;
 mod email_agent;
 pub mod failures;
+mod options;
+mod summaries;
 
 pub use agent_goal::AgentGoalWorkflow;
 pub use email_agent::{EmailAgentWorkflow, MAX_TEXT_BYTES};

@@ -16,7 +16,12 @@ export function urlWithConversation(href: string, id: string): string {
 
 export type ConversationIdState = IdInUrl;
 
-const startConversation = () => api.startWorkflow();
+/** A fresh chat id, made here so every new chat is its own conversation. */
+export function newConversationId(): string {
+  return `chat-${crypto.randomUUID().replaceAll('-', '')}`;
+}
+
+const startConversation = () => api.startWorkflow(newConversationId());
 
 export function useConversationId(): ConversationIdState {
   return useIdInUrl(CONVERSATION_PARAM, startConversation, "Couldn't start a chat.");

@@ -4,12 +4,12 @@
 //! The starter prompt is queued as an internal instruction (the `###` prefix), exactly as
 //! the api starts a conversation.
 
-use models::{AgentWorkflowInput, QueueEntry, ToolParams};
+use models::{AgentWorkflowInput, CarryOver, QueueEntry};
 
 fn main() -> anyhow::Result<()> {
     let goal = tools::goals::event_flight_invoice();
     let input = AgentWorkflowInput {
-        tool_params: ToolParams {
+        carry_over: CarryOver {
             conversation_summary: None,
             prompt_queue: Some(vec![QueueEntry::Text(format!(
                 "### {}",

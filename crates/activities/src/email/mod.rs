@@ -14,9 +14,9 @@
 //!   it again with the same Message-ID, which receiving systems use to drop duplicates.
 
 mod decide;
+mod delivery;
 pub mod message;
 pub mod outbox;
-mod settings;
 mod smtp;
 pub mod when;
 
@@ -28,19 +28,19 @@ use models::{
     DeliveryChannel, EmailDecision, EmailReceipt, EmailRequestInput, EmailSendInput, EmailSetup,
 };
 use serde::{Deserialize, Serialize};
+use settings::LlmSettings;
 use temporalio_macros::activities;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
 use tracing::{info, warn};
 use workflows::contracts::email_markers as email_activity;
 
-pub use settings::{Delivery, EmailSettings, InvalidEmailSetting, SmtpSettings, SmtpTls};
+pub use delivery::{Delivery, EmailSettings, SmtpSettings, SmtpTls};
 
 use crate::{
     ask::ask_model,
     failure::{email_rejected, email_send_failed, email_unavailable, prompt_failure},
     heartbeat::heartbeating_with,
     llm::{LlmClient, LlmStep},
-    settings::AgentSettings,
 };
 
 pub struct EmailActivities {
@@ -60,13 +60,12 @@ enum SendProgress {
 }
 
 impl EmailActivities {
-    /// The email activities of a worker configured with `settings` (the LLM part is shared
-    /// with the trip agent).
-    pub fn new(settings: &AgentSettings) -> Self {
+    /// The email activities: the model is the trip agent's, delivery as `settings` say.
+    pub fn new(llm: &LlmSettings, settings: EmailSettings) -> Self {
         Self {
-            llm: LlmClient::new(&settings.llm),
-            max_invalid_answers: settings.llm.max_invalid_answers,
-            settings: settings.email.clone(),
+            llm: LlmClient::new(llm),
+            max_invalid_answers: llm.max_invalid_answers,
+            settings,
         }
     }
 

@@ -8,7 +8,9 @@ use lettre::{
     transport::smtp::authentication::Credentials,
 };
 
-use super::settings::{SmtpSettings, SmtpTls};
+use settings::ExposeSecret;
+
+use super::delivery::{SmtpSettings, SmtpTls};
 
 /// Longest one SMTP conversation may take.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
@@ -60,7 +62,10 @@ fn transport(
     };
     let mut builder = builder.port(settings.port).timeout(Some(SMTP_TIMEOUT));
     if let Some((user, password)) = &settings.credentials {
-        builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+        builder = builder.credentials(Credentials::new(
+            user.clone(),
+            password.expose_secret().to_owned(),
+        ));
     }
     Ok(builder.build())
 }

@@ -22,7 +22,7 @@ use utoipa::ToSchema;
 
 use super::{Feed, is_open};
 use crate::{
-    domain::ConversationId,
+    domain::WorkflowId,
     error::ApiError,
     temporal::{Read, Temporal},
 };
@@ -54,7 +54,7 @@ impl Feed for Emails {
 
     async fn read(
         temporal: &Temporal,
-        id: &ConversationId,
+        id: &WorkflowId,
         status: WorkflowExecutionStatus,
     ) -> Result<(EmailStreamStatus, Option<Arc<str>>), ApiError> {
         Ok(
@@ -78,7 +78,7 @@ impl Feed for Emails {
         )
     }
 
-    fn not_found(id: &ConversationId) -> (EmailStreamStatus, Option<Arc<str>>) {
+    fn not_found(id: &WorkflowId) -> (EmailStreamStatus, Option<Arc<str>>) {
         let status = EmailStreamStatus {
             state: EmailStreamState::NotFound,
             detail: format!("There is no email {id} yet; start one with POST /email/start."),

@@ -6,17 +6,15 @@ use axum::{
     extract::State,
     response::{IntoResponse, Response},
 };
-use models::{ConversationHistory, ToolData};
+use models::{ConversationHistory, PlannerDecision};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{
-    ApiQuery, ConversationParams, MessageResponse, conversation_or_default, record_conversation,
-};
+use super::{ApiQuery, ConversationParams, MessageResponse, conversation_or_default};
 use crate::{
     AppState,
-    domain::{ConversationId, UserPrompt},
+    domain::UserPrompt,
     error::{ApiError, ErrorBody},
     temporal::{Read, Started},
 };
@@ -66,9 +64,10 @@ pub enum ConfirmResponse {
     path = "/start-workflow",
     tag = "conversations",
     summary = "Start a conversation",
-    description = "Starts the agent with its greeting queued. Without `workflow_id` a fresh id \
-        is made and returned. A conversation that is already running is left as it is; one \
-        that has finished gets a new run.",
+    description = "Starts the agent with its greeting queued. Without `workflow_id` it starts \
+        (or returns) the default conversation, `agent-workflow`, like every other endpoint. A \
+        conversation that is already running is left as it is; one that has finished gets a \
+        new run.",
     params(ConversationParams),
     responses(
         (status = 200, description = "Started, or already running", body = MessageResponse),
@@ -80,12 +79,7 @@ pub async fn start_workflow(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ConversationParams>,
 ) -> Result<Json<MessageResponse>, ApiError> {
-    // Unlike the other endpoints, starting without an id means "a new conversation".
-    let id = match params.workflow_id.as_deref() {
-        Some(raw) => ConversationId::parse(raw)?,
-        None => ConversationId::generate(),
-    };
-    record_conversation(&id);
+    let id = params.conversation()?;
     let message = match state.temporal.start(&id).await? {
         Started::New => format!("Conversation {id} started."),
         Started::AlreadyRunning => {
@@ -239,7 +233,7 @@ pub async fn get_conversation_history(
         or whose run was terminated, cancelled, failed or timed out.",
     params(ConversationParams),
     responses(
-        (status = 200, description = "The latest ToolData, or null", body = Option<crate::openapi::ToolDataSchema>),
+        (status = 200, description = "The latest planner decision, or null", body = Option<models::PlannerDecision>),
         (status = 400, description = "Bad workflow_id", body = ErrorBody),
         (status = 404, description = "No worker answered the query", body = ErrorBody),
         (status = 503, description = "Temporal is not reachable", body = ErrorBody),
@@ -248,7 +242,7 @@ pub async fn get_conversation_history(
 pub async fn get_latest_tool_data(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ConversationParams>,
-) -> Result<Json<Option<ToolData>>, ApiError> {
+) -> Result<Json<Option<PlannerDecision>>, ApiError> {
     let id = params.conversation()?;
     Ok(Json(match state.temporal.latest_tool_data(&id).await? {
         Read::Found(tool_data) => tool_data,

@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::{ApiJson, ApiQuery, record_conversation};
 use crate::{
     AppState,
-    domain::{ConversationId, EmailText, TimeZoneName},
+    domain::{EmailText, TimeZoneName, WorkflowId},
     error::{ApiError, ErrorBody},
     events,
     temporal::Read,
@@ -34,12 +34,12 @@ pub struct EmailParams {
 }
 
 impl EmailParams {
-    fn email(&self) -> Result<ConversationId, ApiError> {
+    fn email(&self) -> Result<WorkflowId, ApiError> {
         let raw = self
             .workflow_id
             .as_deref()
             .ok_or_else(|| ApiError::BadQuery("workflow_id is required".into()))?;
-        let id = ConversationId::parse(raw)?;
+        let id = WorkflowId::parse(raw)?;
         record_conversation(&id);
         Ok(id)
     }
@@ -72,6 +72,7 @@ pub struct DraftSaved {
 #[utoipa::path(
     post,
     path = "/email/start",
+    operation_id = "email_start",
     tag = "email",
     summary = "Start an email",
     description = "Starts the email assistant for one email. Without `workflow_id` a fresh id \
@@ -81,7 +82,7 @@ pub struct DraftSaved {
     params(EmailParams),
     request_body(content = Option<StartEmailBody>, content_type = "application/json"),
     responses(
-        (status = 200, description = "The email", body = crate::openapi::EmailViewSchema),
+        (status = 200, description = "The email", body = models::EmailView),
         (status = 400, description = "Bad workflow_id, body or time_zone", body = ErrorBody),
         (status = 503, description = "Temporal is not reachable", body = ErrorBody),
     )
@@ -92,8 +93,8 @@ pub async fn start(
     ApiJson(body): ApiJson<StartEmailBody>,
 ) -> Result<Json<EmailView>, ApiError> {
     let id = match params.workflow_id.as_deref() {
-        Some(raw) => ConversationId::parse(raw)?,
-        None => ConversationId::generate_email(),
+        Some(raw) => WorkflowId::parse(raw)?,
+        None => WorkflowId::generate_email(),
     };
     record_conversation(&id);
     let time_zone = match body.unwrap_or_default().time_zone {
@@ -114,13 +115,14 @@ pub async fn start(
 #[utoipa::path(
     get,
     path = "/email/describe",
+    operation_id = "email_describe",
     tag = "email",
     summary = "Read an email",
     description = "Queries `describe`: status, request, draft, recipient, subject, body, send \
         time, the assistant's replies. Finished emails (sent, canceled, failed) answer too.",
     params(EmailParams),
     responses(
-        (status = 200, description = "The email", body = crate::openapi::EmailViewSchema),
+        (status = 200, description = "The email", body = models::EmailView),
         (status = 400, description = "Bad or missing workflow_id", body = ErrorBody),
         (status = 404, description = "No such email, or no worker answered", body = ErrorBody),
         (status = 503, description = "Temporal is not reachable", body = ErrorBody),
@@ -137,6 +139,7 @@ pub async fn describe(
 #[utoipa::path(
     post,
     path = "/email/request",
+    operation_id = "email_request",
     tag = "email",
     summary = "Ask the assistant for a change",
     description = "Runs the `send_request` update: write, revise, translate, reschedule or \
@@ -148,7 +151,7 @@ pub async fn describe(
     params(EmailParams),
     request_body(content = EmailTextBody, content_type = "application/json"),
     responses(
-        (status = 200, description = "The email, with the request taken", body = crate::openapi::EmailViewSchema),
+        (status = 200, description = "The email, with the request taken", body = models::EmailView),
         (status = 400, description = "Bad workflow_id or body, or blank text", body = ErrorBody),
         (status = 404, description = "No such email, or no worker answered", body = ErrorBody),
         (status = 409, description = "The email takes no request now; the detail says why", body = ErrorBody),
@@ -171,6 +174,7 @@ pub async fn request(
 #[utoipa::path(
     post,
     path = "/email/save-draft",
+    operation_id = "email_save_draft",
     tag = "email",
     summary = "Save what the user is typing",
     description = "Runs the `save_draft` update, so a reload finds the request box as it was. \
@@ -200,13 +204,14 @@ pub async fn save_draft(
 #[utoipa::path(
     post,
     path = "/email/cancel",
+    operation_id = "email_cancel",
     tag = "email",
     summary = "Cancel the email",
     description = "Runs the `cancel` update: the email ends as `canceled` and nothing is sent. \
         Refused once the email is being sent or has finished.",
     params(EmailParams),
     responses(
-        (status = 200, description = "The email", body = crate::openapi::EmailViewSchema),
+        (status = 200, description = "The email", body = models::EmailView),
         (status = 400, description = "Bad or missing workflow_id", body = ErrorBody),
         (status = 404, description = "No such email, or no worker answered", body = ErrorBody),
         (status = 409, description = "Too late to cancel; the detail says why", body = ErrorBody),
@@ -236,6 +241,7 @@ pub async fn cancel(
 #[utoipa::path(
     get,
     path = "/email/events",
+    operation_id = "email_events",
     tag = "email",
     summary = "Follow an email (Server-Sent Events)",
     description = "A `text/event-stream` of `status` events (data: an EmailStreamStatus) and \
@@ -260,7 +266,7 @@ fn required(body: Option<EmailTextBody>) -> Result<EmailTextBody, ApiError> {
 }
 
 /// A just-started email, before its workflow has answered a query.
-fn just_started(id: &ConversationId, time_zone: &TimeZoneName) -> EmailView {
+fn just_started(id: &WorkflowId, time_zone: &TimeZoneName) -> EmailView {
     EmailView {
         workflow_id: id.to_string(),
         status: EmailStatus::Initialized,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 use super::ui;
-use crate::{AppState, domain::ConversationId, openapi::ApiDoc};
+use crate::{AppState, domain::WorkflowId, openapi::ApiDoc};
 
 /// `GET /` for API clients.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -104,8 +104,8 @@ pub async fn ui_config(State(state): State<AppState>) -> Json<UiConfig> {
         namespace: settings.temporal.namespace.clone(),
         task_queue: settings.temporal.task_queue.clone(),
         model: settings.llm_model.clone(),
-        demo_model: settings.demo_model(),
-        default_workflow_id: ConversationId::DEFAULT.to_owned(),
+        demo_model: settings.demo_model,
+        default_workflow_id: WorkflowId::DEFAULT.to_owned(),
     })
 }
 

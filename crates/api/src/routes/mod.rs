@@ -14,7 +14,7 @@ use axum::{
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::{domain::ConversationId, error::ApiError};
+use crate::{domain::WorkflowId, error::ApiError};
 
 /// `Query<T>` whose rejection is our `{"detail": ...}` 400 instead of axum's plain text.
 pub struct ApiQuery<T>(pub T);
@@ -73,22 +73,22 @@ pub struct ConversationParams {
 
 impl ConversationParams {
     /// The requested conversation, or `agent-workflow` when none is named.
-    pub fn conversation(&self) -> Result<ConversationId, ApiError> {
+    pub fn conversation(&self) -> Result<WorkflowId, ApiError> {
         conversation_or_default(self.workflow_id.as_deref())
     }
 }
 
 /// Parses `workflow_id` (default `agent-workflow`) and notes it on the request's span.
-pub fn conversation_or_default(raw: Option<&str>) -> Result<ConversationId, ApiError> {
+pub fn conversation_or_default(raw: Option<&str>) -> Result<WorkflowId, ApiError> {
     let id = match raw {
-        Some(raw) => ConversationId::parse(raw)?,
-        None => ConversationId::default_id(),
+        Some(raw) => WorkflowId::parse(raw)?,
+        None => WorkflowId::default_id(),
     };
     record_conversation(&id);
     Ok(id)
 }
 
-pub fn record_conversation(id: &ConversationId) {
+pub fn record_conversation(id: &WorkflowId) {
     tracing::Span::current().record("workflow_id", id.as_str());
 }
 

@@ -19,7 +19,7 @@ use workflows::EmailAgentWorkflow;
 
 use super::{Read, Started, Temporal, is_no_answer, query::query_within};
 use crate::{
-    domain::{ConversationId, EmailText, TimeZoneName},
+    domain::{EmailText, TimeZoneName, WorkflowId},
     error::ApiError,
 };
 
@@ -28,7 +28,7 @@ impl Temporal {
     /// closed one gets a new run.
     pub async fn start_email(
         &self,
-        id: &ConversationId,
+        id: &WorkflowId,
         time_zone: &TimeZoneName,
     ) -> Result<Started, ApiError> {
         let input = EmailWorkflowInput {
@@ -56,7 +56,7 @@ impl Temporal {
     /// Queries `describe`, waiting at most `timeout` for a worker to answer.
     pub async fn describe_email(
         &self,
-        id: &ConversationId,
+        id: &WorkflowId,
         timeout: Duration,
     ) -> Result<Read<EmailView>, ApiError> {
         let handle = self.email_handle(id)?;
@@ -86,7 +86,7 @@ impl Temporal {
     }
 
     /// `describe` with the api's query timeout; 404 for an unknown email.
-    pub async fn email_view(&self, id: &ConversationId) -> Result<EmailView, ApiError> {
+    pub async fn email_view(&self, id: &WorkflowId) -> Result<EmailView, ApiError> {
         match self.describe_email(id, self.query_timeout).await? {
             Read::Found(view) => Ok(view),
             Read::Missing | Read::ClosedUncleanly => Err(ApiError::EmailNotFound(id.clone())),
@@ -96,7 +96,7 @@ impl Temporal {
     /// Runs `send_request`: returns once the workflow has taken the request.
     pub async fn send_email_request(
         &self,
-        id: &ConversationId,
+        id: &WorkflowId,
         text: EmailText,
     ) -> Result<EmailStatus, ApiError> {
         let handle = self.email_handle(id)?;
@@ -111,7 +111,7 @@ impl Temporal {
     /// Runs `save_draft`; returns the draft's length in bytes.
     pub async fn save_email_draft(
         &self,
-        id: &ConversationId,
+        id: &WorkflowId,
         text: EmailText,
     ) -> Result<usize, ApiError> {
         let handle = self.email_handle(id)?;
@@ -124,7 +124,7 @@ impl Temporal {
     }
 
     /// Runs `cancel`: nothing will be sent.
-    pub async fn cancel_email(&self, id: &ConversationId) -> Result<EmailStatus, ApiError> {
+    pub async fn cancel_email(&self, id: &WorkflowId) -> Result<EmailStatus, ApiError> {
         let handle = self.email_handle(id)?;
         let update = handle.execute_update(
             EmailAgentWorkflow::cancel,
@@ -136,7 +136,7 @@ impl Temporal {
 
     fn email_handle(
         &self,
-        id: &ConversationId,
+        id: &WorkflowId,
     ) -> Result<WorkflowHandle<Client, EmailAgentWorkflow>, ApiError> {
         Ok(self
             .client()?
@@ -145,7 +145,7 @@ impl Temporal {
 
     async fn email_update<T>(
         &self,
-        id: &ConversationId,
+        id: &WorkflowId,
         update: impl Future<Output = Result<T, WorkflowUpdateError>>,
     ) -> Result<T, ApiError> {
         // An update needs a worker to accept it; without one the client would wait forever.
@@ -175,7 +175,7 @@ impl Temporal {
 
     /// An update found no running workflow: either there is no such email (404), or it has
     /// finished and says why it takes no more changes (409).
-    async fn why_closed(&self, id: &ConversationId) -> ApiError {
+    async fn why_closed(&self, id: &WorkflowId) -> ApiError {
         match self.describe(id).await {
             Err(err) => err,
             Ok(None) => ApiError::EmailNotFound(id.clone()),

@@ -10,6 +10,7 @@ use api::{AppState, Settings};
 use futures::{Stream, StreamExt};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
+use settings::Env;
 use temporalio_client::{Client, WorkflowDescribeOptions};
 use testkit::{Stack, wait_until};
 use workflows::AgentGoalWorkflow;
@@ -71,7 +72,7 @@ impl TestApp {
             ("FRONTEND_DIST", dist.display().to_string()),
         ]);
         let mut settings =
-            Settings::from_lookup(|name| vars.get(name).cloned()).expect("test settings are valid");
+            Settings::from_env(&Env::from_pairs(vars)).expect("test settings are valid");
         settings.query_timeout = options.query_timeout;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -6,15 +6,19 @@
 
 use anyhow::Context;
 use bench::baseline::{BaselineActivities, BaselineWorkflow, Recording};
-use settings::TemporalSettings;
+use settings::{Env, TemporalSettings};
 use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 use tracing::info;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    settings::init_logging();
-    let temporal = TemporalSettings::from_env().context("Temporal settings")?;
-    let path = std::env::var("BENCH_RECORDING").context("BENCH_RECORDING is not set")?;
+    let env = Env::load();
+    settings::init_logging(&env);
+    let temporal = TemporalSettings::from_env(&env).context("Temporal settings")?;
+    let path = env
+        .get("BENCH_RECORDING")
+        .context("BENCH_RECORDING is not set")?
+        .to_owned();
     let recording: Recording =
         serde_json::from_slice(&std::fs::read(&path).with_context(|| format!("reading {path}"))?)
             .with_context(|| format!("parsing {path}"))?;
@@ -30,7 +34,7 @@ async fn main() -> anyhow::Result<()> {
     let mut worker = Worker::new(&runtime, client, options)?;
     let shutdown = worker.shutdown_handle();
     tokio::spawn(async move {
-        let _ = tokio::signal::ctrl_c().await;
+        settings::shutdown_signal().await;
         shutdown();
     });
     info!(task_queue = %temporal.task_queue, "baseline worker polling");

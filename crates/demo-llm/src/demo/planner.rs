@@ -1,11 +1,11 @@
-//! The planner: one [`ToolData`] per turn, decided from the [`Trip`] and the prompt.
+//! The planner: one [`PlannerDecision`] per turn, decided from the [`Trip`] and the prompt.
 //!
 //! Internal prompts (starter, tool completed, missing arguments) are answered from the
 //! history; user replies are read according to what the agent's last question was preparing
 //! (the `tool` it named), so "Chicago" is a destination while choosing an event search and an
 //! origin once events have been listed.
 
-use models::{NextStep, ToolData};
+use models::{NextStep, PlannerDecision};
 use serde_json::{Map, Value, json};
 
 use super::reading::{RESTART, asks_for_new_search, event_named, flight_named, origin_in};
@@ -23,7 +23,7 @@ use crate::vocab::{
 /// How many events a listing shows before "and N more".
 const MAX_LISTED_EVENTS: usize = 8;
 
-pub(super) fn plan(turn: &Turn) -> ToolData {
+pub(super) fn plan(turn: &Turn) -> PlannerDecision {
     let trip = Trip::new(turn);
     match &turn.kind {
         PromptKind::Instruction if trip.any_tool_ran() => follow_up(&trip),
@@ -44,8 +44,8 @@ pub(super) fn question(
     response: impl Into<String>,
     tool: Option<&str>,
     args: Map<String, Value>,
-) -> ToolData {
-    ToolData {
+) -> PlannerDecision {
+    PlannerDecision {
         next: NextStep::Question,
         tool: tool.map(str::to_owned),
         args,
@@ -54,8 +54,8 @@ pub(super) fn question(
     }
 }
 
-pub(super) fn confirm(tool: &str, args: Map<String, Value>, response: String) -> ToolData {
-    ToolData {
+pub(super) fn confirm(tool: &str, args: Map<String, Value>, response: String) -> PlannerDecision {
+    PlannerDecision {
         next: NextStep::Confirm,
         tool: Some(tool.to_owned()),
         args,
@@ -72,7 +72,7 @@ pub(super) fn opt(value: Option<impl Into<Value>>) -> Value {
     value.map(Into::into).unwrap_or(Value::Null)
 }
 
-pub(super) fn greeting() -> ToolData {
+pub(super) fn greeting() -> PlannerDecision {
     question(
         format!(
             "Hi! I'm your trip planner. I can find events in North American cities, search \
@@ -114,7 +114,7 @@ pub(super) fn example_cities() -> String {
 }
 
 /// What to say when the workflow nudges the planner mid-conversation.
-pub(super) fn follow_up(trip: &Trip) -> ToolData {
+pub(super) fn follow_up(trip: &Trip) -> PlannerDecision {
     match trip.stage() {
         Stage::NeedEvents => events_request(trip, ""),
         Stage::HaveEvents { at, .. } => after_tool(trip, FIND_EVENTS, &trip.messages[at].response),
@@ -123,7 +123,7 @@ pub(super) fn follow_up(trip: &Trip) -> ToolData {
     }
 }
 
-pub(super) fn reply(trip: &Trip, text: &str) -> ToolData {
+pub(super) fn reply(trip: &Trip, text: &str) -> PlannerDecision {
     let stage = trip.stage();
     let w = words(text);
     if has_any(&w, RESTART) {
@@ -149,7 +149,7 @@ pub(super) fn reply(trip: &Trip, text: &str) -> ToolData {
     }
 }
 
-pub(super) fn events_request(trip: &Trip, text: &str) -> ToolData {
+pub(super) fn events_request(trip: &Trip, text: &str) -> PlannerDecision {
     let (city, month) = trip.city_and_month(text);
     let known = args(vec![
         ("city", opt(city.clone())),
@@ -198,7 +198,7 @@ pub(super) fn events_request(trip: &Trip, text: &str) -> ToolData {
     }
 }
 
-pub(super) fn after_tool(trip: &Trip, tool: &str, result: &Value) -> ToolData {
+pub(super) fn after_tool(trip: &Trip, tool: &str, result: &Value) -> PlannerDecision {
     match tool {
         FIND_EVENTS => present_events(trip, result),
         SEARCH_FLIGHTS => present_flights(trip, result),
@@ -218,7 +218,7 @@ pub(super) fn after_tool(trip: &Trip, tool: &str, result: &Value) -> ToolData {
     }
 }
 
-pub(super) fn present_events(trip: &Trip, result: &Value) -> ToolData {
+pub(super) fn present_events(trip: &Trip, result: &Value) -> PlannerDecision {
     let city = trip.known_text(FIND_EVENTS, "city");
     let month = trip.known_text(FIND_EVENTS, "month");
     let searched = args(vec![
@@ -293,7 +293,12 @@ pub(super) fn flight_args(
     ])
 }
 
-pub(super) fn flight_search(trip: &Trip, at: usize, events: &[Event], text: &str) -> ToolData {
+pub(super) fn flight_search(
+    trip: &Trip,
+    at: usize,
+    events: &[Event],
+    text: &str,
+) -> PlannerDecision {
     if asks_for_new_search(text) {
         return events_request(trip, text);
     }
@@ -360,7 +365,7 @@ pub(super) fn flight_search(trip: &Trip, at: usize, events: &[Event], text: &str
     )
 }
 
-pub(super) fn present_flights(trip: &Trip, result: &Value) -> ToolData {
+pub(super) fn present_flights(trip: &Trip, result: &Value) -> PlannerDecision {
     let (origin, destination, _, _) = trip.searched();
     let retry_args = trip.latest_args(SEARCH_FLIGHTS);
     if let Some(error) = error_of(result) {
@@ -444,7 +449,12 @@ pub(super) fn trip_details(trip: &Trip, flight: &Flight) -> String {
     details
 }
 
-pub(super) fn invoice_decision(trip: &Trip, at: usize, flights: &[Flight], text: &str) -> ToolData {
+pub(super) fn invoice_decision(
+    trip: &Trip,
+    at: usize,
+    flights: &[Flight],
+    text: &str,
+) -> PlannerDecision {
     let named_now = flight_named(text, flights);
     if named_now.is_none() {
         if asks_for_new_search(text) {
@@ -528,7 +538,7 @@ pub(super) fn invoice_decision(trip: &Trip, at: usize, flights: &[Flight], text:
     )
 }
 
-pub(super) fn finished(trip: &Trip, invoice: &Value) -> ToolData {
+pub(super) fn finished(trip: &Trip, invoice: &Value) -> PlannerDecision {
     let url = string(invoice.get("invoiceURL"));
     let reference = string(invoice.get("reference"));
     let mut response = String::from("All set! ");
@@ -545,7 +555,7 @@ pub(super) fn finished(trip: &Trip, invoice: &Value) -> ToolData {
         )),
         None => response.push_str("\nThanks for planning your trip with me!"),
     }
-    ToolData {
+    PlannerDecision {
         next: NextStep::Done,
         tool: None,
         args: Map::new(),
@@ -580,7 +590,7 @@ pub(super) fn friendly_arg(name: &str) -> String {
     }
 }
 
-pub(super) fn ask_for_missing(trip: &Trip, tool: &str, missing: &[String]) -> ToolData {
+pub(super) fn ask_for_missing(trip: &Trip, tool: &str, missing: &[String]) -> PlannerDecision {
     let mut known = trip.latest_args(tool);
     for name in missing {
         known.insert(name.clone(), Value::Null);

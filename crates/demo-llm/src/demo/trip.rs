@@ -2,7 +2,7 @@
 //! and where the trip stands (the [`Stage`]). Everything the demo agent decides rests on this.
 
 use chrono::NaiveDate;
-use models::{Actor, Message, ToolData};
+use models::{Actor, Message, PlannerDecision};
 use serde_json::{Map, Value, json};
 
 use super::{CREATE_INVOICE, FIND_EVENTS, SEARCH_FLIGHTS};
@@ -290,14 +290,16 @@ impl Trip {
         }
     }
 
-    /// The agent's replies and confirmed runs, parsed as ToolData, with their positions.
-    pub(super) fn tool_data(&self) -> impl DoubleEndedIterator<Item = (usize, ToolData)> + '_ {
+    /// The agent's replies and confirmed runs, parsed as PlannerDecision, with their positions.
+    pub(super) fn tool_data(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = (usize, PlannerDecision)> + '_ {
         self.messages
             .iter()
             .enumerate()
             .filter(|(_, m)| matches!(m.actor, Actor::Agent | Actor::UserConfirmedToolRun))
             .filter_map(|(i, m)| {
-                serde_json::from_value::<ToolData>(m.response.clone())
+                serde_json::from_value::<PlannerDecision>(m.response.clone())
                     .ok()
                     .map(|d| (i, d))
             })
@@ -354,7 +356,8 @@ impl Trip {
             match message.actor {
                 Actor::ConversationSummary => texts.extend(message.response.as_str()),
                 Actor::Agent => {
-                    if let Ok(data) = serde_json::from_value::<ToolData>(message.response.clone())
+                    if let Ok(data) =
+                        serde_json::from_value::<PlannerDecision>(message.response.clone())
                         && let Some(tool) = data.tool_name()
                     {
                         preparing = Some(tool.to_owned());

@@ -5,7 +5,7 @@
 #![allow(dead_code)] // each test binary uses its own subset
 
 use demo_llm::{Config, LlmServer};
-use models::{ConversationHistory, ToolData, ValidationResult};
+use models::{ConversationHistory, PlannerDecision, ValidationResult};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
@@ -117,10 +117,14 @@ pub async fn chat(
     post_chat(server, Some(step), &request_body(history, prompt)).await
 }
 
-pub async fn plan(server: &LlmServer, history: &ConversationHistory, prompt: &str) -> ToolData {
+pub async fn plan(
+    server: &LlmServer,
+    history: &ConversationHistory,
+    prompt: &str,
+) -> PlannerDecision {
     let content = chat(server, "planner", history, prompt).await.content();
     serde_json::from_str(&content)
-        .unwrap_or_else(|e| panic!("planner reply is not ToolData ({e}): {content}"))
+        .unwrap_or_else(|e| panic!("planner reply is not PlannerDecision ({e}): {content}"))
 }
 
 pub async fn validate(

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use super::FlightSearch;
 use crate::ToolError;
 use crate::error::scrub;
-use crate::registry::Secret;
+use settings::{ExposeSecret, SecretString};
 
 const SERVICE: &str = "Sky-Scrapper (RapidAPI)";
 
@@ -32,7 +32,7 @@ pub struct SkyScrapper {
     http: reqwest::Client,
     base_url: String,
     host: String,
-    key: Secret,
+    key: SecretString,
 }
 
 /// Sky-Scrapper's ids of a place.
@@ -44,7 +44,7 @@ struct PlaceIds {
 
 impl SkyScrapper {
     /// `base_url` defaults to `https://<host>`.
-    pub fn new(key: Secret, host: &str, base_url: Option<&str>) -> Result<Self, ToolError> {
+    pub fn new(key: SecretString, host: &str, base_url: Option<&str>) -> Result<Self, ToolError> {
         let base_url = base_url
             .map(str::to_string)
             .unwrap_or_else(|| format!("https://{host}"));
@@ -138,7 +138,7 @@ impl SkyScrapper {
     }
 
     async fn get(&self, path: &str, query: &[(&str, &str)]) -> Result<Value, ToolError> {
-        let key = self.key.expose();
+        let key = self.key.expose_secret();
         let response = self
             .http
             .get(format!("{}{path}", self.base_url))

@@ -9,9 +9,11 @@
 //! need them): they become [`Delivery::Misconfigured`], and each new email fails at once with
 //! the reason. The password never reaches `Debug` output, logs or any payload.
 
-use std::{fmt, path::PathBuf, time::Duration};
+use std::{path::PathBuf, time::Duration};
 
 use lettre::message::Mailbox;
+use serde::Deserialize;
+use settings::{Env, SecretString, SettingsError};
 
 /// The sender used when `SMTP_FROM` is not set (outbox mode only).
 pub const DEFAULT_FROM: &str = "Email assistant <assistant@example.com>";
@@ -82,30 +84,13 @@ impl SmtpTls {
 }
 
 /// An SMTP server to deliver through.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct SmtpSettings {
     pub host: String,
     pub port: u16,
     pub tls: SmtpTls,
     /// `SMTP_USERNAME` and `SMTP_PASSWORD`, both or neither.
-    pub credentials: Option<(String, String)>,
-}
-
-impl fmt::Debug for SmtpSettings {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SmtpSettings")
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("tls", &self.tls)
-            .field(
-                "credentials",
-                &self
-                    .credentials
-                    .as_ref()
-                    .map(|(user, _)| (user, "<redacted>")),
-            )
-            .finish()
-    }
+    pub credentials: Option<(String, SecretString)>,
 }
 
 impl SmtpSettings {
@@ -120,61 +105,50 @@ impl SmtpSettings {
     }
 }
 
-/// A setting that must be a number and is not.
-#[derive(Debug, thiserror::Error)]
-#[error("{name} has an invalid value {value:?}: {reason}")]
-pub struct InvalidEmailSetting {
-    pub name: &'static str,
-    pub value: String,
-    pub reason: String,
+/// The variables, as they come. SMTP problems are not parse errors (the trip agent does not
+/// need email), so the SMTP values are read as text and judged below.
+#[derive(Deserialize)]
+struct EmailEnv {
+    email_send_window_secs: Option<u64>,
+    email_draft_saves_per_run: Option<u64>,
+    email_outbox_dir: Option<PathBuf>,
+    smtp_host: Option<String>,
+    smtp_port: Option<String>,
+    smtp_tls: Option<String>,
+    smtp_username: Option<String>,
+    smtp_password: Option<SecretString>,
+    smtp_from: Option<String>,
 }
 
 impl EmailSettings {
-    /// Reads the settings through `lookup`. Only a malformed number (`EMAIL_SEND_WINDOW_SECS`,
+    /// Reads the email variables. Only a malformed number (`EMAIL_SEND_WINDOW_SECS`,
     /// `EMAIL_DRAFT_SAVES_PER_RUN`) is an error; SMTP problems become
     /// [`Delivery::Misconfigured`].
-    pub fn from_lookup(
-        lookup: impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, InvalidEmailSetting> {
-        let get = |name: &str| {
-            lookup(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
-        let positive = |name: &'static str, default: u64| -> Result<u64, InvalidEmailSetting> {
-            let Some(raw) = get(name) else {
-                return Ok(default);
-            };
-            match raw.parse::<u64>() {
-                Ok(value) if value > 0 => Ok(value),
-                Ok(_) => Err(InvalidEmailSetting {
-                    name,
-                    value: raw,
-                    reason: "must be greater than zero".into(),
-                }),
-                Err(err) => Err(InvalidEmailSetting {
-                    name,
-                    reason: err.to_string(),
-                    value: raw,
-                }),
-            }
+    pub fn from_env(env: &Env) -> Result<Self, SettingsError> {
+        let raw: EmailEnv = env.parse()?;
+        let positive = |name: &str, value: Option<u64>, default: u64| match value {
+            None => Ok(default),
+            Some(0) => Err(SettingsError::new(name, "must be greater than zero")),
+            Some(value) => Ok(value),
         };
         let send_window = Duration::from_secs(positive(
             "EMAIL_SEND_WINDOW_SECS",
+            raw.email_send_window_secs,
             DEFAULT_SEND_WINDOW.as_secs(),
         )?);
         let draft_saves_per_run = positive(
             "EMAIL_DRAFT_SAVES_PER_RUN",
+            raw.email_draft_saves_per_run,
             u64::from(models::DEFAULT_DRAFT_SAVES_PER_RUN),
         )?
         .min(u64::from(u32::MAX)) as u32;
-        let outbox_dir =
-            PathBuf::from(get("EMAIL_OUTBOX_DIR").unwrap_or_else(|| DEFAULT_OUTBOX_DIR.into()));
-        let from_setting = get("SMTP_FROM");
-        let parsed_from = from_setting.as_deref().map(str::parse::<Mailbox>);
+        let outbox_dir = raw
+            .email_outbox_dir
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_OUTBOX_DIR));
+        let parsed_from = raw.smtp_from.as_deref().map(str::parse::<Mailbox>);
         let default_from: Mailbox = DEFAULT_FROM.parse().expect("the default sender parses");
 
-        let Some(host) = get("SMTP_HOST") else {
+        let Some(host) = raw.smtp_host else {
             let (from, delivery) = match parsed_from {
                 Some(Err(err)) => (
                     default_from,
@@ -195,27 +169,27 @@ impl EmailSettings {
         };
 
         let smtp = || -> Result<(SmtpSettings, Mailbox), String> {
-            let tls = match get("SMTP_TLS") {
+            let tls = match &raw.smtp_tls {
                 None => SmtpTls::StartTls,
-                Some(raw) => SmtpTls::parse(&raw)
+                Some(raw) => SmtpTls::parse(raw)
                     .ok_or_else(|| format!("SMTP_TLS is {raw:?}; use none, starttls or tls"))?,
             };
-            let port = match get("SMTP_PORT") {
+            let port = match &raw.smtp_port {
                 None => tls.default_port(),
                 Some(raw) => match raw.parse::<u16>() {
                     Ok(port) if port > 0 => port,
                     _ => return Err(format!("SMTP_PORT is {raw:?}, not a port number")),
                 },
             };
-            let credentials = match (get("SMTP_USERNAME"), lookup("SMTP_PASSWORD")) {
-                (Some(user), Some(password)) if !password.is_empty() => Some((user, password)),
-                (Some(_), _) => {
+            let credentials = match (raw.smtp_username.clone(), raw.smtp_password.clone()) {
+                (Some(user), Some(password)) => Some((user, password)),
+                (Some(_), None) => {
                     return Err("SMTP_USERNAME is set but SMTP_PASSWORD is not".to_owned());
                 }
-                (None, Some(password)) if !password.trim().is_empty() => {
+                (None, Some(_)) => {
                     return Err("SMTP_PASSWORD is set but SMTP_USERNAME is not".to_owned());
                 }
-                (None, _) => None,
+                (None, None) => None,
             };
             let from = match parsed_from {
                 Some(Ok(from)) => from,
@@ -267,14 +241,9 @@ impl EmailSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
 
     fn settings(vars: &[(&str, &str)]) -> EmailSettings {
-        let vars: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        EmailSettings::from_lookup(|name| vars.get(name).cloned()).unwrap()
+        EmailSettings::from_env(&Env::from_pairs(vars.iter().copied())).unwrap()
     }
 
     fn misconfigured(settings: &EmailSettings) -> &str {
@@ -359,20 +328,17 @@ mod tests {
         ]);
         let printed = format!("{s:?} {}", s.describe());
         assert!(!printed.contains("hunter2-secret"), "{printed}");
-        assert!(printed.contains("<redacted>"));
         assert!(s.describe().contains("as user"));
     }
 
     #[test]
-    fn a_bad_send_window_is_an_error() {
-        let vars = |v: &'static str| {
-            move |name: &str| (name == "EMAIL_SEND_WINDOW_SECS").then(|| v.to_owned())
+    fn a_bad_send_window_is_an_error_naming_it() {
+        let window = |value: &str| {
+            EmailSettings::from_env(&Env::from_pairs([("EMAIL_SEND_WINDOW_SECS", value)]))
         };
-        assert!(EmailSettings::from_lookup(vars("soon")).is_err());
-        assert!(EmailSettings::from_lookup(vars("0")).is_err());
-        assert_eq!(
-            EmailSettings::from_lookup(vars("5")).unwrap().send_window,
-            Duration::from_secs(5)
-        );
+        for bad in ["soon", "0"] {
+            assert_eq!(window(bad).unwrap_err().variable, "EMAIL_SEND_WINDOW_SECS");
+        }
+        assert_eq!(window("5").unwrap().send_window, Duration::from_secs(5));
     }
 }

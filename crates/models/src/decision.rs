@@ -1,4 +1,5 @@
-//! What the planner decides each turn.
+//! What the planner decides each turn: [`PlannerDecision`], on the wire the object the
+//! Python original calls `ToolData` (same field names, kept for its clients).
 
 use std::fmt;
 
@@ -9,6 +10,7 @@ use crate::serde_helpers::null_as_default;
 
 /// The planner's verdict on what happens next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum NextStep {
     /// Ask the user something; no tool runs.
     #[serde(rename = "question")]
@@ -47,19 +49,28 @@ impl fmt::Display for NextStep {
 
 /// The planner's answer, stored as the agent's message and shown to the user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ToolData {
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlannerDecision {
     pub next: NextStep,
+    /// The proposed tool, if any.
     #[serde(default)]
     pub tool: Option<String>,
+    /// The tool's arguments; `null` means not known yet.
     #[serde(default, deserialize_with = "null_as_default")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = std::collections::BTreeMap<String, serde_json::Value>)
+    )]
     pub args: Map<String, Value>,
+    /// What the agent says to the user.
     #[serde(default, deserialize_with = "null_as_default")]
     pub response: String,
+    /// Whether the user must confirm the tool before it runs.
     #[serde(default, deserialize_with = "null_as_default")]
     pub force_confirm: bool,
 }
 
-impl ToolData {
+impl PlannerDecision {
     /// A plain question to the user: no tool, no arguments.
     pub fn question(response: impl Into<String>) -> Self {
         Self {
@@ -96,7 +107,7 @@ mod tests {
 
     #[test]
     fn lenient_about_missing_and_null_fields() {
-        let data: ToolData =
+        let data: PlannerDecision =
             serde_json::from_value(json!({"next": "question", "args": null, "response": "Hi"}))
                 .unwrap();
         assert_eq!(data.tool, None);
@@ -106,13 +117,15 @@ mod tests {
 
     #[test]
     fn unknown_next_step_is_an_error() {
-        let parsed = serde_json::from_value::<ToolData>(json!({"next": "maybe", "response": ""}));
+        let parsed =
+            serde_json::from_value::<PlannerDecision>(json!({"next": "maybe", "response": ""}));
         assert!(parsed.is_err());
     }
 
     #[test]
     fn pick_new_goal_uses_its_hyphenated_wire_name() {
-        let data: ToolData = serde_json::from_value(json!({"next": "pick-new-goal"})).unwrap();
+        let data: PlannerDecision =
+            serde_json::from_value(json!({"next": "pick-new-goal"})).unwrap();
         assert_eq!(data.next, NextStep::PickNewGoal);
         assert_eq!(
             serde_json::to_value(data.next).unwrap(),
@@ -122,7 +135,7 @@ mod tests {
 
     #[test]
     fn null_arguments_are_missing() {
-        let data: ToolData = serde_json::from_value(json!({
+        let data: PlannerDecision = serde_json::from_value(json!({
             "next": "confirm", "tool": "SearchFlights",
             "args": {"origin": null, "destination": "AUS", "dateDepart": null}
         }))
@@ -135,7 +148,7 @@ mod tests {
     #[test]
     fn placeholder_tool_names_mean_no_tool() {
         for tool in ["", "none", "null", "  "] {
-            let data: ToolData =
+            let data: PlannerDecision =
                 serde_json::from_value(json!({"next": "question", "tool": tool})).unwrap();
             assert_eq!(data.tool_name(), None, "{tool:?}");
         }

@@ -2,16 +2,16 @@
 //! the answer.
 //!
 //! With `RAPIDAPI_KEY` set (in `.env` or the environment) this calls the Sky-Scrapper API;
-//! without it the flights are generated: `cargo run -p scripts --bin search_flights_test`.
+//! without it the flights are generated: `cargo run -p scripts --bin search_flights`.
 
 use chrono::{Days, Utc};
 use serde_json::json;
+use settings::Env;
 use tools::{ToolCall, ToolRegistry, ToolSettings};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    dotenvy::dotenv().ok();
-    let registry = ToolRegistry::new(ToolSettings::from_env())?;
+    let registry = ToolRegistry::new(ToolSettings::from_env(&Env::load())?)?;
     let depart = Utc::now().date_naive() + Days::new(21);
     let back = depart + Days::new(4);
     let args = json!({

@@ -1,19 +1,19 @@
 //! Runs `CreateInvoice` for 150.00 USD and prints the answer.
 //!
 //! With `STRIPE_API_KEY` set (use a test-mode key) this creates a real Stripe invoice;
-//! without it the invoice is generated: `cargo run -p scripts --bin create_invoice_test`.
+//! without it the invoice is generated: `cargo run -p scripts --bin create_invoice`.
 //! Each run is a new call (its id includes the time), so Stripe's idempotency keys do not
 //! replay an earlier run's invoice.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
+use settings::Env;
 use tools::{ToolCall, ToolRegistry, ToolSettings};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    dotenvy::dotenv().ok();
-    let registry = ToolRegistry::new(ToolSettings::from_env())?;
+    let registry = ToolRegistry::new(ToolSettings::from_env(&Env::load())?)?;
     let args = json!({
         "amount": "150.00",
         "tripDetails": "Round trip ORD to DFW for the State Fair of Texas, economy, 1 adult",

@@ -1,0 +1,192 @@
+//! The worker's settings: everything it reads from the environment and `.env`, in one value
+//! built once at start (docs/ARCHITECTURE.md, Configuration).
+//!
+//! Each part belongs to the crate that uses it (the LLM and Temporal parts are shared with the
+//! api); this module puts them together and reads the agent's own knobs, which the workflows
+//! receive through the `get_wf_env_vars` activity. A bad value stops the worker at once with
+//! the variable to fix.
+
+use activities::EmailSettings;
+use models::{LlmRetrySettings, WorkflowSettings};
+use serde::Deserialize;
+use settings::{Env, LlmSettings, SettingsError, TemporalSettings};
+use tools::ToolSettings;
+
+/// Everything the worker runs with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub temporal: TemporalSettings,
+    pub llm: LlmSettings,
+    /// Handed to the workflows by `get_wf_env_vars`.
+    pub workflow: WorkflowSettings,
+    pub email: EmailSettings,
+    pub tools: ToolSettings,
+}
+
+impl Settings {
+    pub fn from_env(env: &Env) -> Result<Self, SettingsError> {
+        let llm = LlmSettings::from_env(env)?;
+        Ok(Self {
+            temporal: TemporalSettings::from_env(env)?,
+            workflow: workflow_settings(env, &llm)?,
+            email: EmailSettings::from_env(env)?,
+            tools: ToolSettings::from_env(env)?,
+            llm,
+        })
+    }
+}
+
+/// The agent's knobs, as the variables come.
+#[derive(Deserialize)]
+struct AgentEnv {
+    show_confirm: Option<String>,
+    agent_max_history_messages: Option<usize>,
+    agent_history_window: Option<usize>,
+    confirm_timeout_secs: Option<u64>,
+    llm_retry_initial_interval_ms: Option<u64>,
+    llm_retry_backoff: Option<f64>,
+    llm_retry_max_interval_ms: Option<u64>,
+    llm_retry_max_attempts: Option<u32>,
+}
+
+fn workflow_settings(env: &Env, llm: &LlmSettings) -> Result<WorkflowSettings, SettingsError> {
+    let raw: AgentEnv = env.parse()?;
+    let defaults = WorkflowSettings::default();
+    let retry = LlmRetrySettings::default();
+    let settings = WorkflowSettings {
+        // Only the word `false` (any case) turns confirmation off.
+        show_confirm: raw
+            .show_confirm
+            .is_none_or(|value| !value.eq_ignore_ascii_case("false")),
+        max_history_messages: raw
+            .agent_max_history_messages
+            .unwrap_or(defaults.max_history_messages),
+        history_window: raw.agent_history_window.unwrap_or(defaults.history_window),
+        confirm_timeout_secs: raw
+            .confirm_timeout_secs
+            .unwrap_or(defaults.confirm_timeout_secs),
+        llm_timeout_secs: llm.attempt_timeout.as_secs(),
+        llm_retry: LlmRetrySettings {
+            initial_interval_ms: raw
+                .llm_retry_initial_interval_ms
+                .unwrap_or(retry.initial_interval_ms),
+            backoff_coefficient: raw.llm_retry_backoff.unwrap_or(retry.backoff_coefficient),
+            maximum_interval_ms: raw
+                .llm_retry_max_interval_ms
+                .unwrap_or(retry.maximum_interval_ms),
+            maximum_attempts: raw.llm_retry_max_attempts.unwrap_or(retry.maximum_attempts),
+        },
+    };
+    if settings.max_history_messages == 0 {
+        return Err(SettingsError::new(
+            "AGENT_MAX_HISTORY_MESSAGES",
+            "must be greater than zero",
+        ));
+    }
+    if settings.history_window == 0 {
+        return Err(SettingsError::new(
+            "AGENT_HISTORY_WINDOW",
+            "must be greater than zero",
+        ));
+    }
+    if settings.llm_retry.backoff_coefficient.is_nan()
+        || settings.llm_retry.backoff_coefficient < 1.0
+    {
+        return Err(SettingsError::new(
+            "LLM_RETRY_BACKOFF",
+            "must be at least 1",
+        ));
+    }
+    Ok(settings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        Settings::from_env(&Env::from_pairs(vars.iter().copied()))
+    }
+
+    #[test]
+    fn the_example_env_file_gives_a_working_worker() {
+        let example =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../.env.example"))
+                .unwrap();
+        let pairs = example.lines().filter_map(|line| {
+            let line = line.trim();
+            (!line.starts_with('#'))
+                .then(|| line.split_once('='))
+                .flatten()
+        });
+        let s = Settings::from_env(&Env::from_pairs(pairs)).unwrap();
+        assert!(s.llm.is_demo(), "no key: the demo model answers");
+        assert!(s.workflow.show_confirm);
+    }
+
+    #[test]
+    fn only_false_turns_confirmation_off() {
+        for (value, expected) in [
+            ("false", false),
+            ("FALSE", false),
+            ("no", true),
+            ("0", true),
+            ("true", true),
+        ] {
+            let s = settings(&[("SHOW_CONFIRM", value)]).unwrap();
+            assert_eq!(s.workflow.show_confirm, expected, "SHOW_CONFIRM={value}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_checked_and_named() {
+        let s = settings(&[
+            ("AGENT_MAX_HISTORY_MESSAGES", "6"),
+            ("CONFIRM_TIMEOUT_SECS", "5"),
+            ("LLM_RETRY_INITIAL_INTERVAL_MS", "100"),
+            ("LLM_RETRY_MAX_ATTEMPTS", "4"),
+            ("LLM_TIMEOUT_SECS", "12"),
+        ])
+        .unwrap();
+        assert_eq!(s.workflow.max_history_messages, 6);
+        assert_eq!(s.workflow.confirm_timeout_secs, 5);
+        assert_eq!(s.workflow.llm_retry.initial_interval_ms, 100);
+        assert_eq!(s.workflow.llm_retry.maximum_attempts, 4);
+        assert_eq!(s.workflow.llm_timeout_secs, 12);
+        for (name, value) in [
+            ("AGENT_HISTORY_WINDOW", "lots"),
+            ("AGENT_HISTORY_WINDOW", "0"),
+            ("LLM_RETRY_BACKOFF", "0.5"),
+            ("EMAIL_SEND_WINDOW_SECS", "soon"),
+            ("RAPIDAPI_BASE_URL", "not a url"),
+        ] {
+            let err = settings(&[(name, value)]).unwrap_err();
+            assert_eq!(err.variable, name, "{name}={value}: {err}");
+        }
+    }
+
+    #[test]
+    fn debug_output_never_shows_a_secret() {
+        let s = settings(&[
+            ("LLM_KEY", "sk-very-secret-value"),
+            ("TEMPORAL_API_KEY", "temporal-secret"),
+            ("STRIPE_API_KEY", "sk_test_secret"),
+            ("RAPIDAPI_KEY", "rapid-secret"),
+            ("SMTP_HOST", "smtp.example.com"),
+            ("SMTP_FROM", "me@example.com"),
+            ("SMTP_USERNAME", "me"),
+            ("SMTP_PASSWORD", "smtp-secret"),
+        ])
+        .unwrap();
+        let printed = format!("{s:?} {s:#?}");
+        for secret in [
+            "sk-very-secret-value",
+            "temporal-secret",
+            "sk_test_secret",
+            "rapid-secret",
+            "smtp-secret",
+        ] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+    }
+}

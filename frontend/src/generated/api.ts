@@ -1,0 +1,1335 @@
+// Generated from openapi.json by `npm run gen:types`; do not edit by hand.
+
+export interface paths {
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Greeting, or the UI for browsers
+         * @description API clients get a JSON greeting. A browser (`Accept: text/html`) gets the built UI when `FRONTEND_DIST` holds one.
+         */
+        get: operations["root"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the proposed tool
+         * @description Signals `confirm`. With `wait=true` runs the `confirm_tool` update instead and answers once the workflow took it, saying whether a tool was waiting.
+         */
+        post: operations["confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/email/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel the email
+         * @description Runs the `cancel` update: the email ends as `canceled` and nothing is sent. Refused once the email is being sent or has finished.
+         */
+        post: operations["email_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/email/describe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an email
+         * @description Queries `describe`: status, request, draft, recipient, subject, body, send time, the assistant's replies. Finished emails (sent, canceled, failed) answer too.
+         */
+        get: operations["email_describe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/email/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow an email (Server-Sent Events)
+         * @description A `text/event-stream` of `status` events (data: an EmailStreamStatus) and `email` events (data: the email, as `/email/describe` answers it), each sent on connect and whenever it changes, with keep-alive comments in between.
+         */
+        get: operations["email_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/email/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask the assistant for a change
+         * @description Runs the `send_request` update: write, revise, translate, reschedule or cancel the email in words ("write to ana@example.com about lunch, send it tomorrow 9am"). Taken only while the email is waiting or scheduled; a request to a scheduled email stops its timer until the assistant has answered. Answers the email once the workflow has taken the request (status `processing`); follow `/email/events` for the assistant's answer.
+         */
+        post: operations["email_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/email/save-draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Save what the user is typing
+         * @description Runs the `save_draft` update, so a reload finds the request box as it was. An empty text clears the draft. Refused once the email has finished.
+         */
+        post: operations["email_save_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/email/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start an email
+         * @description Starts the email assistant for one email. Without `workflow_id` a fresh id (`email-...`) is made. An email that is already running is returned unchanged; one that has finished gets a new run. Right after the start the answer may be the `initialized` email, before the workflow has checked how email is delivered.
+         */
+        post: operations["email_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/end-chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the conversation
+         * @description Signals `end_chat`; the workflow completes with its history.
+         */
+        post: operations["end_chat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a conversation (Server-Sent Events)
+         * @description A `text/event-stream` of `status` events (data: a Status object) and `history` events (data: the conversation history), each sent on connect and whenever it changes, with keep-alive comments in between.
+         */
+        get: operations["events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/get-conversation-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the conversation
+         * @description Queries `get_conversation_history` (5 s timeout). A run that was terminated, cancelled, failed or timed out gives `[]`; a conversation that does not exist is started and gives `[]`. Finished conversations still answer with their final history.
+         */
+        get: operations["get_conversation_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/get-latest-tool-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the agent's latest decision
+         * @description Queries `get_latest_tool_data`: the planner's latest answer, or null before the first one. Null too for a conversation that does not exist (it is not started) or whose run was terminated, cancelled, failed or timed out.
+         */
+        get: operations["get_latest_tool_data"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Is the api up, and can it reach Temporal? */
+        get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This document */
+        get: operations["openapi_json"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/send-prompt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the user's message
+         * @description Signals `user_prompt`. A conversation that is not running is started first (its greeting, then this prompt).
+         */
+        post: operations["send_prompt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/start-workflow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a conversation
+         * @description Starts the agent with its greeting queued. Without `workflow_id` it starts (or returns) the default conversation, `agent-workflow`, like every other endpoint. A conversation that is already running is left as it is; one that has finished gets a new run.
+         */
+        post: operations["start_workflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ui-config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Settings the UI needs */
+        get: operations["ui_config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /**
+         * @description Who a message in the history came from.
+         * @enum {string}
+         */
+        Actor: "user" | "agent" | "user_confirmed_tool_run" | "tool_result" | "conversation_summary";
+        /** @description `/confirm`'s answer: the plain message, or with `wait=true` what was confirmed. */
+        ConfirmResponse: components["schemas"]["ConfirmedResponse"] | components["schemas"]["MessageResponse"];
+        /** @description `/confirm?wait=true`'s answer. */
+        ConfirmedResponse: {
+            /** @description True when a proposed tool was waiting and will run now; false when nothing waited. */
+            confirmed: boolean;
+            message: string;
+            /** @description The tool that will run. */
+            tool?: string | null;
+            workflow_id: string;
+        };
+        /** @description The whole conversation as the `get_conversation_history` query returns it. */
+        ConversationHistory: {
+            messages?: components["schemas"]["Message"][];
+        };
+        /**
+         * @description What a conversation looks like from outside.
+         * @enum {string}
+         */
+        ConversationState: "running" | "completed" | "ended" | "failed" | "not_found" | "worker_unavailable";
+        /**
+         * @description How this worker delivers email.
+         * @enum {string}
+         */
+        DeliveryChannel: "smtp" | "outbox";
+        /** @description `/email/save-draft`'s answer. */
+        DraftSaved: {
+            /** @description The saved draft's length in bytes of UTF-8. */
+            bytes: number;
+            saved: boolean;
+        };
+        /** @description What `email_send` reports once the email is delivered. */
+        EmailReceipt: {
+            /** @description An earlier attempt had already delivered it; this one sent nothing. */
+            already_delivered?: boolean;
+            channel: components["schemas"]["DeliveryChannel"];
+            /**
+             * Format: int64
+             * @description Unix seconds.
+             */
+            delivered_at: number;
+            /** @description The outbox file, or the SMTP server that accepted the message. */
+            location: string;
+            message_id: string;
+        };
+        /**
+         * @description What `email_checkDelivery` found: this worker's way to send, and the limits the workflow
+         *     applies.
+         */
+        EmailSetup: {
+            channel: components["schemas"]["DeliveryChannel"];
+            /**
+             * @description Where email goes, for people: `smtp.example.com:587 (starttls)` or the outbox folder.
+             *     Never holds a secret.
+             */
+            detail: string;
+            /**
+             * Format: int32
+             * @description Draft saves one workflow run takes before it continues as new (keeps its history
+             *     short however long the user types).
+             */
+            draft_saves_per_run?: number;
+            /**
+             * Format: int64
+             * @description How long the send activity keeps retrying before the email is `failed`.
+             */
+            send_window_secs: number;
+        };
+        /**
+         * @description Where an email is in its life.
+         *
+         *     `initialized` → `waiting` (for a request) → `processing` (the assistant reads it) →
+         *     `scheduled` (a durable timer runs until the send time) → `sending` → `sent`; or `canceled`;
+         *     or `failed` (no way to deliver, or delivery kept failing). `waiting` and `scheduled` are the
+         *     only states that take a new request; the last three are final.
+         * @enum {string}
+         */
+        EmailStatus: "initialized" | "waiting" | "processing" | "scheduled" | "sending" | "sent" | "canceled" | "failed";
+        /**
+         * @description What an email's workflow looks like from outside.
+         * @enum {string}
+         */
+        EmailStreamState: "running" | "finished" | "not_found" | "worker_unavailable";
+        /** @description The `data` of an email stream's `status` event. */
+        EmailStreamStatus: {
+            /** @description The state in words, for the UI to show. */
+            detail: string;
+            state: components["schemas"]["EmailStreamState"];
+        };
+        /** @description The body of `/email/request` and `/email/save-draft`. */
+        EmailTextBody: {
+            /**
+             * @description At most 8 KiB of UTF-8. A request must say something; a draft may be empty (which
+             *     clears it).
+             */
+            text: string;
+        };
+        /** @description The `describe` query's answer (and what the updates return): the email as the user sees it. */
+        EmailView: {
+            body?: string | null;
+            /** @description What the user is typing in the request box, saved by `save_draft`. */
+            draft: string;
+            /** @description Why the email failed, when it did. */
+            failure?: string | null;
+            /** @description Requests (`user`) and replies (`agent`), oldest first. */
+            messages: components["schemas"]["ConversationHistory"];
+            receipt?: components["schemas"]["EmailReceipt"] | null;
+            recipient?: string | null;
+            /** @description The assistant's latest reply. */
+            reply?: string | null;
+            /** @description The request being processed, or the latest one processed. */
+            request?: string | null;
+            /**
+             * Format: int64
+             * @description Unix seconds; set while a send time is known.
+             */
+            scheduled_at?: number | null;
+            /** @description `scheduled_at` in the user's zone, for display. */
+            scheduled_at_text?: string | null;
+            setup?: components["schemas"]["EmailSetup"] | null;
+            status: components["schemas"]["EmailStatus"];
+            subject?: string | null;
+            time_zone: string;
+            workflow_id: string;
+        };
+        /** @description The body of every error response. */
+        ErrorBody: {
+            /** @description What went wrong, in words meant for the person calling the api. */
+            detail: string;
+        };
+        /** @description `GET /health`. */
+        HealthResponse: {
+            /** @description Always `ok` while the api answers. */
+            status: string;
+            /** @description `connected` when Temporal answers right now, else `unavailable`. */
+            temporal: string;
+        };
+        /** @description What `/get-conversation-history` answers. */
+        HistoryReply: components["schemas"]["ConversationHistory"] | unknown[];
+        /** @description One entry of the conversation. */
+        Message: {
+            actor: components["schemas"]["Actor"];
+            /** @description A string (user text, summary) or an object (agent replies, tool results). */
+            response: unknown;
+        };
+        /** @description What most conversation operations answer. */
+        MessageResponse: {
+            /** @description What happened, in words. */
+            message: string;
+            /** @description The conversation the request acted on. */
+            workflow_id: string;
+        };
+        /**
+         * @description The planner's verdict on what happens next.
+         * @enum {string}
+         */
+        NextStep: "question" | "confirm" | "pick-new-goal" | "done" | "user_confirmed_tool_run";
+        /** @description The planner's answer, stored as the agent's message and shown to the user. */
+        PlannerDecision: {
+            /** @description The tool's arguments; `null` means not known yet. */
+            args?: {
+                [key: string]: unknown;
+            };
+            /** @description Whether the user must confirm the tool before it runs. */
+            force_confirm?: boolean;
+            next: components["schemas"]["NextStep"];
+            /** @description What the agent says to the user. */
+            response?: string;
+            /** @description The proposed tool, if any. */
+            tool?: string | null;
+        };
+        /** @description `GET /` for API clients. */
+        RootResponse: {
+            message: string;
+        };
+        /** @description `/email/start`'s optional body. */
+        StartEmailBody: {
+            /**
+             * @description The user's IANA time zone (`Europe/Berlin`); times such as "tomorrow 9am" are read
+             *     in it. Default `UTC`.
+             */
+            time_zone?: string | null;
+        };
+        /** @description The `data` of a `status` event. */
+        Status: {
+            /** @description The state in words, for the UI to show. */
+            detail: string;
+            state: components["schemas"]["ConversationState"];
+        };
+        /** @description `GET /ui-config`: what the UI needs to know about this deployment. */
+        UiConfig: {
+            /** @description The conversation used when a request names none. */
+            default_workflow_id: string;
+            /** @description True when that is the bundled keyless demo model. */
+            demo_model: boolean;
+            /** @description `LLM_MODEL` as `provider/model`. */
+            model: string;
+            namespace: string;
+            task_queue: string;
+            /** @description Base URL of the Temporal Web UI, for links to a conversation's workflow. */
+            temporal_ui_url: string;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    root: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The greeting (JSON), or the UI (HTML) for browsers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RootResponse"];
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    confirm: {
+        parameters: {
+            query?: {
+                /** @description The conversation; default `agent-workflow`. */
+                workflow_id?: string;
+                /**
+                 * @description `true`: wait until the workflow took the confirmation and say whether a tool was
+                 *     waiting for it. Default `false`: just send the `confirm` signal.
+                 */
+                wait?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Confirmation delivered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmResponse"];
+                };
+            };
+            /** @description Bad workflow_id or wait */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such running conversation, or (wait=true) no worker answered */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Temporal is not reachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    email_cancel: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The email (Temporal workflow id): 1–128 characters of `[A-Za-z0-9._-]`, starting
+                 *     with a letter or digit. Required, except by `/email/start`, which makes one up
+                 *     (`email-...`) when it is missing.
+                 */
+                workflow_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The email */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailView"];
+                };
+            };
+            /** @description Bad or missing workflow_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such email, or no worker answered */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too late to cancel; the detail says why */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Temporal is not reachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    email_describe: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The email (Temporal workflow id): 1–128 characters of `[A-Za-z0-9._-]`, starting
+                 *     with a letter or digit. Required, except by `/email/start`, which makes one up
+                 *     (`email-...`) when it is missing.
+                 */
+                workflow_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The email */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailView"];
+                };
+            };
+            /** @description Bad or missing workflow_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such email, or no worker answered */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Temporal is not reachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    email_events: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The email (Temporal workflow id): 1–128 characters of `[A-Za-z0-9._-]`, starting
+                 *     with a letter or digit. Required, except by `/email/start`, which makes one up
+                 *     (`email-...`) when it is missing.
+                 */
+                workflow_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Bad or missing workflow_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    email_request: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The email (Temporal workflow id): 1–128 characters of `[A-Za-z0-9._-]`, starting
+                 *     with a letter or digit. Required, except by `/email/start`, which makes one up
+                 *     (`email-...`) when it is missing.
+                 */
+                workflow_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailTextBody"];
+            };
+        };
+        responses: {
+            /** @description The email, with the request taken */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailView"];
+                };
+            };
+            /** @description Bad workflow_id or body, or blank text */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such email, or no worker answered */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The email takes no request now; the detail says why */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Text longer than 8 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Temporal is not reachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    email_save_draft: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The email (Temporal workflow id): 1–128 characters of `[A-Za-z0-9._-]`, starting
+                 *     with a letter or digit. Required, except by `/email/start`, which makes one up
+                 *     (`email-...`) when it is missing.
+                 */
+                workflow_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailTextBody"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftSaved"];
+                };
+            };
+            /** @description Bad workflow_id or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such email, or no worker answered */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The email has finished; the detail says how */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Text longer than 8 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Temporal is not reachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    email_start: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The email (Temporal workflow id): 1–128 characters of `[A-Za-z0-9._-]`, starting
+                 *     with a letter or digit. Required, except by `/email/start`, which makes one up
+                 *     (`email-...`) when it is missing.
+                 */
+                workflow_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StartEmailBody"] | null;
+            };
+        };
+        responses: {
+            /** @description The email */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailView"];
+                };
+            };
+            /** @description Bad workflow_id, body or time_zone */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Temporal is not reachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    end_chat: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The conversation (Temporal workflow id): 1–128 characters of `[A-Za-z0-9._-]`,
+                 *     starting with a letter or digit. Default `agent-workflow`.
+                 */
+                workflow_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description End requested */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponse"];
+                };
+            };
+            /** @description Bad workflow_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such running conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Temporal is not reachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    events: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The conversation (Temporal workflow id): 1–128 characters of `[A-Za-z0-9._-]`,
+                 *     starting with a letter or digit. Default `agent-workflow`.
+                 */
+                workflow_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Bad workflow_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_conversation_history: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The conversation (Temporal workflow id): 1–128 characters of `[A-Za-z0-9._-]`,
+                 *     starting with a letter or digit. Default `agent-workflow`.
+                 */
+                workflow_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The history, or `[]` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryReply"];
+                };
+            };
+            /** @description Bad workflow_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No worker answered the query */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Temporal is not reachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_latest_tool_data: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The conversation (Temporal workflow id): 1–128 characters of `[A-Za-z0-9._-]`,
+                 *     starting with a letter or digit. Default `agent-workflow`.
+                 */
+                workflow_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The latest planner decision, or null */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlannerDecision"] | null;
+                };
+            };
+            /** @description Bad workflow_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No worker answered the query */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Temporal is not reachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Always 200 while the api runs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+        };
+    };
+    openapi_json: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    send_prompt: {
+        parameters: {
+            query?: {
+                /** @description The conversation; default `agent-workflow`. */
+                workflow_id?: string;
+                /** @description What the user typed: not blank, at most 8 KiB of UTF-8. */
+                prompt?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prompt delivered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponse"];
+                };
+            };
+            /** @description Bad workflow_id, or a missing or blank prompt */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Prompt longer than 8 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Temporal is not reachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    start_workflow: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The conversation (Temporal workflow id): 1–128 characters of `[A-Za-z0-9._-]`,
+                 *     starting with a letter or digit. Default `agent-workflow`.
+                 */
+                workflow_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Started, or already running */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponse"];
+                };
+            };
+            /** @description Bad workflow_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Temporal is not reachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ui_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description This deployment's settings for the UI */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UiConfig"];
+                };
+            };
+        };
+    };
+}
