@@ -27,12 +27,15 @@ USER agent
 
 FROM runtime AS worker
 COPY --from=build /src/target/release/worker /usr/local/bin/worker
+COPY goals /app/goals
+ENV GOALS_DIR=/app/goals
 CMD ["worker"]
 
 FROM runtime AS api
 COPY --from=build /src/target/release/api /usr/local/bin/api
 COPY --from=ui /ui/dist /app/frontend/dist
-ENV API_HOST=0.0.0.0 API_PORT=8000 FRONTEND_DIST=/app/frontend/dist
+COPY goals /app/goals
+ENV API_HOST=0.0.0.0 API_PORT=8000 FRONTEND_DIST=/app/frontend/dist GOALS_DIR=/app/goals
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s CMD curl -fsS http://127.0.0.1:8000/health || exit 1
 CMD ["api"]

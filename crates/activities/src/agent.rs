@@ -8,8 +8,8 @@
 use std::sync::Arc;
 
 use models::{
-    PlannerDecision, PlannerInput, SummaryInput, ValidationInput, ValidationResult,
-    WorkflowSettings,
+    AgentGoal, PlannerDecision, PlannerInput, ResolveGoalInput, SummaryInput, ValidationInput,
+    ValidationResult, WorkflowSettings,
 };
 use temporalio_macros::activities;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
@@ -19,8 +19,9 @@ use settings::LlmSettings;
 
 use crate::{
     ask::ask_model,
-    failure::prompt_failure,
+    failure::{goal_failure, prompt_failure},
     llm::{LlmClient, LlmStep},
+    resolve::GoalResolver,
 };
 
 pub struct AgentActivities {
@@ -28,14 +29,16 @@ pub struct AgentActivities {
     max_invalid_answers: u32,
     /// Handed to the workflows by `get_wf_env_vars`.
     workflow: WorkflowSettings,
+    goals: GoalResolver,
 }
 
 impl AgentActivities {
-    pub fn new(llm: &LlmSettings, workflow: WorkflowSettings) -> Self {
+    pub fn new(llm: &LlmSettings, workflow: WorkflowSettings, goals: GoalResolver) -> Self {
         Self {
             llm: LlmClient::new(llm),
             max_invalid_answers: llm.max_invalid_answers,
             workflow,
+            goals,
         }
     }
 
@@ -95,6 +98,18 @@ impl AgentActivities {
         let prompt = prompts::summary_prompt(&input).map_err(prompt_failure)?;
         self.ask(&ctx, LlmStep::Summary, prompt, prompts::parse_summary)
             .await
+    }
+
+    #[activity(definition = agent_activity::ResolveGoal)]
+    pub async fn resolve_goal(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: ResolveGoalInput,
+    ) -> Result<AgentGoal, ActivityError> {
+        self.goals
+            .resolve(&input.goal_id)
+            .await
+            .map_err(goal_failure)
     }
 
     #[activity(definition = agent_activity::Settings)]

@@ -81,6 +81,14 @@ pub(crate) fn tool_failure(err: ToolError) -> ActivityError {
     }
 }
 
+pub(crate) fn goal_failure(err: crate::resolve::ResolveError) -> ActivityError {
+    if err.is_retryable() {
+        failure(err, error_types::GOAL_TOOLS_UNAVAILABLE, true, None)
+    } else {
+        failure(err, error_types::GOAL_UNKNOWN, false, None)
+    }
+}
+
 /// No way to deliver email on this worker: final, the email fails with the reason.
 pub(crate) fn email_unavailable(reason: impl Into<String>) -> ActivityError {
     failure(

@@ -15,10 +15,12 @@ pub mod email;
 mod failure;
 mod heartbeat;
 mod llm;
+mod resolve;
 mod tools;
 
 pub use agent::AgentActivities;
 pub use email::{EmailActivities, EmailSettings};
 pub use failure::error_types;
 pub use llm::{LlmClient, LlmError, LlmStep};
+pub use resolve::{GoalResolver, ResolveError};
 pub use tools::ToolActivities;

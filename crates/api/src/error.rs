@@ -35,6 +35,9 @@ pub enum ApiError {
     /// A `time_zone` that is not an IANA name.
     #[error(transparent)]
     InvalidTimeZone(#[from] InvalidTimeZone),
+    /// `goal=` names no goal of this deployment.
+    #[error("there is no goal {0:?}; GET /goals lists them")]
+    UnknownGoal(String),
     /// A query string axum could not decode (e.g. `wait=maybe`).
     #[error("bad query string: {0}")]
     BadQuery(String),
@@ -77,7 +80,8 @@ pub enum ApiError {
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::InvalidWorkflowId(_)
+            ApiError::UnknownGoal(_)
+            | ApiError::InvalidWorkflowId(_)
             | ApiError::InvalidTimeZone(_)
             | ApiError::BadQuery(_)
             | ApiError::BadBody(_) => StatusCode::BAD_REQUEST,

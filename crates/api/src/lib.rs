@@ -41,8 +41,9 @@ use tracing::{Span, field::Empty};
 pub use crate::settings::{CorsOrigins, Settings};
 use crate::{
     events::{Watchers, email::Emails},
-    temporal::Temporal,
+    temporal::{Goals, Temporal},
 };
+use goals::GoalCatalog;
 
 /// Everything a handler may need, cheap to clone.
 #[derive(Clone)]
@@ -58,11 +59,11 @@ pub struct AppState {
 
 impl AppState {
     /// Builds the state and starts connecting to Temporal in the background. New
-    /// conversations pursue the trip goal (`tools::goals::event_flight_invoice`).
-    pub fn new(settings: Settings) -> Self {
+    /// conversations pursue a goal of `goals` (`AGENT_GOAL` unless the request names one).
+    pub fn new(settings: Settings, goals: GoalCatalog) -> Self {
         let temporal = Temporal::connect_in_background(
             settings.temporal.clone(),
-            tools::goals::event_flight_invoice(),
+            Goals::new(goals, &settings.default_goal),
             settings.query_timeout,
         );
         Self {
@@ -106,6 +107,7 @@ pub fn app(state: AppState) -> Router {
         .route("/health", get(routes::meta::health))
         .route("/ui-config", get(routes::meta::ui_config))
         .route("/openapi.json", get(routes::meta::openapi_json))
+        .route("/goals", get(routes::goals::list))
         .route(
             "/start-workflow",
             post(routes::conversations::start_workflow),

@@ -9,6 +9,7 @@ async fn main() -> anyhow::Result<()> {
     let env = Env::load();
     settings::init_logging(&env);
     let settings = api::Settings::from_env(&env).context("reading the api's settings")?;
+    let goals = settings.load_goals().context("reading the goal files")?;
     let listener = tokio::net::TcpListener::bind((settings.host.as_str(), settings.port))
         .await
         .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
@@ -22,7 +23,7 @@ async fn main() -> anyhow::Result<()> {
     );
     api::serve(
         listener,
-        api::AppState::new(settings),
+        api::AppState::new(settings, goals),
         settings::shutdown_signal(),
     )
     .await

@@ -24,6 +24,7 @@ use crate::{
         MessageResponse,
         conversations::{ConfirmResponse, ConfirmedResponse},
         email::{DraftSaved, EmailTextBody, StartEmailBody},
+        goals::{GoalInfo, GoalsResponse},
         meta::{HealthResponse, RootResponse, UiConfig},
     },
 };
@@ -48,6 +49,7 @@ use crate::{
         crate::routes::conversations::end_chat,
         crate::routes::conversations::get_conversation_history,
         crate::routes::conversations::get_latest_tool_data,
+        crate::routes::goals::list,
         crate::events::events,
         crate::routes::email::start,
         crate::routes::email::describe,
@@ -58,6 +60,8 @@ use crate::{
     ),
     components(schemas(
         ErrorBody,
+        GoalsResponse,
+        GoalInfo,
         MessageResponse,
         ConfirmResponse,
         ConfirmedResponse,

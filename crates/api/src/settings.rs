@@ -31,6 +31,12 @@ pub struct Settings {
     pub frontend_dist: PathBuf,
     /// How long a query may take before the worker counts as unavailable (5 s).
     pub query_timeout: Duration,
+    /// `GOALS_DIR` (default `goals`): the goal files conversations are started with.
+    pub goals_dir: PathBuf,
+    /// `GOAL_CATEGORIES`: the categories offered (default: all).
+    pub goal_categories: goals::Categories,
+    /// `AGENT_GOAL`: the goal of a conversation started without `goal=`.
+    pub default_goal: String,
 }
 
 /// The origins allowed to call the api from a browser.
@@ -60,6 +66,9 @@ struct ApiEnv {
     temporal_ui_url: String,
     #[serde(default = "default_frontend_dist")]
     frontend_dist: PathBuf,
+    goals_dir: Option<PathBuf>,
+    goal_categories: Option<String>,
+    agent_goal: Option<String>,
 }
 
 fn default_host() -> String {
@@ -83,6 +92,13 @@ fn default_frontend_dist() -> PathBuf {
 }
 
 impl Settings {
+    /// Reads the goal files (`GOALS_DIR`) and checks that `AGENT_GOAL` names one of them.
+    pub fn load_goals(&self) -> Result<goals::GoalCatalog, goals::GoalError> {
+        let catalog = goals::GoalCatalog::load(&self.goals_dir, self.goal_categories.clone())?;
+        catalog.check_default(&self.default_goal)?;
+        Ok(catalog)
+    }
+
     pub fn from_env(env: &Env) -> Result<Self, SettingsError> {
         let raw: ApiEnv = env.parse()?;
         let temporal_ui_url = raw.temporal_ui_url.trim_end_matches('/').to_owned();
@@ -103,6 +119,11 @@ impl Settings {
             llm_model: llm.model,
             frontend_dist: raw.frontend_dist,
             query_timeout: DEFAULT_QUERY_TIMEOUT,
+            goals_dir: raw.goals_dir.unwrap_or_else(|| PathBuf::from("goals")),
+            goal_categories: goals::Categories::parse(raw.goal_categories.as_deref()),
+            default_goal: raw
+                .agent_goal
+                .unwrap_or_else(|| goals::DEFAULT_GOAL.to_owned()),
         })
     }
 }

@@ -13,6 +13,7 @@ use std::{
 };
 
 use futures::Stream;
+use goals::{GoalCatalog, GoalSpec};
 use models::{AgentGoal, AgentWorkflowInput, ConfirmOutcome, ConversationHistory, PlannerDecision};
 use settings::TemporalSettings;
 use temporalio_client::{
@@ -48,8 +49,41 @@ const MAX_RECONNECT_DELAY: Duration = Duration::from_secs(5);
 pub struct Temporal {
     settings: TemporalSettings,
     client: RwLock<Option<Client>>,
-    goal: AgentGoal,
+    goals: Goals,
     query_timeout: Duration,
+}
+
+/// The goals conversations start with: the goal files, and the one used when a request
+/// names none.
+pub struct Goals {
+    catalog: GoalCatalog,
+    default: String,
+}
+
+impl Goals {
+    pub fn new(catalog: GoalCatalog, default: &str) -> Self {
+        Self {
+            catalog,
+            default: default.to_owned(),
+        }
+    }
+
+    pub fn catalog(&self) -> &GoalCatalog {
+        &self.catalog
+    }
+
+    pub fn default_id(&self) -> &str {
+        &self.default
+    }
+
+    /// The goal `id` names, or the default one; 400 for an id no goal has.
+    pub fn choose(&self, id: Option<&str>) -> Result<AgentGoal, ApiError> {
+        let id = id.unwrap_or(&self.default);
+        self.catalog
+            .get(id)
+            .map(GoalSpec::unresolved)
+            .ok_or_else(|| ApiError::UnknownGoal(id.to_owned()))
+    }
 }
 
 /// What `start` did.
@@ -86,13 +120,13 @@ impl Temporal {
     /// when the returned value is dropped.
     pub fn connect_in_background(
         settings: TemporalSettings,
-        goal: AgentGoal,
+        goals: Goals,
         query_timeout: Duration,
     ) -> Arc<Self> {
         let temporal = Arc::new(Self {
             settings,
             client: RwLock::new(None),
-            goal,
+            goals,
             query_timeout,
         });
         tokio::spawn(connect_loop(Arc::downgrade(&temporal)));
@@ -113,6 +147,10 @@ impl Temporal {
 
     pub fn query_timeout(&self) -> Duration {
         self.query_timeout
+    }
+
+    pub fn goals(&self) -> &Goals {
+        &self.goals
     }
 
     pub fn is_connected(&self) -> bool {
@@ -143,12 +181,17 @@ impl Temporal {
         .is_ok_and(|answer| answer.is_ok())
     }
 
-    /// Starts a conversation with the goal's starter prompt queued. A running conversation
-    /// with this id is left alone; a closed one gets a new run.
-    pub async fn start(&self, id: &WorkflowId) -> Result<Started, ApiError> {
+    /// Starts a conversation pursuing `goal`, its starter prompt queued. A running
+    /// conversation with this id is left alone; a closed one gets a new run.
+    pub async fn start(&self, id: &WorkflowId, goal: AgentGoal) -> Result<Started, ApiError> {
+        let options = self.start_options(id, &goal);
         let started = self
             .client()?
-            .start_workflow(AgentGoalWorkflow::run, self.input(), self.start_options(id))
+            .start_workflow(
+                AgentGoalWorkflow::run,
+                AgentWorkflowInput::new_conversation(goal),
+                options,
+            )
             .await;
         match started {
             Ok(_) => {
@@ -164,13 +207,15 @@ impl Temporal {
     /// Signals `user_prompt`, starting the conversation first (starter prompt, then this
     /// prompt) when it is not running, like the Python original's signal-with-start.
     pub async fn send_prompt(&self, id: &WorkflowId, prompt: &UserPrompt) -> Result<(), ApiError> {
+        let goal = self.goals.choose(None)?;
+        let options = self.start_options(id, &goal);
         self.client()?
             .signal_with_start_workflow(
                 AgentGoalWorkflow::run,
-                self.input(),
+                AgentWorkflowInput::new_conversation(goal),
                 AgentGoalWorkflow::user_prompt,
                 prompt.as_str().to_owned(),
-                self.start_options(id),
+                options,
             )
             .await
             .map(drop)
@@ -321,15 +366,9 @@ impl Temporal {
             .get_workflow_handle::<AgentGoalWorkflow>(id.as_str()))
     }
 
-    /// The workflow input of a new conversation: the goal, and its starter prompt queued as
-    /// an internal prompt.
-    fn input(&self) -> AgentWorkflowInput {
-        AgentWorkflowInput::new_conversation(self.goal.clone())
-    }
-
-    fn start_options(&self, id: &WorkflowId) -> WorkflowStartOptions {
+    fn start_options(&self, id: &WorkflowId, goal: &AgentGoal) -> WorkflowStartOptions {
         WorkflowStartOptions::new(self.settings.task_queue.clone(), id.as_str())
-            .static_summary(format!("Conversation: {}", self.goal.agent_name))
+            .static_summary(format!("Conversation: {}", goal.agent_name))
             .build()
     }
 

@@ -472,3 +472,64 @@ async fn bad_input_is_refused_with_json_and_leaves_the_conversation_unchanged() 
     let (_, after) = app.history(id).await;
     assert_eq!(after["messages"].as_array().unwrap(), &before);
 }
+
+#[tokio::test]
+async fn goals_are_listed_and_a_conversation_starts_with_the_one_named() {
+    let stack = Stack::demo("api-goals").await;
+    let app = TestApp::for_stack(&stack).await;
+
+    let (status, listed) = app.get("/goals", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    assert_eq!(listed["default_goal"], "goal_event_flight_invoice");
+    let goals = listed["goals"].as_array().unwrap();
+    assert_eq!(goals[0]["id"], "choose-agent", "the picker comes first");
+    let by_id = |id: &str| {
+        goals
+            .iter()
+            .find(|g| g["id"] == id)
+            .unwrap_or_else(|| panic!("{id} in {listed}"))
+    };
+    let trip = by_id("goal_event_flight_invoice");
+    assert_eq!(trip["name"], "North America Event Flight Booking");
+    assert_eq!(trip["category"], "travel-flights");
+    assert_eq!(trip["available"], true);
+    let quote = by_id("goal_flight_quote");
+    assert_eq!(quote["available"], false, "the demo model cannot run it");
+    assert!(quote["note"].as_str().unwrap().contains("LLM_KEY"));
+
+    // A conversation with the picker: it greets as the picker and lists the agents.
+    let started = app
+        .post_ok(
+            "/start-workflow",
+            &[
+                ("workflow_id", "api-goals-picker"),
+                ("goal", "choose-agent"),
+            ],
+        )
+        .await;
+    assert_eq!(started["workflow_id"], "api-goals-picker");
+    let messages = app
+        .wait_for_messages("api-goals-picker", "the agents listed", |messages| {
+            messages
+                .iter()
+                .any(|m| m["response"]["tool"] == "ListAgents")
+        })
+        .await;
+    assert_eq!(actors(&messages)[0], "agent");
+
+    // An unknown goal is refused and nothing starts.
+    let (status, body) = app
+        .post(
+            "/start-workflow",
+            &[("workflow_id", "api-goals-nope"), ("goal", "goal_nope")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["detail"].as_str().unwrap().contains("goal_nope"));
+    let described = stack
+        .client
+        .get_workflow_handle::<AgentGoalWorkflow>("api-goals-nope")
+        .describe(WorkflowDescribeOptions::default())
+        .await;
+    assert!(described.is_err(), "no workflow was started");
+}

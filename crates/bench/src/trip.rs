@@ -114,7 +114,7 @@ pub fn check_reply(turn: &ScriptedTurn, reply: &Value) -> Result<(), String> {
 /// The scripted model: a reply for each planner step of the trip, and "valid" for every
 /// prompt the validator sees. Rules are tried in order; the first that matches answers.
 pub fn llm_rules() -> Vec<Rule> {
-    let goal = tools::goals::event_flight_invoice();
+    let goal = testkit::trip_goal();
     // The starter prompt reaches the planner as the user message of the opening turn.
     let starter: String = goal.starter_prompt.chars().take(40).collect();
     let planner = |name: &str, prompt: &str, reply: Value| {

@@ -51,6 +51,8 @@ const WORKER_SETTINGS: &[&str] = &[
     "SMTP_PASSWORD",
     "SMTP_FROM",
     "EMAIL_OUTBOX_DIR",
+    "AGENT_GOAL",
+    "GOAL_CATEGORIES",
 ];
 
 /// What the api needs from a deployment.
@@ -66,6 +68,8 @@ const API_SETTINGS: &[&str] = &[
     "API_PORT",
     "CORS_ORIGINS",
     "TEMPORAL_UI_URL",
+    "AGENT_GOAL",
+    "GOAL_CATEGORIES",
 ];
 
 fn compose() -> Value {
@@ -314,6 +318,12 @@ async fn a_worker_started_with_the_example_env_file_stays_up() {
     let dir = std::env::temp_dir().join(format!("env-example-worker-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(root.join(".env.example"), dir.join(".env")).unwrap();
+    // As in a checkout: the goal files next to the .env file.
+    std::fs::create_dir_all(dir.join("goals")).unwrap();
+    for goal in std::fs::read_dir(root.join("goals")).unwrap() {
+        let goal = goal.unwrap().path();
+        std::fs::copy(&goal, dir.join("goals").join(goal.file_name().unwrap())).unwrap();
+    }
 
     let mut command = std::process::Command::new(testkit::cargo_binary("worker"));
     command

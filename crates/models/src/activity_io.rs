@@ -19,6 +19,12 @@ pub struct PlannerInput {
     pub previous_tool_data: Option<PlannerDecision>,
 }
 
+/// Input of `agent_resolveGoal`: the goal whose tools the worker should resolve.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolveGoalInput {
+    pub goal_id: String,
+}
+
 /// Input of `agent_validatePrompt`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ValidationInput {

@@ -19,8 +19,8 @@ mod serde_helpers;
 mod workflow_io;
 
 pub use activity_io::{
-    ConfirmOutcome, PlannerInput, SummaryInput, ValidationFailure, ValidationInput,
-    ValidationResult,
+    ConfirmOutcome, PlannerInput, ResolveGoalInput, SummaryInput, ValidationFailure,
+    ValidationInput, ValidationResult,
 };
 pub use conversation::{Actor, ConversationHistory, Message};
 pub use decision::{NextStep, PlannerDecision};
@@ -29,6 +29,6 @@ pub use email::{
     EmailFields, EmailReceipt, EmailRequestInput, EmailSendInput, EmailSetup, EmailStatus,
     EmailView, EmailWorkflowInput, SendTime,
 };
-pub use goal::{AgentGoal, ToolArgument, ToolDefinition};
+pub use goal::{AgentGoal, ConfirmPolicy, ToolArgument, ToolDefinition, ToolSource};
 pub use prompt::{INTERNAL_PREFIX, InternalPrompt, PendingPrompt, QueueEntry};
 pub use workflow_io::{AgentWorkflowInput, CarryOver, LlmRetrySettings, WorkflowSettings};

@@ -198,18 +198,15 @@ mod tests {
             category_tag: "c".into(),
             agent_name: "a".into(),
             agent_friendly_description: "d".into(),
-            tools: vec![ToolDefinition {
-                name: "FindEvents".into(),
-                description: "find".into(),
-                arguments: vec![ToolArgument {
-                    name: "city".into(),
-                    arg_type: "string".into(),
-                    description: "city".into(),
-                }],
-            }],
+            tools: vec![ToolDefinition::builtin(
+                "FindEvents",
+                "find",
+                vec![ToolArgument::new("city", "string", "city")],
+            )],
             description: "d".into(),
             starter_prompt: "s".into(),
             example_conversation_history: "e".into(),
+            confirm: Default::default(),
         }
     }
 

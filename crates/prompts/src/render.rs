@@ -161,25 +161,18 @@ mod tests {
             category_tag: "travel".into(),
             agent_name: "Test Trip Agent".into(),
             agent_friendly_description: "Books test trips".into(),
-            tools: vec![ToolDefinition {
-                name: "FindEvents".into(),
-                description: "Finds events in a city".into(),
-                arguments: vec![
-                    ToolArgument {
-                        name: "city".into(),
-                        arg_type: "string".into(),
-                        description: "Which city".into(),
-                    },
-                    ToolArgument {
-                        name: "month".into(),
-                        arg_type: "string".into(),
-                        description: "Which month".into(),
-                    },
+            tools: vec![ToolDefinition::builtin(
+                "FindEvents",
+                "Finds events in a city",
+                vec![
+                    ToolArgument::new("city", "string", "Which city"),
+                    ToolArgument::new("month", "string", "Which month"),
                 ],
-            }],
+            )],
             description: "Find an event, then stop.".into(),
             starter_prompt: "Say hello".into(),
             example_conversation_history: "user: hi\nagent: hello & welcome <friend>".into(),
+            confirm: Default::default(),
         }
     }
 

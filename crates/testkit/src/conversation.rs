@@ -4,8 +4,8 @@ use std::{future::Future, time::Duration};
 
 use anyhow::Context;
 use models::{
-    Actor, AgentWorkflowInput, CarryOver, ConfirmOutcome, ConversationHistory, PlannerDecision,
-    QueueEntry,
+    Actor, AgentGoal, AgentWorkflowInput, CarryOver, ConfirmOutcome, ConversationHistory,
+    PlannerDecision, QueueEntry,
 };
 use temporalio_client::NamespacedClient;
 use temporalio_client::{
@@ -15,6 +15,24 @@ use temporalio_client::{
 };
 use temporalio_common::protos::temporal::api::history::v1::HistoryEvent;
 use workflows::AgentGoalWorkflow;
+
+/// The repository's goal files (`goals/`).
+pub fn goal_catalog() -> goals::GoalCatalog {
+    goals::GoalCatalog::load(
+        &crate::workspace_root().join("goals"),
+        goals::Categories::default(),
+    )
+    .expect("the repository's goals load")
+}
+
+/// The trip goal as the api starts a conversation with it: its tools are resolved by the
+/// worker when the conversation starts.
+pub fn trip_goal() -> AgentGoal {
+    goal_catalog()
+        .get(goals::DEFAULT_GOAL)
+        .expect("the trip goal ships")
+        .unresolved()
+}
 
 /// The trip goal with `prompts` queued, as the api starts a conversation.
 pub fn trip_input(prompts: &[&str]) -> AgentWorkflowInput {
@@ -28,7 +46,7 @@ pub fn trip_input(prompts: &[&str]) -> AgentWorkflowInput {
                     .collect(),
             ),
         },
-        agent_goal: tools::goals::event_flight_invoice(),
+        agent_goal: trip_goal(),
     }
 }
 

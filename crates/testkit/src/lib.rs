@@ -17,7 +17,9 @@ mod replay;
 mod stack;
 
 pub use binaries::{cargo_binary, find_temporal_cli, target_dir, temporal_cli, workspace_root};
-pub use conversation::{Conversation, actors, describe, trip_input, wait_until};
+pub use conversation::{
+    Conversation, actors, describe, goal_catalog, trip_goal, trip_input, wait_until,
+};
 pub use dev_server::{DevServer, DevServerOptions, LOW_LATENCY_CONFIG, client_for};
 pub use process::{ApiProcess, ChildProcess, WorkerProcess, free_port};
 pub use replay::{assert_conversation_replays, assert_replays_events, histories_dir};

@@ -157,6 +157,10 @@ const WORKER_VARIABLES: &[&str] = &[
     "EMAIL_OUTBOX_DIR",
     "EMAIL_SEND_WINDOW_SECS",
     "EMAIL_DRAFT_SAVES_PER_RUN",
+    "GOALS_DIR",
+    "GOAL_CATEGORIES",
+    "AGENT_GOAL",
+    "MCP_CONFIG",
 ];
 
 impl WorkerProcess {
@@ -175,6 +179,8 @@ impl WorkerProcess {
         for variable in WORKER_VARIABLES {
             command.env_remove(variable);
         }
+        // The worker runs in an empty directory; its goals are the repository's.
+        command.env("GOALS_DIR", crate::workspace_root().join("goals"));
         command
             .envs(env.iter())
             .env(
@@ -242,6 +248,7 @@ impl ApiProcess {
             .env("TEMPORAL_TASK_QUEUE", task_queue)
             .env("API_PORT", port.to_string())
             .env("LLM_MODEL", "demo/trip-agent")
+            .env("GOALS_DIR", crate::workspace_root().join("goals"))
             .envs(extra.iter().copied())
             .env(
                 "RUST_LOG",

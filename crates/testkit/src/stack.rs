@@ -89,6 +89,23 @@ impl Stack {
         .expect("conversation starts")
     }
 
+    /// Starts a conversation pursuing the goal `goal_id` of the repository's goal files, as
+    /// the api does: its starter prompt queued, its tools resolved by the worker.
+    pub async fn conversation_with_goal(&self, id: &str, goal_id: &str) -> Conversation {
+        let goal = crate::goal_catalog()
+            .get(goal_id)
+            .unwrap_or_else(|| panic!("no goal {goal_id}"))
+            .unresolved();
+        Conversation::start(
+            &self.client,
+            &self.task_queue,
+            &format!("{}-{id}", self.name),
+            models::AgentWorkflowInput::new_conversation(goal),
+        )
+        .await
+        .expect("conversation starts")
+    }
+
     /// Replaces the worker with a fresh one; `env` overrides this stack's settings.
     pub async fn restart_worker(&mut self, env: &[(&str, &str)]) {
         self.worker.stop().await;

@@ -55,17 +55,12 @@ const STRIPE_DEADLINE: Duration = Duration::from_secs(25);
 const SERVICE: &str = "Stripe";
 
 fn definition() -> ToolDefinition {
-    let argument = |name: &str, arg_type: &str, description: &str| ToolArgument {
-        name: name.to_string(),
-        arg_type: arg_type.to_string(),
-        description: description.to_string(),
-    };
-    ToolDefinition {
-        name: NAME.to_string(),
-        description: "Create an invoice in USD for the chosen flight and return a link where \
-                      the traveller can pay it."
-            .to_string(),
-        arguments: vec![
+    let argument = ToolArgument::new;
+    ToolDefinition::builtin(
+        NAME,
+        "Create an invoice in USD for the chosen flight and return a link where the \
+         traveller can pay it.",
+        vec![
             argument(
                 "amount",
                 "number",
@@ -84,7 +79,7 @@ fn definition() -> ToolDefinition {
                  trip details.",
             ),
         ],
-    }
+    )
 }
 
 fn run<'a>(context: &'a ToolContext, args: Args, call: &'a ToolCall) -> ToolFuture<'a> {

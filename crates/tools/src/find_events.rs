@@ -49,27 +49,25 @@ const MONTH_NAMES: [&str; 12] = [
 ];
 
 fn definition() -> ToolDefinition {
-    ToolDefinition {
-        name: NAME.to_string(),
-        description: "Look up well-known recurring events in a North American city during a \
-                      given month, plus the month before and after. Each event comes with its \
-                      upcoming dates, so flights can be searched around them."
-            .to_string(),
-        arguments: vec![
-            ToolArgument {
-                name: "city".to_string(),
-                arg_type: "string".to_string(),
-                description: "City to look in, e.g. Austin, Toronto or Mexico City.".to_string(),
-            },
-            ToolArgument {
-                name: "month".to_string(),
-                arg_type: "string".to_string(),
-                description: "Month of interest in English, full or three-letter \
-                              (e.g. December or Dec)."
-                    .to_string(),
-            },
+    ToolDefinition::builtin(
+        NAME,
+        "Look up well-known recurring events in a North American city during a given month, \
+         plus the month before and after. Each event comes with its upcoming dates, so flights \
+         can be searched around them.",
+        vec![
+            ToolArgument::new(
+                "city",
+                "string",
+                "City to look in, e.g. Austin, Toronto or Mexico City.",
+            ),
+            ToolArgument::new(
+                "month",
+                "string",
+                "Month of interest in English, full or three-letter (e.g. December or Dec).",
+            ),
         ],
-    }
+    )
+    .read_only()
 }
 
 fn run<'a>(context: &'a ToolContext, args: Args, _call: &'a ToolCall) -> ToolFuture<'a> {

@@ -19,17 +19,21 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::ToolError;
+use crate::agents::{self, OfferedAgent};
 use crate::args::Args;
 use crate::create_invoice::{self, StripeInvoices};
 use crate::find_events::{self, EventCatalog};
 use crate::search_flights::{self, SkyScrapper};
 use crate::stable_hash::StableHasher;
 
-/// Every tool the agent can run, in the order the goal uses them.
+/// Every built-in tool: the trip goal's, in the order it uses them, then the agent picker's.
+/// Each is one entry; the worker runs each as an activity named after it.
 const TOOLS: &[ToolEntry] = &[
     find_events::TOOL,
     search_flights::TOOL,
     create_invoice::TOOL,
+    agents::LIST,
+    agents::SWITCH,
 ];
 
 /// The default RapidAPI host of the Sky-Scrapper flights API.
@@ -38,6 +42,31 @@ pub const DEFAULT_RAPIDAPI_HOST_FLIGHTS: &str = "sky-scrapper.p.rapidapi.com";
 /// The tool definitions the planner sees, without needing a configured registry.
 pub fn tool_definitions() -> Vec<ToolDefinition> {
     TOOLS.iter().map(|tool| (tool.definition)()).collect()
+}
+
+/// The name of the built-in tool at `position` in the registry's list.
+pub fn tool_name(position: usize) -> Option<&'static str> {
+    TOOLS.get(position).map(|tool| tool.name)
+}
+
+/// The built-in tools' names, which are also the Temporal activity types that run them.
+pub fn tool_names() -> Vec<&'static str> {
+    TOOLS.iter().map(|tool| tool.name).collect()
+}
+
+/// `spec` with its built-in tools resolved, in the order the file lists them; `None` when
+/// it names a tool that is not built in (an MCP tool, which only the worker can resolve).
+pub fn goal_with_builtin_tools(spec: &goals::GoalSpec) -> Option<models::AgentGoal> {
+    let definitions = tool_definitions();
+    let tools = spec
+        .tools
+        .iter()
+        .map(|tool| match tool {
+            goals::ToolRef::Builtin(name) => definitions.iter().find(|d| &d.name == name).cloned(),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(spec.resolved(tools))
 }
 
 /// Everything the tools read from the environment, read once at worker start.
@@ -133,6 +162,8 @@ pub(crate) struct ToolContext {
     pub(crate) flights: Option<SkyScrapper>,
     /// Real invoices, when a Stripe key is configured.
     pub(crate) invoices: Option<StripeInvoices>,
+    /// The agents the picker offers.
+    pub(crate) agents: Vec<OfferedAgent>,
     fixed_today: Option<NaiveDate>,
 }
 
@@ -194,9 +225,16 @@ impl ToolRegistry {
                 events,
                 flights,
                 invoices,
+                agents: Vec::new(),
                 fixed_today: None,
             },
         })
+    }
+
+    /// The agents `ListAgents` offers and `SwitchAgent` switches to.
+    pub fn with_agents(mut self, agents: Vec<OfferedAgent>) -> Self {
+        self.context.agents = agents;
+        self
     }
 
     /// Pins "today" (for tests and reproducible demos); `FindEvents` uses it.
@@ -211,7 +249,7 @@ impl ToolRegistry {
 
     /// Tool names, which are also the Temporal activity types that run them.
     pub fn names(&self) -> Vec<&'static str> {
-        TOOLS.iter().map(|tool| tool.name).collect()
+        tool_names()
     }
 
     /// Runs the tool `name` with the planner's `args`.
@@ -343,14 +381,22 @@ mod tests {
             assert_eq!((tool.definition)().name, tool.name);
         }
         let names: Vec<&str> = TOOLS.iter().map(|t| t.name).collect();
-        assert_eq!(names, ["FindEvents", "SearchFlights", "CreateInvoice"]);
+        assert_eq!(
+            names,
+            [
+                "FindEvents",
+                "SearchFlights",
+                "CreateInvoice",
+                "ListAgents",
+                "SwitchAgent"
+            ]
+        );
     }
 
     #[test]
     fn tool_definitions_name_every_argument_with_type_and_description() {
         for definition in tool_definitions() {
             assert!(!definition.description.is_empty());
-            assert!(!definition.arguments.is_empty(), "{}", definition.name);
             for argument in &definition.arguments {
                 assert!(!argument.arg_type.is_empty() && !argument.description.is_empty());
             }

@@ -29,17 +29,12 @@ pub(crate) const TOOL: ToolEntry = ToolEntry {
 };
 
 fn definition() -> ToolDefinition {
-    let argument = |name: &str, arg_type: &str, description: &str| ToolArgument {
-        name: name.to_string(),
-        arg_type: arg_type.to_string(),
-        description: description.to_string(),
-    };
-    ToolDefinition {
-        name: NAME.to_string(),
-        description: "Search round-trip flights between two places for the given dates and \
-                      return a few options from different airlines with their prices in USD."
-            .to_string(),
-        arguments: vec![
+    let argument = ToolArgument::new;
+    ToolDefinition::builtin(
+        NAME,
+        "Search round-trip flights between two places for the given dates and return a few \
+         options from different airlines with their prices in USD.",
+        vec![
             argument(
                 "origin",
                 "string",
@@ -66,7 +61,8 @@ fn definition() -> ToolDefinition {
                 "The user's go-ahead to search, given after seeing the route and dates.",
             ),
         ],
-    }
+    )
+    .read_only()
 }
 
 fn run<'a>(context: &'a ToolContext, args: Args, _call: &'a ToolCall) -> ToolFuture<'a> {

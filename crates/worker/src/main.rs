@@ -49,11 +49,19 @@ async fn run(env: &Env) -> anyhow::Result<()> {
         warn!(%reason, "email cannot be delivered: new emails will fail until this is fixed");
     }
 
+    let goals = worker::load_goals(&settings.goals)?;
+    info!(
+        dir = %settings.goals.dir.display(),
+        goals = goals.all().len(),
+        offered = goals.offered().count(),
+        "goals loaded"
+    );
+
     let runtime =
         Runtime::from_current_tokio(Default::default()).context("creating the Temporal runtime")?;
     let client = settings.temporal.connect_with_retry("agent-worker").await;
     let task_queue = settings.temporal.task_queue.clone();
-    let mut worker = worker::build(&runtime, client, settings)?;
+    let mut worker = worker::build(&runtime, client, settings, goals)?;
 
     let shutdown = worker.shutdown_handle();
     tokio::spawn(async move {

@@ -6,7 +6,10 @@
 //! receive through the `get_wf_env_vars` activity. A bad value stops the worker at once with
 //! the variable to fix.
 
+use std::path::PathBuf;
+
 use activities::EmailSettings;
+use goals::Categories;
 use models::{LlmRetrySettings, WorkflowSettings};
 use serde::Deserialize;
 use settings::{Env, LlmSettings, SettingsError, TemporalSettings};
@@ -21,6 +24,32 @@ pub struct Settings {
     pub workflow: WorkflowSettings,
     pub email: EmailSettings,
     pub tools: ToolSettings,
+    pub goals: GoalSettings,
+}
+
+/// Where the goal files are, and which goals the agent picker offers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoalSettings {
+    /// `GOALS_DIR` (default `goals`, relative to the working directory).
+    pub dir: PathBuf,
+    /// `GOAL_CATEGORIES`: comma-separated categories the picker offers (default: all).
+    pub categories: Categories,
+}
+
+#[derive(Deserialize)]
+struct GoalsEnv {
+    goals_dir: Option<PathBuf>,
+    goal_categories: Option<String>,
+}
+
+impl GoalSettings {
+    pub fn from_env(env: &Env) -> Result<Self, SettingsError> {
+        let raw: GoalsEnv = env.parse()?;
+        Ok(Self {
+            dir: raw.goals_dir.unwrap_or_else(|| PathBuf::from("goals")),
+            categories: Categories::parse(raw.goal_categories.as_deref()),
+        })
+    }
 }
 
 impl Settings {
@@ -31,6 +60,7 @@ impl Settings {
             workflow: workflow_settings(env, &llm)?,
             email: EmailSettings::from_env(env)?,
             tools: ToolSettings::from_env(env)?,
+            goals: GoalSettings::from_env(env)?,
             llm,
         })
     }

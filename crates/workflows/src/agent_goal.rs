@@ -16,7 +16,8 @@ use std::{
 use models::{
     Actor, AgentGoal, AgentWorkflowInput, CarryOver, ConfirmOutcome, ConversationHistory,
     InternalPrompt, NextStep, PendingPrompt, PlannerDecision, PlannerInput, QueueEntry,
-    SummaryInput, ValidationFailure, ValidationInput, WorkflowSettings,
+    ResolveGoalInput, SummaryInput, ToolSource, ValidationFailure, ValidationInput,
+    WorkflowSettings,
 };
 use serde_json::{Value, json};
 use temporalio_common::error::ActivityExecutionError;
@@ -29,7 +30,7 @@ use tracing::{info, warn};
 
 use crate::{
     contracts::{AgentActivity, ToolActivity},
-    failures::{llm_failure_message, tool_failure_message},
+    failures::{goal_failure_message, llm_failure_message, tool_failure_message},
     options, summaries,
 };
 
@@ -58,6 +59,9 @@ enum Proposal {
     /// The user confirmed it (or confirmation is off); the loop runs it next.
     Confirmed,
 }
+
+/// The agent picker's tool whose result switches the conversation's goal.
+const SWITCH_AGENT_TOOL: &str = "SwitchAgent";
 
 /// What ended a wait for work.
 enum Wake {
@@ -120,6 +124,10 @@ impl AgentGoalWorkflow {
                 continue;
             };
 
+            if !ctx.state(|s| s.goal_is_resolved()) && !resolve_goal(ctx, &prompt).await? {
+                continue;
+            }
+
             if let PendingPrompt::User { text } = &prompt
                 && !accept_user_prompt(ctx, text).await?
             {
@@ -153,7 +161,7 @@ impl AgentGoalWorkflow {
                     }
                     let now = ctx.workflow_time().unwrap_or(SystemTime::UNIX_EPOCH);
                     ctx.state_mut(|s| {
-                        s.proposal = if s.settings.show_confirm {
+                        s.proposal = if s.needs_confirm(&tool) {
                             Proposal::Waiting { since: now }
                         } else {
                             Proposal::Confirmed
@@ -240,6 +248,17 @@ impl AgentGoalWorkflow {
         self.history.window(self.settings.history_window)
     }
 
+    /// A goal started by the api carries no tools: the worker resolves them first.
+    fn goal_is_resolved(&self) -> bool {
+        !self.goal.tools.is_empty()
+    }
+
+    /// Whether `tool` waits for the user's go-ahead: never with `SHOW_CONFIRM=false`,
+    /// otherwise as the goal's `confirm` policy says.
+    fn needs_confirm(&self, tool: &str) -> bool {
+        self.settings.show_confirm && self.goal.confirm.requires_confirm(self.goal.tool(tool))
+    }
+
     /// The tool of the latest decision.
     fn proposed_tool(&self) -> Option<&str> {
         self.decision.as_ref()?.tool_name()
@@ -319,6 +338,57 @@ async fn wait_for_work(ctx: &WorkflowContext<AgentGoalWorkflow>) -> WorkflowResu
     }
 }
 
+/// Resolves the goal's tools on the worker (a new conversation, or a switched goal). When
+/// that fails the user is told, `prompt` is answered with the reason, and the next prompt
+/// tries again. Returns whether the goal is ready.
+async fn resolve_goal(
+    ctx: &mut WorkflowContext<AgentGoalWorkflow>,
+    prompt: &PendingPrompt,
+) -> WorkflowResult<bool> {
+    let goal_id = ctx.state(|s| s.goal.id.clone());
+    match fetch_goal(ctx, &goal_id).await? {
+        Ok(goal) => {
+            ctx.state_mut(|s| s.goal = goal);
+            Ok(true)
+        }
+        Err(message) => {
+            ctx.state_mut(|s| {
+                if let PendingPrompt::User { text } = prompt {
+                    s.history.push(Actor::User, text.as_str());
+                }
+                s.history
+                    .push(Actor::Agent, to_json(&PlannerDecision::question(message)));
+            });
+            Ok(false)
+        }
+    }
+}
+
+/// Runs `agent_resolveGoal` for `goal_id`: the goal with its tools, or what to tell the user.
+async fn fetch_goal(
+    ctx: &mut WorkflowContext<AgentGoalWorkflow>,
+    goal_id: &str,
+) -> WorkflowResult<Result<AgentGoal, String>> {
+    let input = ResolveGoalInput {
+        goal_id: goal_id.to_owned(),
+    };
+    match ctx
+        .execute_activity(
+            AgentActivity::resolve_goal,
+            input,
+            options::resolve_goal(summaries::resolve_goal(goal_id)),
+        )
+        .await
+    {
+        Ok(goal) => Ok(Ok(goal)),
+        Err(ActivityExecutionError::Cancelled(_)) => Err(WorkflowTermination::cancelled()),
+        Err(err) => {
+            warn!(workflow_id = ctx.workflow_id(), goal_id, error = %err, "goal could not be resolved");
+            Ok(Err(goal_failure_message(&err)))
+        }
+    }
+}
+
 /// Adds a user prompt to the history and asks the validator whether it fits the goal.
 /// A rejected prompt gets the validator's explanation as the agent's reply.
 async fn accept_user_prompt(
@@ -376,7 +446,10 @@ async fn plan_next_step(
             return Ok(None);
         }
     };
-    decision.force_confirm = ctx.state(|s| s.settings.show_confirm);
+    decision.force_confirm = ctx.state(|s| match decision.tool_name() {
+        Some(tool) => s.needs_confirm(tool),
+        None => s.settings.show_confirm,
+    });
     ctx.state_mut(|s| {
         s.decision = Some(decision.clone());
         s.proposal = Proposal::None;
@@ -406,13 +479,20 @@ async fn run_confirmed_tool(ctx: &mut WorkflowContext<AgentGoalWorkflow>) -> Wor
         tool, call_id, "running confirmed tool"
     );
     let args = Value::Object(decision.args.clone());
-    let outcome = ctx
-        .execute_activity(
-            ToolActivity::new(&tool),
-            args.clone(),
-            options::tool(call_id, summaries::tool(&tool, &args)),
-        )
-        .await;
+    let source = ctx.state(|s| s.goal.tool(&tool).map(|t| t.source.clone()));
+    let outcome = match source {
+        Some(ToolSource::Mcp { .. }) => {
+            Ok(json!({ "error": format!("{tool} is an MCP tool, and this worker runs none") }))
+        }
+        _ => {
+            ctx.execute_activity(
+                ToolActivity::new(&tool),
+                args.clone(),
+                options::tool(call_id, summaries::tool(&tool, &args)),
+            )
+            .await
+        }
+    };
     let mut result = match outcome {
         Ok(Value::Object(map)) => Value::Object(map),
         Ok(other) => json!({ "result": other }),
@@ -423,6 +503,9 @@ async fn run_confirmed_tool(ctx: &mut WorkflowContext<AgentGoalWorkflow>) -> Wor
         }
     };
     result["tool"] = Value::String(tool.clone());
+    if let Some(goal_id) = switch_request(&tool, &result) {
+        return switch_goal(ctx, goal_id, result).await;
+    }
     ctx.state_mut(|s| {
         s.history.push(Actor::ToolResult, result.clone());
         s.queue
@@ -431,6 +514,47 @@ async fn run_confirmed_tool(ctx: &mut WorkflowContext<AgentGoalWorkflow>) -> Wor
                 result,
             }));
     });
+    Ok(())
+}
+
+/// The goal a `SwitchAgent` result asks to switch to.
+fn switch_request(tool: &str, result: &Value) -> Option<String> {
+    (tool == SWITCH_AGENT_TOOL)
+        .then(|| result["switched_to"].as_str().map(str::to_owned))
+        .flatten()
+}
+
+/// Hands the conversation to another goal: same workflow, same history; the new goal's
+/// tools from now on, and its opening message next. If its tools cannot be resolved the
+/// current agent hears why and stays.
+async fn switch_goal(
+    ctx: &mut WorkflowContext<AgentGoalWorkflow>,
+    goal_id: String,
+    mut result: Value,
+) -> WorkflowResult<()> {
+    let next = match fetch_goal(ctx, &goal_id).await? {
+        Ok(goal) => {
+            info!(workflow_id = ctx.workflow_id(), goal_id, "switching goal");
+            let starter = PendingPrompt::Internal(InternalPrompt::Instruction {
+                text: goal.starter_prompt.clone(),
+            });
+            ctx.state_mut(|s| {
+                s.history.push(Actor::ToolResult, result.clone());
+                s.goal = goal;
+                s.decision = None;
+            });
+            starter
+        }
+        Err(message) => {
+            result = json!({ "error": message, "tool": SWITCH_AGENT_TOOL });
+            ctx.state_mut(|s| s.history.push(Actor::ToolResult, result.clone()));
+            PendingPrompt::Internal(InternalPrompt::ToolCompleted {
+                tool: SWITCH_AGENT_TOOL.to_owned(),
+                result,
+            })
+        }
+    };
+    ctx.state_mut(|s| s.queue.push_back(next));
     Ok(())
 }
 

@@ -1,13 +1,14 @@
 //! The activities the workflow calls: exact Temporal type names and payload types.
 //!
 //! The `activities` crate implements each of these with `#[activity(definition = ...)]`,
-//! which fails to compile if a name or type drifts. Tools are not listed here: the
+//! which fails to compile if a name or type drifts. Built-in tools are not listed here: the
 //! workflow calls them by the tool's own name through [`ToolActivity`], so a new tool is a
-//! registry entry and an activity method, never a workflow change.
+//! registry entry, never a workflow change.
 
 use models::{
-    EmailDecision, EmailReceipt, EmailRequestInput, EmailSendInput, EmailSetup, PlannerDecision,
-    PlannerInput, SummaryInput, ValidationInput, ValidationResult, WorkflowSettings,
+    AgentGoal, EmailDecision, EmailReceipt, EmailRequestInput, EmailSendInput, EmailSetup,
+    PlannerDecision, PlannerInput, ResolveGoalInput, SummaryInput, ValidationInput,
+    ValidationResult, WorkflowSettings,
 };
 use temporalio_common::ActivityDefinition;
 use temporalio_macros::activity_definitions;
@@ -41,6 +42,14 @@ impl AgentActivity {
     pub fn settings() -> Result<WorkflowSettings, ActivityError> {
         unimplemented!()
     }
+
+    /// A goal with its tools, from the worker's goal files: built-in tools from the registry,
+    /// MCP tools as their servers list them. Run when a conversation starts (or switches
+    /// goal); the workflow keeps the answer, so replays never ask again.
+    #[activity(name = "agent_resolveGoal")]
+    pub fn resolve_goal(input: ResolveGoalInput) -> Result<AgentGoal, ActivityError> {
+        unimplemented!()
+    }
 }
 
 /// A tool, called by its own name with its arguments object; returns the tool's JSON.
@@ -67,7 +76,7 @@ impl ActivityDefinition for ToolActivity {
 /// The marker types of [`AgentActivity`]'s activities, for the implementing crate to name
 /// in `#[activity(definition = ...)]`.
 pub mod markers {
-    pub use super::agent_activity::{Plan, Settings, Summarize, Validate};
+    pub use super::agent_activity::{Plan, ResolveGoal, Settings, Summarize, Validate};
 }
 
 /// The email assistant's activities (`EmailAgentWorkflow`). It also reads the shared

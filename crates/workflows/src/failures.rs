@@ -42,6 +42,11 @@ pub mod error_types {
     /// A tool failed for good (upstream 4xx, unknown tool): not retried.
     pub const TOOL_REJECTED: &str = "ToolRejected";
 
+    /// The goal is not one of the worker's goal files: no retry can help.
+    pub const GOAL_UNKNOWN: &str = "GoalUnknown";
+    /// A goal's tools could not be listed (an MCP server did not answer): retried a little.
+    pub const GOAL_TOOLS_UNAVAILABLE: &str = "GoalToolsUnavailable";
+
     /// No way to deliver email: SMTP is misconfigured, or the outbox cannot be written.
     pub const EMAIL_DELIVERY_UNAVAILABLE: &str = "EmailDeliveryUnavailable";
     /// The email was refused for good (an invalid address, an SMTP 5xx answer): not retried.
@@ -115,6 +120,19 @@ pub fn llm_failure_message(err: &ActivityExecutionError) -> String {
     format!(
         "Sorry, I couldn't process that: {problem}. Your conversation is saved; send your message again to retry. (Details: {detail})"
     )
+}
+
+/// What the agent says when its goal's tools could not be resolved.
+pub fn goal_failure_message(err: &ActivityExecutionError) -> String {
+    let (kind, detail) = failure_type(err);
+    match kind.as_deref() {
+        Some(error_types::GOAL_UNKNOWN) => format!(
+            "Sorry, this agent is not available on this deployment: {detail}. Start a new chat with another agent."
+        ),
+        _ => format!(
+            "Sorry, I can't work right now: {detail}. Your conversation is saved; send your message again in a moment to retry."
+        ),
+    }
 }
 
 /// What a tool result says when the tool failed for good.

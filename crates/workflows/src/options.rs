@@ -67,6 +67,26 @@ pub(crate) fn tool(call_id: String, summary: String) -> ActivityOptions {
         .build()
 }
 
+/// `agent_resolveGoal`: reads goal files and asks MCP servers for their tools. A server
+/// that does not answer gets three tries in about ten seconds; then the user is told, and
+/// the next message tries again.
+pub(crate) fn resolve_goal(summary: String) -> ActivityOptions {
+    ActivityOptions::with_close_timeouts(ActivityCloseTimeouts::ScheduleAndStartToClose {
+        schedule_to_close: Duration::from_secs(60),
+        start_to_close: Duration::from_secs(20),
+    })
+    .retry_policy(
+        RetryPolicy::builder()
+            .initial_interval(Duration::from_secs(1))
+            .backoff_coefficient(2.0)
+            .maximum_attempts(3)
+            .non_retryable_error_types([error_types::GOAL_UNKNOWN])
+            .build(),
+    )
+    .summary(summary)
+    .build()
+}
+
 /// `email_checkDelivery`: reads settings and probes the outbox folder.
 pub(crate) fn email_check() -> ActivityOptions {
     ActivityOptions::with_close_timeouts(close_timeouts(Duration::from_secs(10)))

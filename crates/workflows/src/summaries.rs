@@ -23,6 +23,10 @@ pub(crate) fn planner(prompt: &PendingPrompt) -> String {
     .to_owned()
 }
 
+pub(crate) fn resolve_goal(goal_id: &str) -> String {
+    bounded(format!("Look up the tools of goal {goal_id}"))
+}
+
 pub(crate) fn validator() -> String {
     "Check that the user's message fits the goal".to_owned()
 }

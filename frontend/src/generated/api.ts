@@ -241,6 +241,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/goals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The goals a conversation can pursue
+         * @description Every goal of `GOALS_DIR` this deployment offers (`GOAL_CATEGORIES`), with the built-in agent picker (`choose-agent`) first. Start a conversation with one through `POST /start-workflow?goal=<id>`.
+         */
+        get: operations["list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -306,7 +326,7 @@ export interface paths {
         put?: never;
         /**
          * Start a conversation
-         * @description Starts the agent with its greeting queued. Without `workflow_id` it starts (or returns) the default conversation, `agent-workflow`, like every other endpoint. A conversation that is already running is left as it is; one that has finished gets a new run.
+         * @description Starts the agent with its greeting queued. Without `workflow_id` it starts (or returns) the default conversation, `agent-workflow`, like every other endpoint. A conversation that is already running is left as it is (whatever `goal` says); one that has finished gets a new run.
          */
         post: operations["start_workflow"];
         delete?: never;
@@ -470,6 +490,28 @@ export interface components {
         ErrorBody: {
             /** @description What went wrong, in words meant for the person calling the api. */
             detail: string;
+        };
+        /** @description One goal, as people choose it. */
+        GoalInfo: {
+            /**
+             * @description False when this deployment cannot run it as configured (e.g. the offline demo model
+             *     does not know it); `note` says why.
+             */
+            available: boolean;
+            category: string;
+            /** @description What it does, in a sentence. */
+            description: string;
+            id: string;
+            /** @description The agent's name. */
+            name: string;
+            note?: string | null;
+        };
+        /** @description `GET /goals`'s answer. */
+        GoalsResponse: {
+            /** @description The goal of a conversation started without `goal=`. */
+            default_goal: string;
+            /** @description The goals offered (those of `GOAL_CATEGORIES`), the agent picker first. */
+            goals: components["schemas"]["GoalInfo"][];
         };
         /** @description `GET /health`. */
         HealthResponse: {
@@ -1176,6 +1218,26 @@ export interface operations {
             };
         };
     };
+    list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The goals */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoalsResponse"];
+                };
+            };
+        };
+    };
     health: {
         parameters: {
             query?: never;
@@ -1271,11 +1333,10 @@ export interface operations {
     start_workflow: {
         parameters: {
             query?: {
-                /**
-                 * @description The conversation (Temporal workflow id): 1–128 characters of `[A-Za-z0-9._-]`,
-                 *     starting with a letter or digit. Default `agent-workflow`.
-                 */
+                /** @description The conversation; default `agent-workflow`. */
                 workflow_id?: string;
+                /** @description The goal to pursue (an id from `GET /goals`); default `AGENT_GOAL`. */
+                goal?: string;
             };
             header?: never;
             path?: never;
@@ -1292,7 +1353,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessageResponse"];
                 };
             };
-            /** @description Bad workflow_id */
+            /** @description Bad workflow_id, or a goal no goal file has */
             400: {
                 headers: {
                     [name: string]: unknown;

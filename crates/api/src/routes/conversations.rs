@@ -59,6 +59,16 @@ pub enum ConfirmResponse {
     Sent(MessageResponse),
 }
 
+/// `/start-workflow`'s parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StartParams {
+    /// The conversation; default `agent-workflow`.
+    pub workflow_id: Option<String>,
+    /// The goal to pursue (an id from `GET /goals`); default `AGENT_GOAL`.
+    pub goal: Option<String>,
+}
+
 #[utoipa::path(
     post,
     path = "/start-workflow",
@@ -66,21 +76,22 @@ pub enum ConfirmResponse {
     summary = "Start a conversation",
     description = "Starts the agent with its greeting queued. Without `workflow_id` it starts \
         (or returns) the default conversation, `agent-workflow`, like every other endpoint. A \
-        conversation that is already running is left as it is; one that has finished gets a \
-        new run.",
-    params(ConversationParams),
+        conversation that is already running is left as it is (whatever `goal` says); one that \
+        has finished gets a new run.",
+    params(StartParams),
     responses(
         (status = 200, description = "Started, or already running", body = MessageResponse),
-        (status = 400, description = "Bad workflow_id", body = ErrorBody),
+        (status = 400, description = "Bad workflow_id, or a goal no goal file has", body = ErrorBody),
         (status = 503, description = "Temporal is not reachable", body = ErrorBody),
     )
 )]
 pub async fn start_workflow(
     State(state): State<AppState>,
-    ApiQuery(params): ApiQuery<ConversationParams>,
+    ApiQuery(params): ApiQuery<StartParams>,
 ) -> Result<Json<MessageResponse>, ApiError> {
-    let id = params.conversation()?;
-    let message = match state.temporal.start(&id).await? {
+    let id = conversation_or_default(params.workflow_id.as_deref())?;
+    let goal = state.temporal.goals().choose(params.goal.as_deref())?;
+    let message = match state.temporal.start(&id, goal).await? {
         Started::New => format!("Conversation {id} started."),
         Started::AlreadyRunning => {
             format!("Conversation {id} is already running; nothing was changed.")
@@ -216,7 +227,8 @@ pub async fn get_conversation_history(
         Read::ClosedUncleanly => Json(json!([])).into_response(),
         Read::Missing => {
             // The Python original's UI relies on this: opening the page starts the chat.
-            state.temporal.start(&id).await?;
+            let goal = state.temporal.goals().choose(None)?;
+            state.temporal.start(&id, goal).await?;
             state.watchers.poke(&id);
             Json(json!([])).into_response()
         }

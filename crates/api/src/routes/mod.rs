@@ -3,6 +3,7 @@
 
 pub mod conversations;
 pub mod email;
+pub mod goals;
 pub mod meta;
 pub mod ui;
 

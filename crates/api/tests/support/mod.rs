@@ -70,6 +70,13 @@ impl TestApp {
             ("CORS_ORIGINS", UI_ORIGIN.to_owned()),
             ("LLM_MODEL", "demo/trip-agent".to_owned()),
             ("FRONTEND_DIST", dist.display().to_string()),
+            (
+                "GOALS_DIR",
+                testkit::workspace_root()
+                    .join("goals")
+                    .display()
+                    .to_string(),
+            ),
         ]);
         let mut settings =
             Settings::from_env(&Env::from_pairs(vars)).expect("test settings are valid");
@@ -78,7 +85,8 @@ impl TestApp {
             .await
             .expect("a free port");
         let base_url = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState::new(settings);
+        let goals = settings.load_goals().expect("the repository's goals load");
+        let state = AppState::new(settings, goals);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(api::serve(listener, state.clone(), async move {
             let _ = stopped.await;

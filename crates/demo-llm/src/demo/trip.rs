@@ -263,8 +263,11 @@ impl Trip {
         self.tool_results(tool).last().map(|(_, r)| r)
     }
 
+    /// A trip tool has a result (another goal's results, before a switch, do not count).
     pub(super) fn any_tool_ran(&self) -> bool {
-        self.messages.iter().any(|m| m.actor == Actor::ToolResult)
+        [FIND_EVENTS, SEARCH_FLIGHTS, CREATE_INVOICE]
+            .iter()
+            .any(|tool| self.tool_results(tool).next().is_some())
     }
 
     pub(super) fn stage(&self) -> Stage<'_> {
