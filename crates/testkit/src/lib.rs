@@ -12,6 +12,7 @@
 mod binaries;
 mod conversation;
 mod dev_server;
+mod nats;
 mod process;
 mod replay;
 mod stack;
@@ -19,6 +20,7 @@ mod stack;
 pub use binaries::{cargo_binary, find_temporal_cli, target_dir, temporal_cli, workspace_root};
 pub use conversation::{Conversation, actors, describe, trip_input, wait_until};
 pub use dev_server::{DevServer, DevServerOptions, LOW_LATENCY_CONFIG, client_for};
+pub use nats::NatsServer;
 pub use process::{ApiProcess, ChildProcess, WorkerProcess, free_port};
 pub use replay::{assert_conversation_replays, assert_replays_events, histories_dir};
 pub use stack::{Stack, prompt_of};
