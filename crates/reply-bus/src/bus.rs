@@ -228,6 +228,9 @@ impl Inner {
             .map_err(|error| BusError::nats("connecting to NATS", error))?;
         let jetstream = jetstream::ContextBuilder::new()
             .timeout(self.options.request_timeout)
+            // An ack we stopped waiting for (publish timeout) is handed to a background task
+            // that holds one of 5000 in-flight permits until it arrives or this runs out.
+            .ack_timeout(self.options.publish_timeout)
             .build(client);
         self.ensure_stream(&jetstream).await?;
         // The stream answered, so the socket is up, whether or not the client's `Connected`
