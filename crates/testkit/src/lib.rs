@@ -12,6 +12,7 @@
 mod binaries;
 mod conversation;
 mod dev_server;
+mod nats;
 mod process;
 mod replay;
 mod stack;
@@ -21,6 +22,7 @@ pub use conversation::{
     Conversation, actors, describe, goal_catalog, trip_goal, trip_input, wait_until,
 };
 pub use dev_server::{DevServer, DevServerOptions, LOW_LATENCY_CONFIG, client_for};
+pub use nats::NatsServer;
 pub use process::{ApiProcess, ChildProcess, WorkerProcess, free_port};
 pub use replay::{assert_conversation_replays, assert_replays_events, histories_dir};
 pub use stack::{Stack, prompt_of};
