@@ -4,7 +4,7 @@
 FROM rust:1.95-bookworm AS build
 WORKDIR /src
 COPY . .
-RUN cargo build --release --locked -p worker -p api -p demo-llm
+RUN cargo build --release --locked -p worker -p api -p demo-llm -p mcp-tools
 
 FROM node:20-bookworm AS ui
 WORKDIR /ui
@@ -14,21 +14,23 @@ COPY frontend/ ./
 RUN npm run build
 
 FROM debian:bookworm-slim AS runtime
-# /data/outbox belongs to the service user, so a volume mounted there (the email outbox and
-# its delivery receipts) starts out writable.
+# /data belongs to the service user, so a volume mounted there (the email outbox and its
+# delivery receipts, the trip notes of the bundled MCP server) starts out writable.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home /app agent \
  && mkdir -p /data/outbox \
- && chown agent /data/outbox
+ && chown -R agent /data
 WORKDIR /app
 USER agent
 
 FROM runtime AS worker
 COPY --from=build /src/target/release/worker /usr/local/bin/worker
+COPY --from=build /src/target/release/mcp-tools /usr/local/bin/mcp-tools
 COPY goals /app/goals
-ENV GOALS_DIR=/app/goals
+COPY deploy/mcp.json /app/mcp.json
+ENV GOALS_DIR=/app/goals MCP_CONFIG=/app/mcp.json
 CMD ["worker"]
 
 FROM runtime AS api

@@ -46,6 +46,8 @@ demo_llm_port="$(setting DEMO_LLM_PORT 8100)"
 profile="$(setting BUILD_PROFILE release)"
 llm_key="$(setting LLM_KEY)"
 llm_model="$(setting LLM_MODEL openai/gpt-4o)"
+llm_base_url="$(setting LLM_BASE_URL)"
+mcp_config="$(setting MCP_CONFIG)"
 
 logs="$data_dir/logs"
 pid_file="$data_dir/run.pid"
@@ -173,10 +175,10 @@ say "    $temporal"
 
 step "Building the binaries ($profile profile)"
 if [[ "$profile" == "release" ]]; then
-  cargo build --release --locked -p worker -p api -p demo-llm
+  cargo build --release --locked -p worker -p api -p demo-llm -p mcp-tools
   bin="${CARGO_TARGET_DIR:-$root/target}/release"
 else
-  cargo build --locked -p worker -p api -p demo-llm
+  cargo build --locked -p worker -p api -p demo-llm -p mcp-tools
   bin="${CARGO_TARGET_DIR:-$root/target}/debug"
 fi
 
@@ -211,6 +213,8 @@ case "$llm_model" in
   demo/*|ollama/*) keyless_model=1 ;;
   *) keyless_model=0 ;;
 esac
+# A model behind its own LLM_BASE_URL (a proxy, vLLM) may need no key.
+[[ -n "$llm_base_url" ]] && keyless_model=1
 if [[ "$llm_model" == demo/* ]] || { [[ -z "$llm_key" ]] && (( ! keyless_model )); }; then
   if [[ "$llm_model" != demo/* ]]; then
     say "    No LLM_KEY is set, so the bundled demo model answers (it knows the trip goal)."
@@ -223,6 +227,17 @@ if [[ "$llm_model" == demo/* ]] || { [[ -z "$llm_key" ]] && (( ! keyless_model )
 else
   say "    Model: $llm_model"
 fi
+
+# The bundled MCP server (travel tools for the travel desk goal), unless MCP_CONFIG names
+# servers of your own: started by the worker over stdio, its notes kept with the data.
+if [[ -z "$mcp_config" ]]; then
+  mcp_config="$data_dir/mcp.json"
+  cat >"$mcp_config" <<JSON
+{"mcpServers": {"travel": {"command": "$bin/mcp-tools", "args": [],
+  "env": {"MCP_TOOLS_NOTES_FILE": "$data_dir/trip-notes.jsonl"}}}}
+JSON
+fi
+export MCP_CONFIG="$mcp_config"
 
 start worker "$logs/worker.log" "$bin/worker"
 wait_for "the worker" 60 "$logs/worker.log" grep -q "worker polling" "$logs/worker.log"

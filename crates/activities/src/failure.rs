@@ -89,6 +89,17 @@ pub(crate) fn goal_failure(err: crate::resolve::ResolveError) -> ActivityError {
     }
 }
 
+pub(crate) fn mcp_failure(err: crate::mcp::McpError) -> ActivityError {
+    use crate::mcp::McpError;
+    match &err {
+        McpError::Unreachable { .. } => failure(err, error_types::MCP_UNREACHABLE, true, None),
+        McpError::Interrupted { .. } => failure(err, error_types::MCP_INTERRUPTED, true, None),
+        McpError::UnknownServer(_) | McpError::Refused { .. } => {
+            failure(err, error_types::MCP_REFUSED, false, None)
+        }
+    }
+}
+
 /// No way to deliver email on this worker: final, the email fails with the reason.
 pub(crate) fn email_unavailable(reason: impl Into<String>) -> ActivityError {
     failure(

@@ -15,6 +15,7 @@ pub mod email;
 mod failure;
 mod heartbeat;
 mod llm;
+pub mod mcp;
 mod resolve;
 mod tools;
 
@@ -22,5 +23,6 @@ pub use agent::AgentActivities;
 pub use email::{EmailActivities, EmailSettings};
 pub use failure::error_types;
 pub use llm::{LlmClient, LlmError, LlmStep};
+pub use mcp::{McpActivities, McpConfig, McpServers};
 pub use resolve::{GoalResolver, ResolveError};
 pub use tools::ToolActivities;

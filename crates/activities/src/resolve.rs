@@ -5,8 +5,12 @@
 //! definitions, MCP tools from their servers' tool lists. The workflow keeps the answer in
 //! its state, so a replay never asks a server again.
 
+use std::sync::Arc;
+
 use goals::{GoalCatalog, ToolRef};
 use models::{AgentGoal, ToolDefinition};
+
+use crate::mcp::{self, McpServers};
 
 /// Why a goal cannot be resolved.
 #[derive(Debug, thiserror::Error)]
@@ -32,11 +36,21 @@ impl ResolveError {
 pub struct GoalResolver {
     catalog: GoalCatalog,
     builtin: Vec<ToolDefinition>,
+    /// The MCP servers of `MCP_CONFIG`, if it is set.
+    mcp: Option<Arc<McpServers>>,
 }
 
 impl GoalResolver {
-    pub fn new(catalog: GoalCatalog, builtin: Vec<ToolDefinition>) -> Self {
-        Self { catalog, builtin }
+    pub fn new(
+        catalog: GoalCatalog,
+        builtin: Vec<ToolDefinition>,
+        mcp: Option<Arc<McpServers>>,
+    ) -> Self {
+        Self {
+            catalog,
+            builtin,
+            mcp,
+        }
     }
 
     pub fn catalog(&self) -> &GoalCatalog {
@@ -59,11 +73,34 @@ impl GoalResolver {
                         .cloned()
                         .ok_or_else(|| ResolveError::UnknownTool { tool: name.clone() })?,
                 ),
-                ToolRef::Mcp { .. } | ToolRef::McpServer(_) => {
-                    return Err(ResolveError::NotConfigured {
-                        goal: spec.agent_name.clone(),
-                        tool: tool.to_string(),
-                    });
+                ToolRef::Mcp { server, .. } | ToolRef::McpServer(server) => {
+                    let Some(mcp) = &self.mcp else {
+                        return Err(ResolveError::NotConfigured {
+                            goal: spec.agent_name.clone(),
+                            tool: tool.to_string(),
+                        });
+                    };
+                    let listed =
+                        mcp.list_tools(server)
+                            .await
+                            .map_err(|err| ResolveError::Unavailable {
+                                goal: spec.agent_name.clone(),
+                                reason: err.to_string(),
+                            })?;
+                    let offered = listed
+                        .iter()
+                        .filter_map(|listed| mcp::definition(server, listed));
+                    match tool {
+                        ToolRef::Mcp { tool: name, .. } => tools.push(
+                            offered
+                                .into_iter()
+                                .find(|d| d.name == format!("{server}/{name}"))
+                                .ok_or_else(|| ResolveError::UnknownTool {
+                                    tool: tool.to_string(),
+                                })?,
+                        ),
+                        _ => tools.extend(offered),
+                    }
                 }
             }
         }

@@ -187,13 +187,13 @@ fn compose_wires_worker_and_api_to_temporal_with_every_setting() {
     }
     // The outbox (and its delivery receipts) lives on a volume the replicas share.
     let outbox = env(worker, "EMAIL_OUTBOX_DIR");
-    assert!(
-        strings(&worker["volumes"])
-            .iter()
-            .any(|volume| volume.ends_with(&format!(":{outbox}"))),
-        "no volume at {outbox}"
-    );
-    assert!(compose["volumes"].get("outbox").is_some());
+    let volumes = strings(&worker["volumes"]);
+    let data = volumes
+        .iter()
+        .find_map(|volume| volume.split_once(':'))
+        .filter(|(_, mount)| outbox.starts_with(mount))
+        .unwrap_or_else(|| panic!("no volume holds {outbox}: {volumes:?}"));
+    assert!(compose["volumes"].get(data.0).is_some());
 
     let api = service(&compose, "api");
     assert_eq!(api["build"]["target"], "api");
@@ -226,7 +226,7 @@ fn dockerfile_builds_the_binaries_the_run_command_builds() {
     let root = workspace_root();
     let dockerfile = std::fs::read_to_string(root.join("Dockerfile")).unwrap();
     let run_script = std::fs::read_to_string(root.join("scripts/run.sh")).unwrap();
-    let build = "cargo build --release --locked -p worker -p api -p demo-llm";
+    let build = "cargo build --release --locked -p worker -p api -p demo-llm -p mcp-tools";
     assert!(
         dockerfile.contains(&format!("RUN {build}")),
         "the Dockerfile runs {build:?}"
@@ -250,12 +250,20 @@ fn dockerfile_builds_the_binaries_the_run_command_builds() {
     }
     assert!(dockerfile.contains("COPY --from=ui /ui/dist /app/frontend/dist"));
     assert!(
-        dockerfile.contains("chown agent /data/outbox"),
+        dockerfile.contains("chown -R agent /data"),
         "the outbox volume's mount point belongs to the service user"
     );
     assert!(
         dockerfile.contains("RUN npm ci"),
         "the UI installs from its lockfile"
+    );
+    let mcp: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("deploy/mcp.json")).unwrap())
+            .unwrap();
+    let command = mcp["mcpServers"]["travel"]["command"].as_str().unwrap();
+    assert!(
+        dockerfile.contains(&format!("/src/target/release/mcp-tools {command}")),
+        "the worker image holds the MCP server deploy/mcp.json starts"
     );
     assert!(dockerfile.contains("FRONTEND_DIST=/app/frontend/dist"));
 

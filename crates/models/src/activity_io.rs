@@ -25,6 +25,14 @@ pub struct ResolveGoalInput {
     pub goal_id: String,
 }
 
+/// Input of `mcp_callTool`: one tool of one MCP server, with the planner's arguments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct McpCallInput {
+    pub server: String,
+    pub tool: String,
+    pub arguments: serde_json::Value,
+}
+
 /// Input of `agent_validatePrompt`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ValidationInput {

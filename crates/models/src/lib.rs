@@ -19,7 +19,7 @@ mod serde_helpers;
 mod workflow_io;
 
 pub use activity_io::{
-    ConfirmOutcome, PlannerInput, ResolveGoalInput, SummaryInput, ValidationFailure,
+    ConfirmOutcome, McpCallInput, PlannerInput, ResolveGoalInput, SummaryInput, ValidationFailure,
     ValidationInput, ValidationResult,
 };
 pub use conversation::{Actor, ConversationHistory, Message};

@@ -6,7 +6,12 @@
 
 mod settings;
 
-use activities::{AgentActivities, EmailActivities, GoalResolver, ToolActivities};
+use std::sync::Arc;
+
+use activities::{
+    AgentActivities, EmailActivities, GoalResolver, McpActivities, McpConfig, McpServers,
+    ToolActivities,
+};
 use anyhow::Context;
 use goals::GoalCatalog;
 use temporalio_client::Client;
@@ -16,19 +21,28 @@ use workflows::{AgentGoalWorkflow, EmailAgentWorkflow};
 
 pub use crate::settings::{GoalSettings, Settings};
 
-/// Reads the goal files and checks that every tool they name exists on this worker.
-pub fn load_goals(settings: &GoalSettings) -> anyhow::Result<GoalCatalog> {
+/// Reads `MCP_CONFIG`, if set.
+pub fn load_mcp(path: Option<&std::path::Path>) -> anyhow::Result<Option<McpConfig>> {
+    path.map(McpConfig::load).transpose().map_err(Into::into)
+}
+
+/// Reads the goal files and checks that every tool they name exists on this worker: a
+/// built-in tool, or a tool of a server `mcp` names.
+pub fn load_goals(settings: &GoalSettings, mcp: Option<&McpConfig>) -> anyhow::Result<GoalCatalog> {
     let catalog = GoalCatalog::load(&settings.dir, settings.categories.clone())
         .context("reading the goal files")?;
+    let servers = mcp.map(McpConfig::names);
     catalog
-        .check_tools(&tools::tool_names(), None)
+        .check_tools(&tools::tool_names(), servers.as_deref())
         .context("checking the goal files' tools")?;
-    for (goal, servers) in catalog.needing_servers() {
-        tracing::warn!(
-            goal = %goal.id,
-            servers = %servers.join(", "),
-            "this goal needs MCP servers and MCP_CONFIG is not set: its conversations will say its tools are unavailable"
-        );
+    if mcp.is_none() {
+        for (goal, servers) in catalog.needing_servers() {
+            tracing::warn!(
+                goal = %goal.id,
+                servers = %servers.join(", "),
+                "this goal needs MCP servers and MCP_CONFIG is not set: its conversations will say its tools are unavailable"
+            );
+        }
     }
     Ok(catalog)
 }
@@ -41,10 +55,12 @@ pub fn build(
     client: Client,
     settings: Settings,
     goals: GoalCatalog,
+    mcp: Option<Arc<McpServers>>,
 ) -> anyhow::Result<Worker> {
     let registry =
         ToolRegistry::new(settings.tools)?.with_agents(OfferedAgent::from_catalog(&goals));
-    let resolver = GoalResolver::new(goals, registry.definitions());
+    let resolver = GoalResolver::new(goals, registry.definitions(), mcp.clone());
+    let mcp = mcp.unwrap_or_else(|| Arc::new(McpServers::new(McpConfig::default())));
     let options = WorkerOptions::new(&settings.temporal.task_queue)
         .register_workflow::<AgentGoalWorkflow>()?
         .register_workflow::<EmailAgentWorkflow>()?
@@ -55,6 +71,7 @@ pub fn build(
             resolver,
         ))
         .register_activities(ToolActivities::new(registry))
+        .register_activities(McpActivities::new(mcp))
         .build();
     Ok(Worker::new(runtime, client, options)?)
 }

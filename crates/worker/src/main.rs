@@ -49,7 +49,8 @@ async fn run(env: &Env) -> anyhow::Result<()> {
         warn!(%reason, "email cannot be delivered: new emails will fail until this is fixed");
     }
 
-    let goals = worker::load_goals(&settings.goals)?;
+    let mcp = worker::load_mcp(settings.mcp_config.as_deref())?;
+    let goals = worker::load_goals(&settings.goals, mcp.as_ref())?;
     info!(
         dir = %settings.goals.dir.display(),
         goals = goals.all().len(),
@@ -61,7 +62,11 @@ async fn run(env: &Env) -> anyhow::Result<()> {
         Runtime::from_current_tokio(Default::default()).context("creating the Temporal runtime")?;
     let client = settings.temporal.connect_with_retry("agent-worker").await;
     let task_queue = settings.temporal.task_queue.clone();
-    let mut worker = worker::build(&runtime, client, settings, goals)?;
+    let mcp = mcp.map(|config| std::sync::Arc::new(activities::McpServers::new(config)));
+    if let Some(servers) = &mcp {
+        servers.connect_all().await;
+    }
+    let mut worker = worker::build(&runtime, client, settings, goals, mcp.clone())?;
 
     let shutdown = worker.shutdown_handle();
     tokio::spawn(async move {
@@ -71,7 +76,11 @@ async fn run(env: &Env) -> anyhow::Result<()> {
     });
 
     info!(task_queue = %task_queue, "worker polling");
-    worker.run().await.context("worker stopped with an error")?;
+    let ran = worker.run().await;
+    if let Some(servers) = &mcp {
+        servers.shutdown().await;
+    }
+    ran.context("worker stopped with an error")?;
     info!("worker stopped");
     Ok(())
 }

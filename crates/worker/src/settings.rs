@@ -25,6 +25,8 @@ pub struct Settings {
     pub email: EmailSettings,
     pub tools: ToolSettings,
     pub goals: GoalSettings,
+    /// `MCP_CONFIG`: the MCP servers file, if any.
+    pub mcp_config: Option<PathBuf>,
 }
 
 /// Where the goal files are, and which goals the agent picker offers.
@@ -34,6 +36,11 @@ pub struct GoalSettings {
     pub dir: PathBuf,
     /// `GOAL_CATEGORIES`: comma-separated categories the picker offers (default: all).
     pub categories: Categories,
+}
+
+#[derive(Deserialize)]
+struct McpEnv {
+    mcp_config: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -61,6 +68,7 @@ impl Settings {
             email: EmailSettings::from_env(env)?,
             tools: ToolSettings::from_env(env)?,
             goals: GoalSettings::from_env(env)?,
+            mcp_config: env.parse::<McpEnv>()?.mcp_config,
             llm,
         })
     }

@@ -141,6 +141,7 @@ async fn the_agent_picker_lists_the_goals_and_switches_keeping_the_conversation(
         1,
         "the new goal's starter is planned once"
     );
+    testkit::assert_conversation_replays("goal_switch", &chat).await;
 }
 
 #[tokio::test]

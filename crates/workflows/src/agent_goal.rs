@@ -15,8 +15,8 @@ use std::{
 
 use models::{
     Actor, AgentGoal, AgentWorkflowInput, CarryOver, ConfirmOutcome, ConversationHistory,
-    InternalPrompt, NextStep, PendingPrompt, PlannerDecision, PlannerInput, QueueEntry,
-    ResolveGoalInput, SummaryInput, ToolSource, ValidationFailure, ValidationInput,
+    InternalPrompt, McpCallInput, NextStep, PendingPrompt, PlannerDecision, PlannerInput,
+    QueueEntry, ResolveGoalInput, SummaryInput, ToolSource, ValidationFailure, ValidationInput,
     WorkflowSettings,
 };
 use serde_json::{Value, json};
@@ -29,7 +29,7 @@ use temporalio_sdk::{
 use tracing::{info, warn};
 
 use crate::{
-    contracts::{AgentActivity, ToolActivity},
+    contracts::{AgentActivity, McpActivity, ToolActivity},
     failures::{goal_failure_message, llm_failure_message, tool_failure_message},
     options, summaries,
 };
@@ -479,16 +479,32 @@ async fn run_confirmed_tool(ctx: &mut WorkflowContext<AgentGoalWorkflow>) -> Wor
         tool, call_id, "running confirmed tool"
     );
     let args = Value::Object(decision.args.clone());
-    let source = ctx.state(|s| s.goal.tool(&tool).map(|t| t.source.clone()));
-    let outcome = match source {
-        Some(ToolSource::Mcp { .. }) => {
-            Ok(json!({ "error": format!("{tool} is an MCP tool, and this worker runs none") }))
+    let definition = ctx.state(|s| s.goal.tool(&tool).cloned());
+    let summary = summaries::tool(&tool, &args);
+    // Built-in tools are safe to retry (the invoice by its idempotency keys); an MCP tool only
+    // when its server says it is idempotent.
+    let repeatable = definition
+        .as_ref()
+        .is_none_or(|d| d.source.is_builtin() || d.idempotent);
+    let outcome = match definition.map(|d| d.source) {
+        Some(ToolSource::Mcp { server, tool: name }) => {
+            let input = McpCallInput {
+                server,
+                tool: name,
+                arguments: args.clone(),
+            };
+            ctx.execute_activity(
+                McpActivity::call_tool,
+                input,
+                options::mcp_tool(call_id, summary, repeatable),
+            )
+            .await
         }
         _ => {
             ctx.execute_activity(
                 ToolActivity::new(&tool),
                 args.clone(),
-                options::tool(call_id, summaries::tool(&tool, &args)),
+                options::tool(call_id, summary),
             )
             .await
         }
@@ -499,7 +515,7 @@ async fn run_confirmed_tool(ctx: &mut WorkflowContext<AgentGoalWorkflow>) -> Wor
         Err(ActivityExecutionError::Cancelled(_)) => return Err(WorkflowTermination::cancelled()),
         Err(err) => {
             warn!(workflow_id = ctx.workflow_id(), tool, error = %err, "tool failed");
-            json!({ "error": tool_failure_message(&tool, &err) })
+            json!({ "error": tool_failure_message(&tool, repeatable, &err) })
         }
     };
     result["tool"] = Value::String(tool.clone());

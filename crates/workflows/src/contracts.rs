@@ -7,7 +7,7 @@
 
 use models::{
     AgentGoal, EmailDecision, EmailReceipt, EmailRequestInput, EmailSendInput, EmailSetup,
-    PlannerDecision, PlannerInput, ResolveGoalInput, SummaryInput, ValidationInput,
+    McpCallInput, PlannerDecision, PlannerInput, ResolveGoalInput, SummaryInput, ValidationInput,
     ValidationResult, WorkflowSettings,
 };
 use temporalio_common::ActivityDefinition;
@@ -77,6 +77,24 @@ impl ActivityDefinition for ToolActivity {
 /// in `#[activity(definition = ...)]`.
 pub mod markers {
     pub use super::agent_activity::{Plan, ResolveGoal, Settings, Summarize, Validate};
+}
+
+/// Tools of MCP servers: one activity type runs them all.
+pub struct McpActivity;
+
+#[activity_definitions]
+impl McpActivity {
+    /// Calls `tool` on the MCP server `server`; returns the tool result as the conversation
+    /// keeps it (`{"error": ...}` when the tool reported an error).
+    #[activity(name = "mcp_callTool")]
+    pub fn call_tool(input: McpCallInput) -> Result<serde_json::Value, ActivityError> {
+        unimplemented!()
+    }
+}
+
+/// The marker type of [`McpActivity`]'s activity.
+pub mod mcp_markers {
+    pub use super::mcp_activity::CallTool;
 }
 
 /// The email assistant's activities (`EmailAgentWorkflow`). It also reads the shared

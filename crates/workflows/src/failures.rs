@@ -47,6 +47,13 @@ pub mod error_types {
     /// A goal's tools could not be listed (an MCP server did not answer): retried a little.
     pub const GOAL_TOOLS_UNAVAILABLE: &str = "GoalToolsUnavailable";
 
+    /// An MCP server could not be reached; the call was not sent.
+    pub const MCP_UNREACHABLE: &str = "McpUnreachable";
+    /// An MCP server stopped answering during a call: whether the tool ran is not known.
+    pub const MCP_INTERRUPTED: &str = "McpInterrupted";
+    /// An MCP server refused the request (unknown tool, malformed call).
+    pub const MCP_REFUSED: &str = "McpRefused";
+
     /// No way to deliver email: SMTP is misconfigured, or the outbox cannot be written.
     pub const EMAIL_DELIVERY_UNAVAILABLE: &str = "EmailDeliveryUnavailable";
     /// The email was refused for good (an invalid address, an SMTP 5xx answer): not retried.
@@ -135,8 +142,25 @@ pub fn goal_failure_message(err: &ActivityExecutionError) -> String {
     }
 }
 
-/// What a tool result says when the tool failed for good.
-pub fn tool_failure_message(tool: &str, err: &ActivityExecutionError) -> String {
-    let (_, detail) = failure_type(err);
-    format!("{tool} failed: {detail}")
+/// What a tool result says when the tool failed for good. A tool that is not safe to repeat
+/// was attempted once; when it failed in a way that leaves its outcome unknown, the user is
+/// told to check rather than to run it again.
+pub fn tool_failure_message(tool: &str, repeatable: bool, err: &ActivityExecutionError) -> String {
+    let (kind, detail) = failure_type(err);
+    let outcome_unknown = !repeatable
+        && !matches!(
+            kind.as_deref(),
+            Some(
+                error_types::MCP_UNREACHABLE
+                    | error_types::MCP_REFUSED
+                    | error_types::TOOL_REJECTED
+            )
+        );
+    if outcome_unknown {
+        format!(
+            "{tool} may or may not have done its work: it stopped before answering ({detail}). It was not run again, so nothing happens twice; check the result before asking for it again."
+        )
+    } else {
+        format!("{tool} failed: {detail}")
+    }
 }

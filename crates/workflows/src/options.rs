@@ -67,6 +67,26 @@ pub(crate) fn tool(call_id: String, summary: String) -> ActivityOptions {
         .build()
 }
 
+/// An MCP tool: 30 s per attempt, heartbeats, the call's position as its id. A tool that
+/// is read-only or idempotent is retried like any tool; any other is attempted once, since a
+/// failed attempt may have done its work (the user is told instead).
+pub(crate) fn mcp_tool(call_id: String, summary: String, repeatable: bool) -> ActivityOptions {
+    let retry = if repeatable {
+        RetryPolicy::builder()
+            .maximum_interval(Duration::from_secs(30))
+            .non_retryable_error_types([error_types::MCP_REFUSED])
+            .build()
+    } else {
+        RetryPolicy::builder().maximum_attempts(1).build()
+    };
+    ActivityOptions::with_close_timeouts(close_timeouts(Duration::from_secs(30)))
+        .heartbeat_timeout(Duration::from_secs(10))
+        .activity_id(call_id)
+        .retry_policy(retry)
+        .summary(summary)
+        .build()
+}
+
 /// `agent_resolveGoal`: reads goal files and asks MCP servers for their tools. A server
 /// that does not answer gets three tries in about ten seconds; then the user is told, and
 /// the next message tries again.
