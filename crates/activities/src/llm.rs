@@ -270,16 +270,17 @@ impl LlmClient {
 
     /// Sends one system + user exchange and returns the model's text.
     pub async fn complete(&self, step: LlmStep, prompt: &ChatPrompt) -> Result<String, LlmError> {
+        let system = |text: &str| {
+            ChatCompletionRequestMessage::System(ChatCompletionRequestSystemMessage::from(text))
+        };
+        let mut messages = vec![system(&prompt.system)];
+        messages.extend(prompt.event.as_deref().map(system));
+        messages.push(ChatCompletionRequestMessage::User(
+            ChatCompletionRequestUserMessage::from(prompt.user.as_str()),
+        ));
         let request = CreateChatCompletionRequest {
             model: self.model.clone(),
-            messages: vec![
-                ChatCompletionRequestMessage::System(ChatCompletionRequestSystemMessage::from(
-                    prompt.system.as_str(),
-                )),
-                ChatCompletionRequestMessage::User(ChatCompletionRequestUserMessage::from(
-                    prompt.user.as_str(),
-                )),
-            ],
+            messages,
             ..Default::default()
         };
         let response = self

@@ -30,6 +30,7 @@ pub fn email_prompt(input: &EmailRequestInput, now: &str) -> Result<ChatPrompt, 
     )?;
     Ok(ChatPrompt {
         system,
+        event: None,
         user: input.request.clone(),
     })
 }

@@ -11,6 +11,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatPrompt {
     pub system: String,
+    /// An internal event (a tool finished, an argument is missing, the opening instruction),
+    /// sent as its own system message so that no text a user types can pass for one.
+    pub event: Option<String>,
     pub user: String,
 }
 
@@ -94,6 +97,7 @@ pub fn planner_prompt(input: &PlannerInput, today: NaiveDate) -> Result<ChatProm
     )?;
     Ok(ChatPrompt {
         system,
+        event: None,
         user: render_pending(&input.prompt)?,
     })
 }
@@ -130,6 +134,7 @@ pub fn validator_prompt(input: &ValidationInput) -> Result<ChatPrompt, PromptErr
     )?;
     Ok(ChatPrompt {
         system,
+        event: None,
         user: input.prompt.clone(),
     })
 }
@@ -142,6 +147,7 @@ pub fn summary_prompt(input: &SummaryInput) -> Result<ChatPrompt, PromptError> {
     )?;
     Ok(ChatPrompt {
         system,
+        event: None,
         user: SUMMARY_REQUEST.to_owned(),
     })
 }
