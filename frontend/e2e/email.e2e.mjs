@@ -16,8 +16,8 @@
 // CHROMIUM_PATH (default /usr/bin/chromium), E2E_STEP_TIMEOUT_MS (default 90000).
 
 import path from 'node:path';
+import { startChat } from './chat.mjs';
 import {
-  BASE_URL,
   SCREENSHOT_DIR,
   STEP_TIMEOUT,
   byTestId,
@@ -53,9 +53,7 @@ async function emailIdOf(page) {
 }
 
 async function openEmailPage(page) {
-  await page.goto(BASE_URL + '/');
-  await page.waitForURL(/[?&]c=/, { timeout: STEP_TIMEOUT });
-  const conversation = new URL(page.url()).searchParams.get('c');
+  const conversation = await startChat(page);
   await page.locator(byTestId('nav-email')).click();
   await page.waitForURL(/[?&]e=/, { timeout: STEP_TIMEOUT });
   const url = new URL(page.url());

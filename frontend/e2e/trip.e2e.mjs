@@ -4,8 +4,8 @@
 //
 //   BASE_URL=http://127.0.0.1:8000 SCREENSHOT_DIR=/tmp/shots node e2e/trip.e2e.mjs
 //
-// Steps: book a trip from greeting to invoice (confirming FindEvents, SearchFlights and
-// CreateInvoice), check the invoice link and the chat-ended marker, screenshot it; open a
+// Steps: choose the recommended trip agent for a new chat, book a trip from greeting to invoice
+// (confirming FindEvents, SearchFlights and CreateInvoice), check the invoice link and the chat-ended marker, screenshot it; open a
 // fresh conversation and check dark mode; then, on a conversation whose history is served
 // from a canned response, check that markup in an agent message is shown as text.
 // Exit code 0 when every step passed, 1 otherwise (with failure.png and the page's text).
@@ -14,6 +14,7 @@
 // CHROMIUM_PATH (default /usr/bin/chromium), E2E_STEP_TIMEOUT_MS (default 90000).
 
 import path from 'node:path';
+import { confirmTool, sendPrompt, startChat, waitForAgentReply, waitForPromptFocus } from './chat.mjs';
 import {
   BASE_URL,
   SCREENSHOT_DIR,
@@ -27,88 +28,8 @@ import {
 
 const XSS_CONVERSATION = 'xss-check';
 
-async function count(page, testId) {
-  return page.locator(byTestId(testId)).count();
-}
-
-/** Waits until the prompt box is enabled and focused (focus management is part of the UI). */
-async function waitForPromptFocus(page) {
-  await page.waitForFunction(
-    () => {
-      const input = document.querySelector('[data-testid="prompt-input"]');
-      return input instanceof HTMLTextAreaElement && !input.disabled && document.activeElement === input;
-    },
-    undefined,
-    { timeout: STEP_TIMEOUT },
-  );
-}
-
-/** Waits until there are more than `before` agent messages and the agent has stopped working. */
-async function waitForAgentReply(page, before) {
-  await page.waitForFunction(
-    (n) =>
-      document.querySelectorAll('[data-testid="message-agent"]').length > n &&
-      !document.querySelector('[data-testid="agent-thinking"]'),
-    before,
-    { timeout: STEP_TIMEOUT },
-  );
-  const text = await page.locator(byTestId('message-agent')).last().innerText();
-  log(`   agent: ${text.replace(/\s+/g, ' ').slice(0, 160)}`);
-  return text;
-}
-
-async function sendPrompt(page, text) {
-  await waitForPromptFocus(page);
-  const usersBefore = await count(page, 'message-user');
-  const input = page.locator(byTestId('prompt-input'));
-  await input.fill(text);
-  await input.press('Enter');
-  await page.waitForFunction(
-    ({ n, expected }) => {
-      const users = document.querySelectorAll('[data-testid="message-user"]');
-      return users.length > n && users[users.length - 1].textContent.includes(expected);
-    },
-    { n: usersBefore, expected: text },
-    { timeout: STEP_TIMEOUT },
-  );
-  log(`   you: ${text}`);
-}
-
-/** Waits for the confirm card, checks it proposes `tool`, confirms, and waits for the result. */
-async function confirmTool(page, tool) {
-  const card = page.locator(byTestId('confirm-card'));
-  await card.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-  const proposed = (await card.locator('h3').innerText()).trim();
-  check(proposed === tool, `expected the agent to propose ${tool}, but the confirm card shows ${proposed}`);
-  log(`   card: ${(await card.innerText()).replace(/\s+/g, ' ').slice(0, 200)}`);
-
-  const agentsBefore = await count(page, 'message-agent');
-  const button = page.locator(byTestId('confirm-button'));
-  await button.click();
-  // Right after the click the button is locked (or the card is already gone).
-  const locked = await page.evaluate(() => {
-    const b = document.querySelector('[data-testid="confirm-button"]');
-    return !b || b.disabled;
-  });
-  check(locked, 'the Confirm button stayed enabled after a click');
-
-  await page
-    .locator(byTestId('message-confirmed'), { hasText: tool })
-    .last()
-    .waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-  await page.locator(byTestId('tool-result'), { hasText: tool }).last().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-  return waitForAgentReply(page, agentsBefore);
-}
-
 async function tripConversation(page) {
-  const conversation = await step('open the UI and start a conversation', async () => {
-    await page.goto(BASE_URL + '/');
-    await page.waitForURL(/[?&]c=/, { timeout: STEP_TIMEOUT });
-    const id = new URL(page.url()).searchParams.get('c');
-    check(id, 'no conversation id in the URL');
-    log(`   conversation: ${id}`);
-    return id;
-  });
+  const conversation = await step('open the UI and start a conversation with the recommended trip agent', () => startChat(page));
 
   await step('wait for the greeting', async () => {
     await waitForAgentReply(page, 0);
@@ -161,11 +82,8 @@ async function backgroundOf(page) {
 async function darkModeCheck(page, firstConversation) {
   await step('open a second page with a fresh conversation', async () => {
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.goto(BASE_URL + '/');
-    await page.waitForURL(/[?&]c=/, { timeout: STEP_TIMEOUT });
-    const id = new URL(page.url()).searchParams.get('c');
-    check(id && id !== firstConversation, `the second page did not get a fresh conversation (${id})`);
-    log(`   conversation: ${id}`);
+    const id = await startChat(page);
+    check(id !== firstConversation, `the second page did not get a fresh conversation (${id})`);
     await waitForAgentReply(page, 0);
   });
 

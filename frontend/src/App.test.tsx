@@ -1,59 +1,27 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { App } from './App';
 import { THEME_STORAGE_KEY } from './hooks/useTheme';
-import { installFetch, type Reply } from './test/fakeFetch';
-import { FakeEventSource } from './test/FakeEventSource';
+import { setUp, stream, useAppTestEnvironment } from './test/app';
 import { done, greeting, proposal, userAustin } from './test/fixtures';
 
-const uiConfig = {
-  temporal_ui_url: 'http://localhost:8233',
-  namespace: 'default',
-  task_queue: 'agent-task-queue',
-  model: 'demo/trip-agent',
-  demo_model: true,
-  default_workflow_id: 'agent-workflow',
-};
-
-function setUp(routes: Record<string, Reply> = {}, path = '/') {
-  window.history.replaceState(null, '', path);
-  return installFetch({
-    'GET /ui-config': { body: uiConfig },
-    'POST /start-workflow': { body: { message: 'started', workflow_id: 'fresh-1' } },
-    'GET /get-conversation-history': { body: { messages: [greeting] } },
-    'POST /send-prompt': { body: { message: 'sent', workflow_id: 'c1' } },
-    'POST /confirm': { body: { message: 'confirmed' } },
-    'POST /end-chat': { body: { message: 'ended' } },
-    ...routes,
-  });
-}
-
-/** The SSE stream of the conversation shown now. */
-function stream(): FakeEventSource {
-  return FakeEventSource.latest();
-}
-
-beforeEach(() => {
-  FakeEventSource.reset();
-  vi.stubGlobal('EventSource', FakeEventSource);
-  window.localStorage.clear();
-  document.documentElement.classList.remove('dark');
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-});
+useAppTestEnvironment();
 
 describe('App', () => {
-  it('starts a conversation when the URL has none and puts its id in the URL', async () => {
+  it('starts the chosen agent when the URL names no conversation and puts its id in the URL', async () => {
+    const user = userEvent.setup();
     const { calls } = setUp();
     render(<App />);
+    const recommended = await screen.findByRole('button', { name: /North America Event Flight Booking/ });
+    expect(recommended).toHaveFocus();
+    expect(calls.some((c) => c.path === '/start-workflow')).toBe(false);
+    await user.keyboard('{Enter}');
     await waitFor(() => expect(window.location.search).toBe('?c=fresh-1'));
     const starts = calls.filter((c) => c.path === '/start-workflow');
     expect(starts).toHaveLength(1);
     expect(starts[0]?.params.workflow_id).toMatch(/^chat-[0-9a-f]{32}$/);
+    expect(starts[0]?.params.goal).toBe('goal_event_flight_invoice');
     await waitFor(() => expect(screen.getByTestId('message-agent')).toHaveTextContent('Which city and month?'));
     expect(calls).toContainEqual({ method: 'GET', path: '/get-conversation-history', params: { workflow_id: 'fresh-1' } });
     expect(stream().url).toBe('/events?workflow_id=fresh-1');
@@ -136,7 +104,7 @@ describe('App', () => {
     expect(screen.queryByTestId('error-banner')).toBeNull();
   });
 
-  it('ends the chat when the agent is done and starts a new one on request', async () => {
+  it('ends the chat when the agent is done and starts a new one with the agent chosen', async () => {
     const user = userEvent.setup();
     const { calls } = setUp({}, '/?c=c1');
     render(<App />);
@@ -147,10 +115,12 @@ describe('App', () => {
     expect(screen.getByTestId('end-chat-button')).toBeDisabled();
 
     await user.click(screen.getByTestId('new-chat-button'));
+    await user.click(await screen.findByRole('button', { name: /Travel Desk/ }));
     await waitFor(() => expect(window.location.search).toBe('?c=fresh-1'));
     const starts = calls.filter((c) => c.path === '/start-workflow');
     expect(starts).toHaveLength(1);
     expect(starts[0]?.params.workflow_id).toMatch(/^chat-[0-9a-f]{32}$/);
+    expect(starts[0]?.params.goal).toBe('goal_travel_helper');
     await waitFor(() => expect(stream().url).toBe('/events?workflow_id=fresh-1'));
     act(() => stream().emit('history', { messages: [greeting] }));
     expect(screen.queryByTestId('chat-ended')).toBeNull();

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as api from './api';
 import { installFetch } from './test/fakeFetch';
 import { emailView } from './test/emailFixtures';
-import { greeting } from './test/fixtures';
+import { goalCatalog, greeting } from './test/fixtures';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -11,6 +11,46 @@ describe('api', () => {
     const { calls } = installFetch({ 'POST /start-workflow': { body: { message: 'started', workflow_id: 'chat-42' } } });
     await expect(api.startWorkflow('chat-42')).resolves.toBe('chat-42');
     expect(calls).toEqual([{ method: 'POST', path: '/start-workflow', params: { workflow_id: 'chat-42' } }]);
+  });
+
+  it('starts a conversation with the goal chosen', async () => {
+    const { calls } = installFetch({ 'POST /start-workflow': { body: { message: 'started', workflow_id: 'chat-43' } } });
+    await expect(api.startWorkflow('chat-43', 'goal_travel_helper')).resolves.toBe('chat-43');
+    expect(calls).toEqual([{ method: 'POST', path: '/start-workflow', params: { workflow_id: 'chat-43', goal: 'goal_travel_helper' } }]);
+  });
+
+  it("carries the server's reason for an unknown goal", async () => {
+    installFetch({ 'POST /start-workflow': { status: 400, body: { detail: 'There is no goal "nope".' } } });
+    await expect(api.startWorkflow('chat-44', 'nope')).rejects.toMatchObject({ status: 400, detail: 'There is no goal "nope".' });
+  });
+
+  it('lists the goals, the default one named', async () => {
+    const { calls } = installFetch({ 'GET /goals': { body: goalCatalog } });
+    const catalog = await api.getGoals();
+    expect(calls).toEqual([{ method: 'GET', path: '/goals', params: {} }]);
+    expect(catalog.default_goal).toBe('goal_event_flight_invoice');
+    expect(catalog.goals.map((g) => g.id)).toEqual(['choose-agent', 'goal_event_flight_invoice', 'goal_flight_quote', 'goal_travel_helper']);
+    expect(catalog.goals[2]).toEqual(goalCatalog.goals[2]);
+  });
+
+  it('reads the goals defensively', async () => {
+    installFetch({
+      'GET /goals': {
+        body: { default_goal: 'gone', goals: [{ id: 'g1' }, { name: 'no id' }, 'odd', { id: 'g2', name: 'Two', available: false, note: '' }] },
+      },
+    });
+    await expect(api.getGoals()).resolves.toEqual({
+      default_goal: '',
+      goals: [
+        { id: 'g1', name: 'g1', description: '', category: '', available: true, note: null },
+        { id: 'g2', name: 'Two', description: '', category: '', available: false, note: null },
+      ],
+    });
+  });
+
+  it('refuses a goal list with no goals', async () => {
+    installFetch({ 'GET /goals': { body: { default_goal: 'x', goals: [] } } });
+    await expect(api.getGoals()).rejects.toBeInstanceOf(api.ApiError);
   });
 
   it('sends the prompt and the conversation as query parameters', async () => {
@@ -34,8 +74,15 @@ describe('api', () => {
     installFetch({
       'GET /get-conversation-history': (r) => ({ body: r.params.workflow_id === 'empty' ? [] : { messages: [greeting] } }),
     });
-    await expect(api.getHistory('c1')).resolves.toEqual([greeting]);
-    await expect(api.getHistory('empty')).resolves.toEqual([]);
+    await expect(api.getHistory('c1')).resolves.toEqual({ messages: [greeting], goal: null });
+    await expect(api.getHistory('empty')).resolves.toEqual({ messages: [], goal: null });
+  });
+
+  it('reads the goal the history names', async () => {
+    installFetch({
+      'GET /get-conversation-history': { body: { messages: [greeting], goal: { id: 'goal_travel_helper', name: 'Travel Desk' } } },
+    });
+    await expect(api.getHistory('c1')).resolves.toEqual({ messages: [greeting], goal: { id: 'goal_travel_helper', name: 'Travel Desk' } });
   });
 
   it("turns an error into an ApiError carrying the server's detail", async () => {

@@ -5,7 +5,7 @@
 
 import { isObject, parseHistory } from './conversation';
 import { parseEmailView } from './email';
-import type { EmailView, Message, UiConfig } from './types';
+import type { ChatHistory, EmailView, GoalCatalog, GoalInfo, UiConfig } from './types';
 
 /** The api refuses prompts larger than this (UTF-8 bytes). */
 export const MAX_PROMPT_BYTES = 8 * 1024;
@@ -65,9 +65,12 @@ async function request(method: 'GET' | 'POST', path: string, params?: Params, bo
   return data;
 }
 
-/** Starts a conversation (without an id, the default `agent-workflow`). Returns its id. */
-export async function startWorkflow(workflowId?: string): Promise<string> {
-  const data = await request('POST', '/start-workflow', { workflow_id: workflowId });
+/**
+ * Starts a conversation (without an id, the default `agent-workflow`) pursuing `goal` (an id
+ * from `getGoals`; without one, the server's default). Returns its id.
+ */
+export async function startWorkflow(workflowId?: string, goal?: string): Promise<string> {
+  const data = await request('POST', '/start-workflow', { workflow_id: workflowId, goal });
   const id = isObject(data) && typeof data.workflow_id === 'string' ? data.workflow_id : workflowId;
   if (!id) throw new ApiError(0, 'The server started a chat but did not say which one.');
   return id;
@@ -87,10 +90,11 @@ export async function endChat(workflowId: string): Promise<void> {
 }
 
 /**
- * The conversation so far. The server starts a conversation that does not exist yet; a 404
- * means no worker is serving the task queue (see `isWorkerUnavailable`).
+ * The conversation so far, and the goal it pursues now. The server starts a conversation that
+ * does not exist yet; a 404 means no worker is serving the task queue (see
+ * `isWorkerUnavailable`).
  */
-export async function getHistory(workflowId: string): Promise<Message[]> {
+export async function getHistory(workflowId: string): Promise<ChatHistory> {
   return parseHistory(await request('GET', '/get-conversation-history', { workflow_id: workflowId }));
 }
 
@@ -99,7 +103,29 @@ export function isWorkerUnavailable(error: unknown): boolean {
   return error instanceof ApiError && error.status === 404;
 }
 
-/** The server-sent event stream of one conversation (`history` and `status` events). */
+function readGoalInfo(raw: unknown): GoalInfo | null {
+  if (!isObject(raw) || typeof raw.id !== 'string' || raw.id === '') return null;
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  return {
+    id: raw.id,
+    name: text(raw.name) || raw.id,
+    description: text(raw.description),
+    category: text(raw.category),
+    available: raw.available !== false,
+    note: typeof raw.note === 'string' && raw.note ? raw.note : null,
+  };
+}
+
+/** The goals a new conversation can pursue, the agent picker first, and the default one. */
+export async function getGoals(): Promise<GoalCatalog> {
+  const data = await request('GET', '/goals');
+  const goals = isObject(data) && Array.isArray(data.goals) ? data.goals.map(readGoalInfo).filter((g) => g !== null) : [];
+  if (goals.length === 0) throw new ApiError(0, 'The server offered no agents to chat with.');
+  const named = isObject(data) && typeof data.default_goal === 'string' ? data.default_goal : '';
+  return { default_goal: goals.some((g) => g.id === named) ? named : '', goals };
+}
+
+/** The server-sent event stream of one conversation (`history`, `status` and `delta` events). */
 export function eventsUrl(workflowId: string): string {
   return urlFor('/events', { workflow_id: workflowId });
 }

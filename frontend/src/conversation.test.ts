@@ -22,19 +22,28 @@ const running: ChatStatus = { state: 'running', detail: '' };
 
 describe('parseHistory', () => {
   it('reads {"messages": [...]}', () => {
-    expect(parseHistory({ messages: [greeting, userAustin] })).toEqual([greeting, userAustin]);
+    expect(parseHistory({ messages: [greeting, userAustin] })).toEqual({ messages: [greeting, userAustin], goal: null });
+  });
+
+  it('reads the goal the conversation pursues now', () => {
+    const goal = { id: 'goal_travel_helper', name: 'Travel Desk' };
+    expect(parseHistory({ messages: [greeting], goal }).goal).toEqual(goal);
+  });
+
+  it.each([null, 'Travel Desk', { id: 'x' }, { name: 'No id' }, { id: '', name: '' }])('reads goal %j as none', (goal) => {
+    expect(parseHistory({ messages: [], goal }).goal).toBeNull();
   });
 
   it('reads the bare [] of a failed or just-started run', () => {
-    expect(parseHistory([])).toEqual([]);
+    expect(parseHistory([])).toEqual({ messages: [], goal: null });
   });
 
   it.each([null, undefined, 'oops', 42, { messages: 'nope' }, {}])('gives an empty list for %j', (data) => {
-    expect(parseHistory(data)).toEqual([]);
+    expect(parseHistory(data).messages).toEqual([]);
   });
 
   it('keeps odd entries as unknown messages instead of dropping them', () => {
-    expect(parseHistory({ messages: ['text', null, { response: 'no actor' }] })).toEqual([
+    expect(parseHistory({ messages: ['text', null, { response: 'no actor' }] }).messages).toEqual([
       { actor: 'unknown', response: 'text' },
       { actor: 'unknown', response: null },
       { actor: 'unknown', response: 'no actor' },

@@ -3,7 +3,7 @@
 // still working, has the chat ended. Nothing here throws on a malformed message: the history
 // comes from an LLM by way of the workflow, so any field may be missing, null or odd.
 
-import type { ChatState, ChatStatus, Message } from './types';
+import type { ChatHistory, ChatState, ChatStatus, CurrentGoal, Message } from './types';
 
 type Json = Record<string, unknown>;
 
@@ -34,10 +34,21 @@ export function normalizeMessage(raw: unknown): Message {
   return { actor, response: raw.response };
 }
 
-/** `{"messages": [...]}` or `[]` (a failed run, or one that has just started) into a message list. */
-export function parseHistory(data: unknown): Message[] {
+/** The history's `goal`, when it names one with an id and a name. */
+function readGoal(raw: unknown): CurrentGoal | null {
+  if (!isObject(raw)) return null;
+  const id = str(raw.id);
+  const name = str(raw.name);
+  return id && name ? { id, name } : null;
+}
+
+/**
+ * `{"messages": [...], "goal": {...}}` or `[]` (a failed run, or one that has just started)
+ * into the messages and the goal the conversation pursues now (null when not said).
+ */
+export function parseHistory(data: unknown): ChatHistory {
   const list = Array.isArray(data) ? data : isObject(data) && Array.isArray(data.messages) ? data.messages : [];
-  return list.map(normalizeMessage);
+  return { messages: list.map(normalizeMessage), goal: isObject(data) ? readGoal(data.goal) : null };
 }
 
 const STATES: readonly ChatState[] = ['running', 'completed', 'ended', 'failed', 'not_found', 'worker_unavailable'];

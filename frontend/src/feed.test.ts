@@ -6,7 +6,7 @@ import { emailView } from './test/emailFixtures';
 import type { EmailView } from './types';
 import { FakeEventSource } from './test/FakeEventSource';
 import { greeting, userAustin } from './test/fixtures';
-import type { Message } from './types';
+import type { ChatHistory, Message } from './types';
 
 function handlers() {
   return {
@@ -17,6 +17,8 @@ function handlers() {
 }
 
 const create = (url: string) => new FakeEventSource(url);
+
+const history = (messages: Message[], goal: ChatHistory['goal'] = null): ChatHistory => ({ messages, goal });
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -30,14 +32,14 @@ afterEach(() => {
 describe('openFeed over SSE', () => {
   it('subscribes to the conversation and passes history and status on', () => {
     const h = handlers();
-    const getHistory = vi.fn(async (): Promise<Message[]> => []);
+    const getHistory = vi.fn(async (): Promise<ChatHistory> => history([]));
     const close = openFeed('trip 1', h, { getHistory, createEventSource: create });
     const es = FakeEventSource.latest();
     expect(es.url).toBe('/events?workflow_id=trip+1');
     es.open();
     es.emit('history', { messages: [greeting] });
     es.emit('status', { state: 'running', detail: '' });
-    expect(h.onHistory).toHaveBeenLastCalledWith([greeting]);
+    expect(h.onHistory).toHaveBeenLastCalledWith(history([greeting]));
     expect(h.onStatus).toHaveBeenLastCalledWith({ state: 'running', detail: '' });
     expect(h.onConnection).toHaveBeenCalledWith(null);
     expect(getHistory).not.toHaveBeenCalled();
@@ -47,7 +49,7 @@ describe('openFeed over SSE', () => {
 
   it('rides out a few reconnects without polling', () => {
     const h = handlers();
-    const getHistory = vi.fn(async (): Promise<Message[]> => []);
+    const getHistory = vi.fn(async (): Promise<ChatHistory> => history([]));
     openFeed('c', h, { getHistory, createEventSource: create });
     const es = FakeEventSource.latest();
     es.fail();
@@ -64,7 +66,7 @@ describe('openFeed over SSE', () => {
 describe('openFeed falling back to polling', () => {
   it('polls every 1.5 s after SSE keeps failing, then returns to SSE', async () => {
     const h = handlers();
-    const getHistory = vi.fn(async (): Promise<Message[]> => [greeting, userAustin]);
+    const getHistory = vi.fn(async (): Promise<ChatHistory> => history([greeting, userAustin]));
     const close = openFeed('c', h, { getHistory, createEventSource: create, pollMs: 1500, retrySseMs: 15000 });
     const first = FakeEventSource.latest();
     first.fail();
@@ -73,7 +75,7 @@ describe('openFeed falling back to polling', () => {
     expect(first.closed).toBe(true);
     await vi.advanceTimersByTimeAsync(0);
     expect(getHistory).toHaveBeenCalledTimes(1);
-    expect(h.onHistory).toHaveBeenLastCalledWith([greeting, userAustin]);
+    expect(h.onHistory).toHaveBeenLastCalledWith(history([greeting, userAustin]));
     await vi.advanceTimersByTimeAsync(1500);
     expect(getHistory).toHaveBeenCalledTimes(2);
     await vi.advanceTimersByTimeAsync(3000);
@@ -97,12 +99,12 @@ describe('openFeed falling back to polling', () => {
     const callsAtSwitch = getHistory.mock.calls.length;
     await vi.advanceTimersByTimeAsync(10000);
     expect(getHistory.mock.calls.length).toBe(callsAtSwitch);
-    expect(h.onHistory).toHaveBeenLastCalledWith([greeting]);
+    expect(h.onHistory).toHaveBeenLastCalledWith(history([greeting]));
     close();
   });
 
   it('falls back at once when the browser gives up on the stream', async () => {
-    const getHistory = vi.fn(async (): Promise<Message[]> => []);
+    const getHistory = vi.fn(async (): Promise<ChatHistory> => history([]));
     openFeed('c', handlers(), { getHistory, createEventSource: create });
     FakeEventSource.latest().fail(true);
     await vi.advanceTimersByTimeAsync(0);
@@ -110,33 +112,33 @@ describe('openFeed falling back to polling', () => {
   });
 
   it('polls from the start without EventSource', async () => {
-    const getHistory = vi.fn(async (): Promise<Message[]> => [greeting]);
+    const getHistory = vi.fn(async (): Promise<ChatHistory> => history([greeting]));
     const h = handlers();
     openFeed('c', h, { getHistory, createEventSource: null });
     await vi.advanceTimersByTimeAsync(0);
-    expect(h.onHistory).toHaveBeenCalledWith([greeting]);
+    expect(h.onHistory).toHaveBeenCalledWith(history([greeting]));
   });
 
   it('reports the worker down on a 404 and back up when polling succeeds', async () => {
     const h = handlers();
     const getHistory = vi
-      .fn<(id: string) => Promise<Message[]>>()
+      .fn<(id: string) => Promise<ChatHistory>>()
       .mockRejectedValueOnce(new ApiError(404, 'No worker is polling the task queue.'))
-      .mockResolvedValue([greeting]);
+      .mockResolvedValue(history([greeting]));
     openFeed('c', h, { getHistory, createEventSource: null, pollMs: 1500 });
     await vi.advanceTimersByTimeAsync(0);
     expect(h.onStatus).toHaveBeenLastCalledWith({ state: 'worker_unavailable', detail: 'No worker is polling the task queue.' });
     await vi.advanceTimersByTimeAsync(1500);
     expect(h.onStatus).toHaveBeenLastCalledWith({ state: 'running', detail: '' });
-    expect(h.onHistory).toHaveBeenLastCalledWith([greeting]);
+    expect(h.onHistory).toHaveBeenLastCalledWith(history([greeting]));
   });
 
   it('reports an unreachable server until a poll succeeds', async () => {
     const h = handlers();
     const getHistory = vi
-      .fn<(id: string) => Promise<Message[]>>()
+      .fn<(id: string) => Promise<ChatHistory>>()
       .mockRejectedValueOnce(new ApiError(503, 'Temporal is unreachable.'))
-      .mockResolvedValue([]);
+      .mockResolvedValue(history([]));
     openFeed('c', h, { getHistory, createEventSource: null, pollMs: 1500 });
     await vi.advanceTimersByTimeAsync(0);
     expect(h.onConnection).toHaveBeenLastCalledWith('Temporal is unreachable.');
@@ -145,7 +147,7 @@ describe('openFeed falling back to polling', () => {
   });
 
   it('stops everything when closed', async () => {
-    const getHistory = vi.fn(async (): Promise<Message[]> => []);
+    const getHistory = vi.fn(async (): Promise<ChatHistory> => history([]));
     const close = openFeed('c', handlers(), { getHistory, createEventSource: create });
     FakeEventSource.latest().fail(true);
     await vi.advanceTimersByTimeAsync(0);

@@ -8,10 +8,10 @@
 import { ApiError, emailEventsUrl, eventsUrl, isWorkerUnavailable } from './api';
 import { parseHistory, parseStatus } from './conversation';
 import { parseEmailFeedStatus, parseEmailView } from './email';
-import type { ChatStatus, EmailFeedStatus, EmailView, Message } from './types';
+import type { ChatHistory, ChatStatus, EmailFeedStatus, EmailView } from './types';
 
 export interface FeedHandlers {
-  onHistory(messages: Message[]): void;
+  onHistory(history: ChatHistory): void;
   onStatus(status: ChatStatus): void;
   /** Null when the server is reachable again; otherwise what went wrong. */
   onConnection(problem: string | null): void;
@@ -33,7 +33,7 @@ export interface FeedTiming {
 }
 
 export interface FeedOptions extends FeedTiming {
-  getHistory: (workflowId: string) => Promise<Message[]>;
+  getHistory: (workflowId: string) => Promise<ChatHistory>;
   /** Null where the browser has no EventSource: the feed polls from the start. */
   createEventSource: ((url: string) => EventSourceLike) | null;
 }
@@ -76,7 +76,7 @@ function parseJson(text: unknown): unknown {
 /** Starts feeding `workflowId`'s conversation to `handlers`; returns a function that stops it. */
 export function openFeed(workflowId: string, handlers: FeedHandlers, options: FeedOptions): () => void {
   const { getHistory, createEventSource, ...timing } = options;
-  return openLiveFeed<Message[], ChatStatus>(
+  return openLiveFeed<ChatHistory, ChatStatus>(
     {
       url: eventsUrl(workflowId),
       snapshotEvent: 'history',

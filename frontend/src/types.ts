@@ -20,6 +20,28 @@ type Open<T extends string> = T | (string & {});
 /** One entry of the conversation history, as the workflow stores it. */
 export type Message = Omit<Schemas['Message'], 'actor'> & { actor: Open<Actor> };
 
+/**
+ * The goal a conversation pursues now, as its history names it (`"goal": {"id", "name"}`
+ * next to `messages`); the agent picker changes it mid-conversation.
+ */
+export interface CurrentGoal {
+  id: string;
+  /** The agent's name. */
+  name: string;
+}
+
+/** A conversation's history as `conversation.ts` reads it: the goal is null when not named. */
+export interface ChatHistory {
+  messages: Message[];
+  goal: CurrentGoal | null;
+}
+
+/** One goal a new conversation can pursue (`GET /goals`); `note` says why it is unavailable. */
+export type GoalInfo = Omit<Schemas['GoalInfo'], 'note'> & { note: string | null };
+
+/** `GET /goals`, after `api.getGoals` has read it. */
+export type GoalCatalog = Omit<Schemas['GoalsResponse'], 'goals'> & { goals: GoalInfo[] };
+
 /** The planner's answer, stored as an `agent` message (on the wire: `ToolData`). */
 export type PlannerDecision = Schemas['PlannerDecision'];
 

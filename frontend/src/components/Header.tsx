@@ -1,5 +1,5 @@
-// Title bar shared by both pages: what this page is, which model answers (flagging the bundled
-// demo model), the way to the other page, a link to this page's workflow in the Temporal Web
+// Title bar shared by both pages: what this page is (and, for the chat, which agent is
+// talking), which model answers (flagging the bundled demo model), the way to the other page, a link to this page's workflow in the Temporal Web
 // UI, the page's own actions (its children) and the theme toggle.
 
 import type { MouseEvent, ReactNode } from 'react';
@@ -20,6 +20,8 @@ export interface Shell {
 export interface HeaderProps {
   shell: Shell;
   title: string;
+  /** Shown after the title: what this page is busy with right now. */
+  subtitle?: ReactNode;
   workflowId: string | null;
   /** The page's actions, shown before the theme toggle. */
   children?: ReactNode;
@@ -121,13 +123,14 @@ export function PageNav({ current, onNavigate }: { current: Page; onNavigate: (p
   );
 }
 
-export function Header({ shell, title, workflowId, children }: HeaderProps) {
+export function Header({ shell, title, subtitle, workflowId, children }: HeaderProps) {
   const { config, theme, onToggleTheme, page, onNavigate } = shell;
   return (
     <header className="border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-3 gap-y-2 px-4 py-3">
         <div className="mr-auto flex min-w-0 flex-wrap items-center gap-2">
           <h1 className="text-lg font-semibold text-slate-900 dark:text-slate-100">{title}</h1>
+          {subtitle}
           {config?.demo_model ? (
             <DemoLabel />
           ) : config?.model ? (

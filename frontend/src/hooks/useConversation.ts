@@ -1,5 +1,5 @@
-// The live state of one conversation: its messages and status (from the feed), whether the
-// agent is working, and the user's actions (send, confirm, end). Action failures go to
+// The live state of one conversation: its messages, goal and status (from the feed), whether
+// the agent is working, and the user's actions (send, confirm, end). Action failures go to
 // `onError`; the worker being down or the server being unreachable are reported as state,
 // because they last until the feed sees things recover.
 
@@ -16,12 +16,14 @@ import {
   type QueuedPrompt,
 } from '../conversation';
 import { openFeed } from '../feed';
-import type { ChatStatus, Message } from '../types';
+import type { ChatHistory, ChatStatus, CurrentGoal, Message } from '../types';
 
 const UNKNOWN: ChatStatus = { state: 'unknown', detail: '' };
 
 export interface Conversation {
   messages: Message[];
+  /** The goal the conversation pursues now, when the server says. */
+  goal: CurrentGoal | null;
   status: ChatStatus;
   /** What keeps us from the server right now, if anything. */
   connectionProblem: string | null;
@@ -38,27 +40,30 @@ export interface Conversation {
 }
 
 /** The feed resends the whole history; an unchanged one keeps its identity (no re-render). */
-function sameHistory(a: Message[], b: Message[]): boolean {
-  return a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
+function sameHistory(a: ChatHistory, b: ChatHistory): boolean {
+  return a.messages.length === b.messages.length && JSON.stringify(a) === JSON.stringify(b);
 }
+
+const EMPTY: ChatHistory = { messages: [], goal: null };
 
 function describe(error: unknown): string {
   return error instanceof api.ApiError ? error.detail : 'Something went wrong.';
 }
 
 export function useConversation(workflowId: string | null, onError: (text: string) => void): Conversation {
-  const [messages, setMessages] = useState<Message[]>([]);
+  const [history, setHistory] = useState<ChatHistory>(EMPTY);
   const [status, setStatus] = useState<ChatStatus>(UNKNOWN);
   const [connectionProblem, setConnectionProblem] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [awaitingAfter, setAwaitingAfter] = useState<number | null>(null);
   const [endedHere, setEndedHere] = useState(false);
   const [queuedPrompts, setQueuedPrompts] = useState<QueuedPrompt[]>([]);
+  const { messages, goal } = history;
   const messagesRef = useRef(messages);
   messagesRef.current = messages;
 
   useEffect(() => {
-    setMessages([]);
+    setHistory(EMPTY);
     setStatus(UNKNOWN);
     setConnectionProblem(null);
     setLoading(true);
@@ -71,13 +76,16 @@ export function useConversation(workflowId: string | null, onError: (text: strin
     // The feed is fresher than the first request: once it has spoken, that answer is stale.
     let feedHistory = false;
     let feedHeard = false;
+    const showHistory = (next: ChatHistory) => {
+      setHistory((previous) => (sameHistory(previous, next) ? previous : next));
+      setLoading(false);
+    };
     // The history endpoint also starts a conversation that does not exist yet (an id typed
     // into the URL), so ask it first; the feed then keeps the list current.
     api.getHistory(workflowId).then(
       (first) => {
         if (!active || feedHistory) return;
-        setMessages(first);
-        setLoading(false);
+        showHistory(first);
       },
       (error: unknown) => {
         if (!active || feedHeard) return;
@@ -95,8 +103,7 @@ export function useConversation(workflowId: string | null, onError: (text: strin
           if (!active) return;
           feedHistory = true;
           feedHeard = true;
-          setMessages((previous) => (sameHistory(previous, next) ? previous : next));
-          setLoading(false);
+          showHistory(next);
         },
         onStatus: (next) => {
           if (!active) return;
@@ -175,5 +182,5 @@ export function useConversation(workflowId: string | null, onError: (text: strin
     }
   }, [workflowId, onError]);
 
-  return { messages, status, connectionProblem, loading, ended, working, pending, queued, send, confirm, endChat };
+  return { messages, goal, status, connectionProblem, loading, ended, working, pending, queued, send, confirm, endChat };
 }

@@ -1,7 +1,8 @@
 // Which workflow a page shows, named in the URL (`?c=` for the trip chat, `?e=` for an email),
 // so a reload resumes it and two tabs can hold two. Without one, `start` asks the server for a
-// fresh workflow and its id replaces the URL (no extra history entry); "new" pushes one.
-// Other query parameters (the page, the other page's id) are kept.
+// fresh workflow (at once, or when the page calls `startNew`) and its id replaces the URL (no
+// extra history entry); "new" over a shown workflow pushes one. Other query parameters (the
+// page, the other page's id) are kept.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../api';
@@ -28,11 +29,17 @@ export interface IdInUrl {
   retry: () => void;
 }
 
+export interface IdInUrlOptions {
+  /** Start a workflow on the first load without an id (default); false waits for `startNew`. */
+  startOnLoad?: boolean;
+}
+
 /**
  * The id in `?param=`; starts one with `start` when there is none. `failure` is what to say
  * when starting failed without a reason from the server.
  */
-export function useIdInUrl(param: string, start: () => Promise<string>, failure: string): IdInUrl {
+export function useIdInUrl(param: string, start: () => Promise<string>, failure: string, options: IdInUrlOptions = {}): IdInUrl {
+  const { startOnLoad = true } = options;
   const [id, setId] = useState<string | null>(() => readParam(window.location.search, param));
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -63,10 +70,10 @@ export function useIdInUrl(param: string, start: () => Promise<string>, failure:
   // First load without an id: start one. The ref keeps React's development double-run of
   // effects from starting two.
   useEffect(() => {
-    if (booted.current) return;
+    if (booted.current || !startOnLoad) return;
     booted.current = true;
     if (id === null) void begin('replace');
-  }, [id, begin]);
+  }, [id, begin, startOnLoad]);
 
   useEffect(() => {
     const onPopState = () => {
@@ -77,8 +84,9 @@ export function useIdInUrl(param: string, start: () => Promise<string>, failure:
     return () => window.removeEventListener('popstate', onPopState);
   }, [param]);
 
-  const startNew = useCallback(() => begin('push'), [begin]);
-  const retry = useCallback(() => void begin(id === null ? 'replace' : 'push'), [id, begin]);
+  // The first workflow of a page replaces its id-less URL; a later one is a new history entry.
+  const startNew = useCallback(() => begin(id === null ? 'replace' : 'push'), [id, begin]);
+  const retry = useCallback(() => void startNew(), [startNew]);
 
   return { id, starting, error, startNew, retry };
 }

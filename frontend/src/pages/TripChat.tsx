@@ -1,13 +1,18 @@
-// The trip chat: which conversation (from `?c=`), its live state, and the banners for anything
-// that went wrong.
+// The trip chat: which conversation (from `?c=`), its live state, the agent it talks to, and
+// the banners for anything that went wrong. A new chat (the first visit without `?c=`, or
+// "New chat") starts with the choice of agent.
 
 import { useCallback, useEffect, useState } from 'react';
 import { ChatWindow } from '../components/ChatWindow';
 import { Composer } from '../components/Composer';
+import { CurrentAgent } from '../components/CurrentAgent';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { GoalPicker } from '../components/GoalPicker';
 import { ghostButton, Header, type Shell } from '../components/Header';
+import { useAgentChoice } from '../hooks/useAgentChoice';
 import { useConversation } from '../hooks/useConversation';
 import { useConversationId } from '../hooks/useConversationId';
+import { useGoals } from '../hooks/useGoals';
 import { useTransientError } from '../hooks/useTransientError';
 import type { ChatStatus } from '../types';
 
@@ -30,6 +35,9 @@ export function TripChat({ shell }: { shell: Shell }) {
   const conversationId = useConversationId();
   const { id, starting } = conversationId;
   const chat = useConversation(id, transient.show);
+  const goals = useGoals();
+  const { choosing, open: newChat, cancel: cancelNewChat } = useAgentChoice(id);
+  const [chosenGoal, setChosenGoal] = useState<string | null>(null);
   const [focusKey, setFocusKey] = useState(0);
 
   useEffect(() => {
@@ -46,41 +54,63 @@ export function TripChat({ shell }: { shell: Shell }) {
     }
   }, [chat, refocus]);
 
-  const newChat = useCallback(() => {
-    void conversationId.startNew().then(refocus);
-  }, [conversationId, refocus]);
+  const { startWith } = conversationId;
+  const choose = useCallback(
+    (goal: string | undefined) => {
+      setChosenGoal(goal ?? null);
+      void startWith(goal).then(refocus);
+    },
+    [startWith, refocus],
+  );
 
   const lasting = lastingProblem(chat.status, chat.connectionProblem);
 
   return (
     <div className="flex h-dvh flex-col bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
-      <Header shell={shell} title="Trip planner" workflowId={id}>
+      <Header
+        shell={shell}
+        title="Trip planner"
+        subtitle={!choosing && chat.goal ? <CurrentAgent goal={chat.goal} /> : null}
+        workflowId={choosing ? null : id}
+      >
         <button
           type="button"
           data-testid="end-chat-button"
           className={ghostButton}
           onClick={() => void chat.endChat()}
-          disabled={id === null || chat.ended}
+          disabled={choosing || chat.ended}
         >
           End chat
         </button>
-        <button type="button" data-testid="header-new-chat" className={ghostButton} onClick={newChat} disabled={starting}>
+        <button type="button" data-testid="header-new-chat" className={ghostButton} onClick={newChat} disabled={choosing || starting}>
           New chat
         </button>
       </Header>
       <main className="flex min-h-0 flex-1 flex-col">
-        <ChatWindow
-          messages={chat.messages}
-          loading={chat.loading || starting}
-          working={chat.working}
-          pending={chat.pending}
-          queued={chat.queued}
-          ended={chat.ended}
-          endedReason={endedReason(chat.status)}
-          starting={starting}
-          onConfirm={confirm}
-          onNewChat={newChat}
-        />
+        {choosing ? (
+          <GoalPicker
+            catalog={goals.catalog}
+            error={goals.error}
+            onRetry={goals.retry}
+            busy={starting}
+            chosen={chosenGoal}
+            onChoose={choose}
+            onCancel={id === null ? undefined : cancelNewChat}
+          />
+        ) : (
+          <ChatWindow
+            messages={chat.messages}
+            loading={chat.loading || starting}
+            working={chat.working}
+            pending={chat.pending}
+            queued={chat.queued}
+            ended={chat.ended}
+            endedReason={endedReason(chat.status)}
+            starting={starting}
+            onConfirm={confirm}
+            onNewChat={newChat}
+          />
+        )}
         <div className="border-t border-slate-200 bg-white/90 dark:border-slate-800 dark:bg-slate-950/90">
           <div className="mx-auto flex max-w-3xl flex-col gap-2 px-4 py-3">
             {conversationId.error ? (
@@ -91,7 +121,7 @@ export function TripChat({ shell }: { shell: Shell }) {
             ) : null}
             {lasting ? <ErrorBanner lasting message={lasting} /> : null}
             {transient.error ? <ErrorBanner message={transient.error} onDismiss={transient.dismiss} /> : null}
-            <Composer disabled={chat.ended || id === null} onSend={chat.send} focusKey={focusKey} />
+            {id === null ? null : <Composer disabled={chat.ended || choosing} onSend={chat.send} focusKey={focusKey} />}
           </div>
         </div>
       </main>

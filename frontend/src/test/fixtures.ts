@@ -45,3 +45,42 @@ export const done: Message = {
     force_confirm: true,
   },
 };
+
+/** `GET /goals` as the api answers it on the demo model. */
+export const goalCatalog = {
+  default_goal: 'goal_event_flight_invoice',
+  goals: [
+    {
+      id: 'choose-agent',
+      name: 'Agent picker',
+      description: 'Tell it what you want to do, and it hands you to the agent for it.',
+      category: 'agents',
+      available: true,
+      note: null,
+    },
+    {
+      id: 'goal_event_flight_invoice',
+      name: 'North America Event Flight Booking',
+      description: 'Pick a festival, game or show in a North American city and fly there.',
+      category: 'travel-flights',
+      available: true,
+      note: null,
+    },
+    {
+      id: 'goal_flight_quote',
+      name: 'Flight Quote',
+      description: 'Compare round-trip flights and get an invoice for the one you pick.',
+      category: 'travel-flights',
+      available: false,
+      note: 'The offline demo model cannot run this agent; set LLM_KEY to use a real model.',
+    },
+    {
+      id: 'goal_travel_helper',
+      name: 'Travel Desk',
+      description: 'Convert prices between currencies, tell the time in any city, and keep trip notes.',
+      category: 'travel-helpers',
+      available: true,
+      note: null,
+    },
+  ],
+};
