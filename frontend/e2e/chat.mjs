@@ -1,5 +1,6 @@
 // What the chat's browser scripts do on the chat page: start a chat with a chosen agent, send
-// prompts, confirm tools, and wait for the agent's replies.
+// prompts, confirm tools, and wait for the agent's complete replies (a reply the model is
+// still writing, `data-streaming`, does not count until its final message has landed).
 
 import { BASE_URL, STEP_TIMEOUT, byTestId, check, log } from './harness.mjs';
 
@@ -63,11 +64,15 @@ export async function waitForPromptFocus(page) {
   );
 }
 
-/** Waits until there are more than `before` agent messages and the agent has stopped working; returns the last one's text. */
+/**
+ * Waits until there are more than `before` agent messages, none still being written, and the
+ * agent has stopped working; returns the last one's text.
+ */
 export async function waitForAgentReply(page, before) {
   await page.waitForFunction(
     (n) =>
       document.querySelectorAll('[data-testid="message-agent"]').length > n &&
+      !document.querySelector('[data-testid="message-agent"][data-streaming]') &&
       !document.querySelector('[data-testid="agent-thinking"]'),
     before,
     { timeout: STEP_TIMEOUT },

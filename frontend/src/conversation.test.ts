@@ -12,10 +12,11 @@ import {
   pendingTool,
   queuePrompt,
   readAgentResponse,
+  replyIdsIn,
   stillQueued,
   toolNameOf,
 } from './conversation';
-import { confirmedFindEvents, done, eventsResult, greeting, proposal, userAustin } from './test/fixtures';
+import { confirmedFindEvents, done, eventsResult, greeting, proposal, streamedReply, userAustin } from './test/fixtures';
 import type { ChatStatus, Message } from './types';
 
 const running: ChatStatus = { state: 'running', detail: '' };
@@ -65,6 +66,18 @@ describe('parseStatus', () => {
   });
 });
 
+describe('live reply ids', () => {
+  it('reads the reply id an agent message streamed as', () => {
+    expect(readAgentResponse(streamedReply('r7', 'Hi').response).replyId).toBe('r7');
+    expect(readAgentResponse(greeting.response).replyId).toBeNull();
+  });
+
+  it('collects the reply ids of the agent messages only', () => {
+    const toolResult = { actor: 'tool_result', response: { tool: 'X', reply_id: 'not-a-reply' } };
+    expect(replyIdsIn([streamedReply('r1', 'a'), userAustin, greeting, toolResult, streamedReply('r2', 'b')])).toEqual(new Set(['r1', 'r2']));
+  });
+});
+
 describe('readAgentResponse', () => {
   it('reads a full ToolData', () => {
     expect(readAgentResponse(proposal(true).response)).toEqual({
@@ -73,6 +86,7 @@ describe('readAgentResponse', () => {
       tool: 'FindEvents',
       args: { city: 'Austin', month: 'December' },
       forceConfirm: true,
+      replyId: null,
     });
   });
 

@@ -66,6 +66,8 @@ export interface AgentView {
   tool: string | null;
   args: Json | null;
   forceConfirm: boolean;
+  /** The live reply that streamed `text`, when it streamed (see `liveReplies.ts`). */
+  replyId: string | null;
 }
 
 /** A ToolData that was stored as a JSON string is read as the object it encodes. */
@@ -85,7 +87,7 @@ function asToolData(response: unknown): Json | null {
 export function readAgentResponse(response: unknown): AgentView {
   const data = asToolData(response);
   if (!data) {
-    return { text: displayText(response), next: null, tool: null, args: null, forceConfirm: false };
+    return { text: displayText(response), next: null, tool: null, args: null, forceConfirm: false, replyId: null };
   }
   return {
     text: displayText(data.response),
@@ -94,7 +96,19 @@ export function readAgentResponse(response: unknown): AgentView {
     args: isObject(data.args) ? data.args : null,
     // The workflow sets this on every planner answer; a missing flag is treated as "ask first".
     forceConfirm: data.force_confirm !== false,
+    replyId: str(data.reply_id),
   };
+}
+
+/** The ids of the live replies whose final text is in `messages`. */
+export function replyIdsIn(messages: readonly Message[]): Set<string> {
+  const ids = new Set<string>();
+  for (const message of messages) {
+    if (message.actor !== 'agent') continue;
+    const id = readAgentResponse(message.response).replyId;
+    if (id) ids.add(id);
+  }
+  return ids;
 }
 
 /** The tool a `tool_result` or `user_confirmed_tool_run` message is about. */

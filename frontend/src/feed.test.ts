@@ -63,6 +63,55 @@ describe('openFeed over SSE', () => {
   });
 });
 
+describe('openFeed live replies', () => {
+  function deltaHandlers() {
+    return { ...handlers(), onDelta: vi.fn<NonNullable<FeedHandlers['onDelta']>>() };
+  }
+
+  it('passes delta events on, restart and done included', () => {
+    const h = deltaHandlers();
+    openFeed('c', h, { getHistory: vi.fn(), createEventSource: create });
+    const es = FakeEventSource.latest();
+    es.emit('delta', { reply: 'r1', text: 'Hel' }, 1);
+    es.emit('delta', { reply: 'r1', text: '', restart: true }, 2);
+    es.emit('delta', { reply: 'r1', text: 'Hello' }, 3);
+    es.emit('delta', { reply: 'r1', text: '', done: true }, 4);
+    es.emit('delta', { text: 'names no reply' }, 5);
+    expect(h.onDelta.mock.calls.map(([d]) => d)).toEqual([
+      { reply: 'r1', text: 'Hel', restart: false },
+      { reply: 'r1', text: '', restart: true },
+      { reply: 'r1', text: 'Hello', restart: false },
+      { reply: 'r1', text: '', restart: false },
+    ]);
+  });
+
+  it('skips what a stream it opens anew replays, by event id', async () => {
+    const h = deltaHandlers();
+    const getHistory = vi.fn(async (): Promise<ChatHistory> => history([greeting]));
+    openFeed('c', h, { getHistory, createEventSource: create, retrySseMs: 15000 });
+    const first = FakeEventSource.latest();
+    first.emit('delta', { reply: 'r1', text: 'One ' }, 41);
+    first.emit('delta', { reply: 'r1', text: 'two ' }, 42);
+    first.fail(true);
+    await vi.advanceTimersByTimeAsync(15000);
+    const second = FakeEventSource.latest();
+    expect(second).not.toBe(first);
+    // A fresh connection starts from what the server keeps: 41 and 42 again, then new text.
+    second.emit('delta', { reply: 'r1', text: 'One ' }, 41);
+    second.emit('delta', { reply: 'r1', text: 'two ' }, 42);
+    second.emit('delta', { reply: 'r1', text: 'three' }, 43);
+    expect(h.onDelta.mock.calls.map(([d]) => d.text).join('')).toBe('One two three');
+  });
+
+  it('passes deltas without an id on as they come', () => {
+    const h = deltaHandlers();
+    openFeed('c', h, { getHistory: vi.fn(), createEventSource: create });
+    FakeEventSource.latest().emit('delta', { reply: 'r1', text: 'a' });
+    FakeEventSource.latest().emit('delta', { reply: 'r1', text: 'b' });
+    expect(h.onDelta).toHaveBeenCalledTimes(2);
+  });
+});
+
 describe('openFeed falling back to polling', () => {
   it('polls every 1.5 s after SSE keeps failing, then returns to SSE', async () => {
     const h = handlers();

@@ -2,12 +2,14 @@
 // events; when that keeps failing (a proxy that buffers, an old server) the feed polls the
 // matching read endpoint instead and keeps trying to get back to SSE, so the page stays live
 // either way. `openLiveFeed` is that machinery for any snapshot; `openFeed` is the chat's
-// (`/events`, `history` events, `/get-conversation-history`) and `openEmailFeed` the email
-// assistant's (`/email/events`, `email` events, `/email/describe`).
+// (`/events`, `history` events, `/get-conversation-history`, plus the `delta` events of live
+// replies, which polling never gets) and `openEmailFeed` the email assistant's
+// (`/email/events`, `email` events, `/email/describe`).
 
 import { ApiError, emailEventsUrl, eventsUrl, isWorkerUnavailable } from './api';
 import { parseHistory, parseStatus } from './conversation';
 import { parseEmailFeedStatus, parseEmailView } from './email';
+import { parseDelta, type Delta } from './liveReplies';
 import type { ChatHistory, ChatStatus, EmailFeedStatus, EmailView } from './types';
 
 export interface FeedHandlers {
@@ -15,6 +17,8 @@ export interface FeedHandlers {
   onStatus(status: ChatStatus): void;
   /** Null when the server is reachable again; otherwise what went wrong. */
   onConnection(problem: string | null): void;
+  /** A piece of a live reply (each one once, in order). */
+  onDelta?(delta: Delta): void;
 }
 
 /** The part of `EventSource` the feed uses (a fake one in tests). */
@@ -53,6 +57,8 @@ export interface LiveFeedSpec<T, S> {
   workerDown(detail: string): S;
   workerBack: S;
   createEventSource: ((url: string) => EventSourceLike) | null;
+  /** Other SSE events to pass on, by name: their data and their `id:` (empty when none). */
+  otherEvents?: Record<string, (data: unknown, eventId: string) => void>;
 }
 
 export interface LiveFeedHandlers<T, S> {
@@ -73,9 +79,28 @@ function parseJson(text: unknown): unknown {
   }
 }
 
+/**
+ * Passes each delta on once. The browser resumes its own reconnects after the last event id
+ * it got, but a stream the feed opens anew (after polling) starts over from what the server
+ * keeps; the ids grow, so anything at or below the last one seen was delivered already.
+ */
+function onceEach(onDelta: (delta: Delta) => void): (data: unknown, eventId: string) => void {
+  let lastId = -1;
+  return (data, eventId) => {
+    const id = eventId === '' ? NaN : Number(eventId);
+    if (Number.isFinite(id)) {
+      if (id <= lastId) return;
+      lastId = id;
+    }
+    const delta = parseDelta(data);
+    if (delta) onDelta(delta);
+  };
+}
+
 /** Starts feeding `workflowId`'s conversation to `handlers`; returns a function that stops it. */
 export function openFeed(workflowId: string, handlers: FeedHandlers, options: FeedOptions): () => void {
   const { getHistory, createEventSource, ...timing } = options;
+  const { onDelta } = handlers;
   return openLiveFeed<ChatHistory, ChatStatus>(
     {
       url: eventsUrl(workflowId),
@@ -86,6 +111,7 @@ export function openFeed(workflowId: string, handlers: FeedHandlers, options: Fe
       workerDown: (detail) => ({ state: 'worker_unavailable', detail }),
       workerBack: { state: 'running', detail: '' },
       createEventSource,
+      otherEvents: onDelta ? { delta: onceEach(onDelta) } : undefined,
     },
     { onSnapshot: handlers.onHistory, onStatus: handlers.onStatus, onConnection: handlers.onConnection },
     timing,
@@ -188,6 +214,12 @@ export function openLiveFeed<T, S>(spec: LiveFeedSpec<T, S>, handlers: LiveFeedH
       if (!alive()) return;
       handlers.onStatus(spec.readStatus(parseJson(event.data)));
     });
+    for (const [name, handle] of Object.entries(spec.otherEvents ?? {})) {
+      es.addEventListener(name, (event) => {
+        if (!alive()) return;
+        handle(parseJson(event.data), event.lastEventId ?? '');
+      });
+    }
     es.addEventListener('error', () => {
       if (stopped || source !== es) return;
       errors += 1;

@@ -1,8 +1,10 @@
-// The conversation: every message in order, then whatever the user should see next — the
-// confirm card for a proposed tool, the thinking indicator, or the end-of-chat marker.
+// The conversation: every message in order, the reply the agent is writing, then whatever the
+// user should see next — the confirm card for a proposed tool, the thinking indicator, or the
+// end-of-chat marker.
 
 import { useEffect, useRef } from 'react';
 import type { PendingTool, QueuedPrompt } from '../conversation';
+import { asAgentMessage, type LiveReply } from '../liveReplies';
 import type { Message } from '../types';
 import { ChatEnded } from './ChatEnded';
 import { ConfirmCard } from './ConfirmCard';
@@ -13,6 +15,8 @@ export interface ChatWindowProps {
   messages: Message[];
   loading: boolean;
   working: boolean;
+  /** The agent's reply as the model writes it; shown instead of the thinking indicator. */
+  live?: LiveReply | null;
   pending: PendingTool | null;
   /** Sent prompts the conversation has not taken in yet. */
   queued?: QueuedPrompt[];
@@ -24,27 +28,43 @@ export interface ChatWindowProps {
 }
 
 export function ChatWindow(props: ChatWindowProps) {
-  const { messages, loading, working, pending, queued = [], ended, endedReason, starting, onConfirm, onNewChat } = props;
+  const { messages, loading, working, live = null, pending, queued = [], ended, endedReason, starting, onConfirm, onNewChat } = props;
+  const rows = live ? [...messages, asAgentMessage(live)] : messages;
   const scroller = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
 
   // Keep the newest message in view whenever something is added at the bottom (not when the
   // same history arrives again, so reading back up is not interrupted).
   const pendingIndex = pending?.index ?? -1;
+  const streaming = live !== null;
   useEffect(() => {
     const el = scroller.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [messages.length, queued.length, working, pendingIndex, ended]);
+  }, [messages.length, queued.length, working, streaming, pendingIndex, ended]);
+
+  // A growing reply follows its text down, unless the user has scrolled up to read.
+  const liveLength = live?.text.length ?? 0;
+  useEffect(() => {
+    const el = scroller.current;
+    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+  }, [liveLength]);
+
+  function noteScroll() {
+    const el = scroller.current;
+    if (el) atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+  }
 
   return (
-    <div ref={scroller} className="relative flex-1 overflow-y-auto">
+    <div ref={scroller} onScroll={noteScroll} className="relative flex-1 overflow-y-auto">
       <div className="mx-auto flex max-w-3xl flex-col gap-3 px-4 py-6">
         {loading && messages.length === 0 ? (
           <p className="text-center text-sm text-slate-500 dark:text-slate-400">Opening your conversation…</p>
         ) : null}
         <ol data-testid="message-list" aria-live="polite" aria-label="Conversation" className="flex flex-col gap-3">
-          {messages.map((message, i) => (
+          {/* The live reply is the row its message will be, so the bubble stays the same element when it lands. */}
+          {rows.map((message, i) => (
             <li key={i}>
-              <MessageBubble message={message} />
+              <MessageBubble message={message} streaming={i === messages.length} />
             </li>
           ))}
           {queued.map((prompt) => (
@@ -56,7 +76,7 @@ export function ChatWindow(props: ChatWindowProps) {
         {pending?.forceConfirm && !ended ? (
           <ConfirmCard key={pending.index} tool={pending.tool} args={pending.args} onConfirm={onConfirm} />
         ) : null}
-        {working ? <ThinkingIndicator /> : null}
+        {working && !live ? <ThinkingIndicator /> : null}
         {ended ? <ChatEnded reason={endedReason} starting={starting} onNewChat={onNewChat} /> : null}
       </div>
     </div>

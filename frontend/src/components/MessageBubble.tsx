@@ -37,13 +37,30 @@ export function QueuedBubble({ text }: { text: string }) {
   );
 }
 
-function AgentBubble({ response }: { response: unknown }) {
+/** While the agent is still writing: a blinking caret after the text. */
+function WritingCaret() {
+  return (
+    <span
+      data-testid="writing-caret"
+      aria-hidden="true"
+      className="ml-0.5 inline-block h-4 w-1.5 translate-y-0.5 animate-pulse rounded-sm bg-teal-600/70 dark:bg-teal-400/70"
+    />
+  );
+}
+
+/**
+ * The agent's message; `streaming` while the model is still writing it. A live reply and the
+ * message that replaces it draw through here alike, so the bubble stays put when it lands.
+ */
+function AgentBubble({ response, streaming }: { response: unknown; streaming: boolean }) {
   const view = readAgentResponse(response);
   const autoRuns = view.next === 'confirm' && view.tool !== null && !view.forceConfirm;
   return (
     <div className="flex justify-start">
       <div
         data-testid="message-agent"
+        data-streaming={streaming ? 'true' : undefined}
+        aria-busy={streaming || undefined}
         className="max-w-[85%] rounded-2xl rounded-bl-sm bg-white px-4 py-2 text-slate-900 shadow-sm ring-1 ring-slate-200 dark:bg-slate-800 dark:text-slate-100 dark:ring-slate-700"
       >
         <span className="sr-only">Agent: </span>
@@ -52,6 +69,7 @@ function AgentBubble({ response }: { response: unknown }) {
         ) : (
           <span className="italic text-slate-500 dark:text-slate-400">The agent sent an empty reply.</span>
         )}
+        {streaming ? <WritingCaret /> : null}
         {autoRuns && view.tool ? <AutoRunNote tool={view.tool} /> : null}
       </div>
     </div>
@@ -90,12 +108,18 @@ function OtherMessage({ actor, response }: Message) {
   );
 }
 
-export function MessageBubble({ message }: { message: Message }) {
+export interface MessageBubbleProps {
+  message: Message;
+  /** An agent message the model is still writing (a live reply). */
+  streaming?: boolean;
+}
+
+export function MessageBubble({ message, streaming = false }: MessageBubbleProps) {
   switch (message.actor) {
     case 'user':
       return <UserBubble response={message.response} />;
     case 'agent':
-      return <AgentBubble response={message.response} />;
+      return <AgentBubble response={message.response} streaming={streaming} />;
     case 'tool_result':
       return <ToolResultView response={message.response} />;
     case 'user_confirmed_tool_run':

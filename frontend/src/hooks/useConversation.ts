@@ -1,7 +1,8 @@
-// The live state of one conversation: its messages, goal and status (from the feed), whether
-// the agent is working, and the user's actions (send, confirm, end). Action failures go to
-// `onError`; the worker being down or the server being unreachable are reported as state,
-// because they last until the feed sees things recover.
+// The live state of one conversation: its messages, goal and status (from the feed), the
+// reply the agent is writing right now, whether the agent is working, and the user's actions
+// (send, confirm, end). Action failures go to `onError`; the worker being down or the server
+// being unreachable are reported as state, because they last until the feed sees things
+// recover.
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import * as api from '../api';
@@ -11,11 +12,13 @@ import {
   isChatDone,
   pendingTool,
   queuePrompt,
+  replyIdsIn,
   stillQueued,
   type PendingTool,
   type QueuedPrompt,
 } from '../conversation';
 import { openFeed } from '../feed';
+import { applyDelta, replyToShow, withoutFinished, type LiveReplies, type LiveReply } from '../liveReplies';
 import type { ChatHistory, ChatStatus, CurrentGoal, Message } from '../types';
 
 const UNKNOWN: ChatStatus = { state: 'unknown', detail: '' };
@@ -24,6 +27,8 @@ export interface Conversation {
   messages: Message[];
   /** The goal the conversation pursues now, when the server says. */
   goal: CurrentGoal | null;
+  /** The agent's reply as the model writes it, until its message is in the history. */
+  live: LiveReply | null;
   status: ChatStatus;
   /** What keeps us from the server right now, if anything. */
   connectionProblem: string | null;
@@ -52,6 +57,7 @@ function describe(error: unknown): string {
 
 export function useConversation(workflowId: string | null, onError: (text: string) => void): Conversation {
   const [history, setHistory] = useState<ChatHistory>(EMPTY);
+  const [replies, setReplies] = useState<LiveReplies>([]);
   const [status, setStatus] = useState<ChatStatus>(UNKNOWN);
   const [connectionProblem, setConnectionProblem] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -61,9 +67,11 @@ export function useConversation(workflowId: string | null, onError: (text: strin
   const { messages, goal } = history;
   const messagesRef = useRef(messages);
   messagesRef.current = messages;
+  const finished = useMemo(() => replyIdsIn(messages), [messages]);
 
   useEffect(() => {
     setHistory(EMPTY);
+    setReplies([]);
     setStatus(UNKNOWN);
     setConnectionProblem(null);
     setLoading(true);
@@ -76,8 +84,13 @@ export function useConversation(workflowId: string | null, onError: (text: strin
     // The feed is fresher than the first request: once it has spoken, that answer is stale.
     let feedHistory = false;
     let feedHeard = false;
+    // The replies whose message the history holds, as of the newest history: deltas of these
+    // are replays. Kept here, not read from state, so a delta right after a history sees it.
+    let finishedNow = new Set<string>();
     const showHistory = (next: ChatHistory) => {
+      finishedNow = replyIdsIn(next.messages);
       setHistory((previous) => (sameHistory(previous, next) ? previous : next));
+      setReplies((current) => withoutFinished(current, finishedNow));
       setLoading(false);
     };
     // The history endpoint also starts a conversation that does not exist yet (an id typed
@@ -104,6 +117,10 @@ export function useConversation(workflowId: string | null, onError: (text: strin
           feedHistory = true;
           feedHeard = true;
           showHistory(next);
+        },
+        onDelta: (delta) => {
+          if (!active) return;
+          setReplies((current) => applyDelta(current, delta, finishedNow));
         },
         onStatus: (next) => {
           if (!active) return;
@@ -136,6 +153,7 @@ export function useConversation(workflowId: string | null, onError: (text: strin
   }, [agentCount, awaitingAfter]);
 
   const working = !loading && isAgentWorking(messages, { ended, awaitingAfter });
+  const live = useMemo(() => replyToShow(replies, finished, working), [replies, finished, working]);
   const pending = useMemo(() => (ended ? null : pendingTool(messages)), [ended, messages]);
   // A finished workflow drops prompts it had not taken yet, so they are no longer "on the way".
   const queued = useMemo(() => (ended ? [] : stillQueued(queuedPrompts, messages)), [ended, queuedPrompts, messages]);
@@ -182,5 +200,5 @@ export function useConversation(workflowId: string | null, onError: (text: strin
     }
   }, [workflowId, onError]);
 
-  return { messages, goal, status, connectionProblem, loading, ended, working, pending, queued, send, confirm, endChat };
+  return { messages, goal, live, status, connectionProblem, loading, ended, working, pending, queued, send, confirm, endChat };
 }

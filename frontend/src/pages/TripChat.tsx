@@ -102,6 +102,7 @@ export function TripChat({ shell }: { shell: Shell }) {
             messages={chat.messages}
             loading={chat.loading || starting}
             working={chat.working}
+            live={chat.live}
             pending={chat.pending}
             queued={chat.queued}
             ended={chat.ended}

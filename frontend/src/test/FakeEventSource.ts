@@ -38,9 +38,9 @@ export class FakeEventSource implements EventSourceLike {
     this.readyState = 2;
   }
 
-  private fire(type: string, data?: string) {
+  private fire(type: string, data?: string, lastEventId = '') {
     for (const listener of this.listeners.get(type) ?? []) {
-      listener(new MessageEvent(type, { data }));
+      listener(new MessageEvent(type, { data, lastEventId }));
     }
   }
 
@@ -49,8 +49,9 @@ export class FakeEventSource implements EventSourceLike {
     this.fire('open');
   }
 
-  emit(type: 'history' | 'email' | 'status', payload: unknown) {
-    this.fire(type, JSON.stringify(payload));
+  /** An event with JSON data; `id` is its `id:` line (the browser's `lastEventId`). */
+  emit(type: 'history' | 'email' | 'status' | 'delta', payload: unknown, id?: number) {
+    this.fire(type, JSON.stringify(payload), id === undefined ? '' : String(id));
   }
 
   /** A dropped connection the browser will retry (or, with `fatal`, gives up on). */

@@ -84,3 +84,8 @@ export const goalCatalog = {
     },
   ],
 };
+
+/** An agent message whose text streamed as the live reply `replyId`. */
+export function streamedReply(replyId: string, text: string, next = 'question'): Message {
+  return { actor: 'agent', response: { next, tool: null, args: {}, response: text, force_confirm: true, reply_id: replyId } };
+}
