@@ -1,58 +1,140 @@
-//! The chat UI in a real browser: Debian's Chromium, driven by `playwright-core`, from
-//! `frontend/e2e/trip.e2e.mjs`, against the real api (serving the built UI), the worker
-//! binary, the demo model and a Temporal dev server. It books the whole trip by typing and
-//! clicking Confirm three times, checks the invoice link, takes the screenshot the README
-//! shows, and checks that markup in an agent message renders as text.
+//! The chat UI in a real browser: Debian's Chromium, driven by `playwright-core`, from the
+//! scripts in `frontend/e2e/`, against the real api (serving the built UI), the worker
+//! binary, the demo model and a Temporal dev server (shared by the tests, each with its own
+//! worker, task queue and api).
+//!
+//! - `trip.e2e.mjs` books the whole trip by typing and clicking Confirm three times, checks
+//!   the invoice link, takes the screenshot the README shows, and checks that markup in an
+//!   agent message renders as text.
+//! - `live.e2e.mjs` watches replies grow as the demo model writes them slowly (their text
+//!   travels over a real NATS server), and reloads the page in the middle of one.
+//! - `goals.e2e.mjs` chooses the Travel Desk for a new chat and runs the bundled MCP server's
+//!   tools through the UI, then lets the agent picker hand a chat over to it.
+
+use std::{path::PathBuf, time::Duration};
 
 use e2e::{browser_prerequisites, run_browser_script};
-use testkit::{ApiProcess, Stack, workspace_root};
+use testkit::{
+    ApiProcess, NatsServer, Stack, cargo_binary,
+    demo_llm::{Config, LlmServer},
+    workspace_root,
+};
 
-#[tokio::test]
-async fn whole_trip_in_chromium_with_the_demo_model() {
-    let root = workspace_root();
-    let frontend = root.join("frontend");
+/// Runs `frontend/<script>` in Chromium against `api`; panics with the script's output and
+/// the servers' logs when it fails. Returns the script's output.
+async fn run_in_chromium(script: &str, stack: &Stack, api: &ApiProcess) -> String {
+    let frontend = workspace_root().join("frontend");
     let chromium = browser_prerequisites(&frontend);
-
-    let stack = Stack::demo("browser").await;
-    let dist = frontend.join("dist");
-    let api = ApiProcess::start(
-        &stack.address,
-        &stack.task_queue,
-        &[("FRONTEND_DIST", dist.to_str().unwrap())],
-    )
-    .await
-    .expect("the api starts");
-
-    let screenshots = root.join("test-output/e2e");
-    std::fs::create_dir_all(&screenshots).unwrap();
-    let _ = std::fs::remove_file(screenshots.join("trip.png"));
+    let screenshots = screenshots();
     let run = tokio::task::spawn_blocking({
         let base_url = api.base_url();
-        let screenshots = screenshots.clone();
-        move || {
-            run_browser_script(
-                &frontend,
-                "e2e/trip.e2e.mjs",
-                &base_url,
-                &screenshots,
-                &chromium,
-            )
-        }
+        let script = script.to_owned();
+        move || run_browser_script(&frontend, &script, &base_url, &screenshots, &chromium)
     })
     .await
     .unwrap();
-
-    let log = run.log;
     assert!(
         run.success,
-        "the browser run failed:\n{log}\n{}\n{}",
+        "the browser run of {script} failed:\n{}\n{}\n{}",
+        run.log,
         api.process.log_tail(30),
         stack.worker_log()
     );
+    run.log
+}
+
+/// Where the scripts save their screenshots.
+fn screenshots() -> PathBuf {
+    let dir = workspace_root().join("test-output/e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The api for `stack`, serving the built UI, with `env` on top.
+async fn api_for(stack: &Stack, env: &[(&str, &str)]) -> ApiProcess {
+    let dist = workspace_root().join("frontend/dist");
+    let mut settings = vec![("FRONTEND_DIST", dist.to_str().unwrap())];
+    settings.extend_from_slice(env);
+    ApiProcess::start(&stack.address, &stack.task_queue, &settings)
+        .await
+        .expect("the api starts")
+}
+
+#[tokio::test]
+async fn whole_trip_in_chromium_with_the_demo_model() {
+    let stack = Stack::demo("browser").await;
+    let api = api_for(&stack, &[]).await;
+    let _ = std::fs::remove_file(screenshots().join("trip.png"));
+
+    let log = run_in_chromium("e2e/trip.e2e.mjs", &stack, &api).await;
+
     assert!(log.contains("CreateInvoice"), "{log}");
     assert!(
-        screenshots.join("trip.png").exists(),
+        screenshots().join("trip.png").exists(),
         "no screenshot in {}",
-        screenshots.display()
+        screenshots().display()
     );
+}
+
+#[tokio::test]
+async fn replies_grow_as_the_model_writes_and_continue_after_a_reload_in_chromium() {
+    let nats = NatsServer::start().await.expect("nats-server starts");
+    let nats_url = nats.url();
+    // About 25 tokens a second: a greeting takes a few seconds to write, the list of events
+    // longer, so the page can be sampled and reloaded while a reply is being written.
+    let llm = LlmServer::start(Config {
+        token_interval: Duration::from_millis(40),
+        ..Config::default()
+    })
+    .await
+    .expect("LLM server");
+    let stack = Stack::start("browser-live", llm, &[("NATS_URL", &nats_url)]).await;
+    let api = api_for(&stack, &[("NATS_URL", &nats_url)]).await;
+    let _ = std::fs::remove_file(screenshots().join("live.png"));
+
+    let log = run_in_chromium("e2e/live.e2e.mjs", &stack, &api).await;
+
+    assert!(log.contains("PASS"), "{log}");
+    assert!(
+        screenshots().join("live.png").exists(),
+        "no screenshot of a reply being written in {}",
+        screenshots().display()
+    );
+}
+
+#[tokio::test]
+async fn travel_desk_chosen_for_a_new_chat_runs_mcp_tools_in_chromium() {
+    // The bundled MCP server as the worker's child process, keeping its notes here.
+    let dir = std::env::temp_dir().join(format!("browser-goals-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let notes = dir.join("notes.jsonl");
+    let config = dir.join("mcp.json");
+    let servers = serde_json::json!({"mcpServers": {"travel": {
+        "command": cargo_binary("mcp-tools"),
+        "args": [],
+        "env": {"MCP_TOOLS_NOTES_FILE": notes},
+    }}});
+    std::fs::write(&config, servers.to_string()).unwrap();
+
+    let llm = LlmServer::start(Config::default())
+        .await
+        .expect("LLM server");
+    let stack = Stack::start(
+        "browser-goals",
+        llm,
+        &[("MCP_CONFIG", config.to_str().unwrap())],
+    )
+    .await;
+    let api = api_for(&stack, &[]).await;
+
+    let log = run_in_chromium("e2e/goals.e2e.mjs", &stack, &api).await;
+
+    assert!(log.contains("PASS"), "{log}");
+    // The note confirmed in the browser is in the MCP server's file, once.
+    let saved = std::fs::read_to_string(&notes).unwrap_or_default();
+    let lines: Vec<&str> = saved.lines().collect();
+    assert_eq!(lines.len(), 1, "{saved}");
+    assert!(lines[0].contains("hotel check-in"), "{saved}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
