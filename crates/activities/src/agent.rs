@@ -8,8 +8,8 @@
 use std::sync::Arc;
 
 use models::{
-    AgentGoal, PlannerDecision, PlannerInput, ResolveGoalInput, SummaryInput, ValidationInput,
-    ValidationResult, WorkflowSettings,
+    AgentGoal, PlannerAnswer, PlannerInput, ResolveGoalInput, SummaryAnswer, SummaryInput,
+    ValidationInput, ValidationResult, WorkflowSettings,
 };
 use temporalio_macros::activities;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
@@ -17,9 +17,13 @@ use workflows::contracts::markers as agent_activity;
 
 use settings::LlmSettings;
 
+use reply_bus::ReplyBus;
+use tokio::sync::mpsc;
+
 use crate::{
-    ask::ask_model,
+    ask::{Answer, ask_model, ask_model_streaming},
     failure::{goal_failure, prompt_failure},
+    live::{LiveText, publish_verdict},
     llm::{LlmClient, LlmStep},
     resolve::GoalResolver,
 };
@@ -30,15 +34,23 @@ pub struct AgentActivities {
     /// Handed to the workflows by `get_wf_env_vars`.
     workflow: WorkflowSettings,
     goals: GoalResolver,
+    /// Where the planner's reply text streams to (off when NATS is unreachable).
+    bus: ReplyBus,
 }
 
 impl AgentActivities {
-    pub fn new(llm: &LlmSettings, workflow: WorkflowSettings, goals: GoalResolver) -> Self {
+    pub fn new(
+        llm: &LlmSettings,
+        workflow: WorkflowSettings,
+        goals: GoalResolver,
+        bus: ReplyBus,
+    ) -> Self {
         Self {
             llm: LlmClient::new(llm),
             max_invalid_answers: llm.max_invalid_answers,
             workflow,
             goals,
+            bus,
         }
     }
 
@@ -49,7 +61,7 @@ impl AgentActivities {
         step: LlmStep,
         prompt: prompts::ChatPrompt,
         parse: impl FnOnce(&str) -> Result<T, prompts::ParseError>,
-    ) -> Result<T, ActivityError> {
+    ) -> Result<Answer<T>, ActivityError> {
         ask_model(
             &self.llm,
             self.max_invalid_answers,
@@ -69,13 +81,44 @@ impl AgentActivities {
         self: Arc<Self>,
         ctx: ActivityContext,
         input: PlannerInput,
-    ) -> Result<PlannerDecision, ActivityError> {
+    ) -> Result<PlannerAnswer, ActivityError> {
         let today = chrono::Local::now().date_naive();
         let prompt = prompts::planner_prompt(&input, today).map_err(prompt_failure)?;
-        self.ask(&ctx, LlmStep::Planner, prompt, |answer| {
-            prompts::parse_tool_data(answer, &input.goal)
+        let parse = |answer: &str| prompts::parse_tool_data(answer, &input.goal);
+        let Some(live) = input.live.clone() else {
+            let answer = self.ask(&ctx, LlmStep::Planner, prompt, parse).await?;
+            return Ok(PlannerAnswer {
+                decision: answer.value,
+                usage: answer.usage,
+            });
+        };
+        // The reply's text goes out as the model writes it; the answer is parsed whole.
+        let info = ctx.info();
+        let workflow_id = info.workflow_id.clone().unwrap_or_default();
+        let live_text = LiveText::new(self.bus.clone(), workflow_id, live);
+        let (pieces, received) = mpsc::unbounded_channel();
+        let mut response = prompts::ResponseText::new();
+        let on_text = move |chunk: &str| {
+            let piece = response.feed(chunk);
+            if !piece.is_empty() {
+                let _ = pieces.send(piece);
+            }
+        };
+        let streamed = ask_model_streaming(
+            &self.llm,
+            self.max_invalid_answers,
+            &ctx,
+            LlmStep::Planner,
+            prompt,
+            parse,
+            on_text,
+        );
+        let (answer, ()) = tokio::join!(streamed, live_text.publish(received, info.attempt));
+        let answer = answer?;
+        Ok(PlannerAnswer {
+            decision: answer.value,
+            usage: answer.usage,
         })
-        .await
     }
 
     #[activity(definition = agent_activity::Validate)]
@@ -85,8 +128,18 @@ impl AgentActivities {
         input: ValidationInput,
     ) -> Result<ValidationResult, ActivityError> {
         let prompt = prompts::validator_prompt(&input).map_err(prompt_failure)?;
-        self.ask(&ctx, LlmStep::Validator, prompt, prompts::parse_validation)
-            .await
+        let answer = self
+            .ask(&ctx, LlmStep::Validator, prompt, prompts::parse_validation)
+            .await?;
+        let verdict = ValidationResult {
+            usage: answer.usage,
+            ..answer.value
+        };
+        if let Some(turn) = &input.turn {
+            let workflow_id = ctx.info().workflow_id.clone().unwrap_or_default();
+            publish_verdict(&self.bus, &workflow_id, turn, verdict.valid).await;
+        }
+        Ok(verdict)
     }
 
     #[activity(definition = agent_activity::Summarize)]
@@ -94,10 +147,15 @@ impl AgentActivities {
         self: Arc<Self>,
         ctx: ActivityContext,
         input: SummaryInput,
-    ) -> Result<String, ActivityError> {
+    ) -> Result<SummaryAnswer, ActivityError> {
         let prompt = prompts::summary_prompt(&input).map_err(prompt_failure)?;
-        self.ask(&ctx, LlmStep::Summary, prompt, prompts::parse_summary)
-            .await
+        let answer = self
+            .ask(&ctx, LlmStep::Summary, prompt, prompts::parse_summary)
+            .await?;
+        Ok(SummaryAnswer::WithUsage {
+            summary: answer.value,
+            usage: answer.usage,
+        })
     }
 
     #[activity(definition = agent_activity::ResolveGoal)]

@@ -14,6 +14,7 @@ mod ask;
 pub mod email;
 mod failure;
 mod heartbeat;
+mod live;
 mod llm;
 pub mod mcp;
 mod resolve;

@@ -15,9 +15,11 @@ use async_openai::{
     traits::RequestOptionsBuilder,
     types::chat::{
         ChatCompletionRequestMessage, ChatCompletionRequestSystemMessage,
-        ChatCompletionRequestUserMessage, CreateChatCompletionRequest,
+        ChatCompletionRequestUserMessage, ChatCompletionStreamOptions, CompletionUsage,
+        CreateChatCompletionRequest,
     },
 };
+use futures::StreamExt;
 use prompts::ChatPrompt;
 use reqwest::{StatusCode, header::RETRY_AFTER};
 
@@ -218,10 +220,33 @@ fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
+/// Tokens one call used, as the provider reported them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TokenUsage {
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
+/// What one call answered: the model's text, and the tokens the provider says it used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Completion {
+    pub text: String,
+    pub usage: Option<TokenUsage>,
+}
+
+fn usage_of(usage: &CompletionUsage) -> TokenUsage {
+    TokenUsage {
+        prompt_tokens: u64::from(usage.prompt_tokens),
+        completion_tokens: u64::from(usage.completion_tokens),
+    }
+}
+
 /// A chat-completions client for one configured model.
 #[derive(Clone)]
 pub struct LlmClient {
     client: Client<OpenAIConfig>,
+    /// `provider/model` as configured: how usage is reported and priced.
+    configured: String,
     model: String,
     timeout: Duration,
 }
@@ -263,13 +288,18 @@ impl LlmClient {
         });
         LlmClient {
             client: Client::with_config(config).with_http_service(service),
+            configured: settings.model.clone(),
             model: settings.model_name.clone(),
             timeout: settings.request_timeout,
         }
     }
 
-    /// Sends one system + user exchange and returns the model's text.
-    pub async fn complete(&self, step: LlmStep, prompt: &ChatPrompt) -> Result<String, LlmError> {
+    /// The model as configured, `provider/model`.
+    pub fn configured_model(&self) -> &str {
+        &self.configured
+    }
+
+    fn request(&self, prompt: &ChatPrompt) -> CreateChatCompletionRequest {
         let system = |text: &str| {
             ChatCompletionRequestMessage::System(ChatCompletionRequestSystemMessage::from(text))
         };
@@ -278,30 +308,73 @@ impl LlmClient {
         messages.push(ChatCompletionRequestMessage::User(
             ChatCompletionRequestUserMessage::from(prompt.user.as_str()),
         ));
-        let request = CreateChatCompletionRequest {
+        CreateChatCompletionRequest {
             model: self.model.clone(),
             messages,
             ..Default::default()
-        };
+        }
+    }
+
+    /// Sends one exchange and returns the model's whole answer.
+    pub async fn complete(
+        &self,
+        step: LlmStep,
+        prompt: &ChatPrompt,
+    ) -> Result<Completion, LlmError> {
         let response = self
             .client
             .chat()
             .header("X-Agent-Step", step.as_str())
             .map_err(|err| LlmError::MalformedResponse(err.to_string()))?
-            .create(request)
+            .create(self.request(prompt))
             .await
             .map_err(|err| self.classify(err))?;
+        let usage = response.usage.as_ref().map(usage_of);
         let text = response
             .choices
             .into_iter()
             .next()
             .and_then(|choice| choice.message.content)
             .unwrap_or_default();
-        if text.trim().is_empty() {
-            Err(LlmError::EmptyAnswer)
-        } else {
-            Ok(text)
+        nonempty(text, usage)
+    }
+
+    /// Like [`LlmClient::complete`], with the answer streamed (`stream: true`, usage in the
+    /// last chunk): `on_text` sees each piece as it arrives.
+    pub async fn stream(
+        &self,
+        step: LlmStep,
+        prompt: &ChatPrompt,
+        mut on_text: impl FnMut(&str) + Send,
+    ) -> Result<Completion, LlmError> {
+        let mut request = self.request(prompt);
+        request.stream_options = Some(ChatCompletionStreamOptions {
+            include_usage: Some(true),
+            include_obfuscation: None,
+        });
+        let mut chunks = self
+            .client
+            .chat()
+            .header("X-Agent-Step", step.as_str())
+            .map_err(|err| LlmError::MalformedResponse(err.to_string()))?
+            .create_stream(request)
+            .await
+            .map_err(|err| self.classify(err))?;
+        let mut text = String::new();
+        let mut usage = None;
+        while let Some(chunk) = chunks.next().await {
+            let chunk = chunk.map_err(|err| self.classify(err))?;
+            if let Some(reported) = &chunk.usage {
+                usage = Some(usage_of(reported));
+            }
+            for choice in chunk.choices {
+                if let Some(piece) = choice.delta.content.filter(|p| !p.is_empty()) {
+                    on_text(&piece);
+                    text.push_str(&piece);
+                }
+            }
         }
+        nonempty(text, usage)
     }
 
     fn classify(&self, err: OpenAIError) -> LlmError {
@@ -323,6 +396,14 @@ impl LlmClient {
             OpenAIError::JSONDeserialize(err, _) => LlmError::MalformedResponse(err.to_string()),
             other => LlmError::MalformedResponse(other.to_string()),
         }
+    }
+}
+
+fn nonempty(text: String, usage: Option<TokenUsage>) -> Result<Completion, LlmError> {
+    if text.trim().is_empty() {
+        Err(LlmError::EmptyAnswer)
+    } else {
+        Ok(Completion { text, usage })
     }
 }
 

@@ -1,6 +1,6 @@
 //! Server-Sent Events: conversation changes pushed to browsers as they happen.
 //!
-//! `GET /events?workflow_id=...` streams two kinds of event:
+//! `GET /events?workflow_id=...` streams three kinds of event: `status` and `history`,
 //!
 //! ```text
 //! event: status
@@ -10,7 +10,8 @@
 //! data: {"messages":[...]}
 //! ```
 //!
-//! both on connect and whenever they change, plus keep-alive comments. `state` is one of
+//! both on connect and whenever they change, `delta` events with the text of a reply while
+//! the model writes it (see [`live`]), plus keep-alive comments. `state` is one of
 //! `running`, `completed` (the agent reached its goal), `ended` (the user ended the chat),
 //! `failed` (terminated, cancelled, failed or timed out; history then is empty),
 //! `not_found` (no such conversation yet; history empty) and `worker_unavailable` (queries
@@ -37,7 +38,7 @@ use std::{
 
 use axum::{
     extract::State,
-    http::{HeaderName, HeaderValue},
+    http::{HeaderMap, HeaderName, HeaderValue},
     response::{
         IntoResponse, Response,
         sse::{Event, KeepAlive, Sse},
@@ -55,6 +56,7 @@ use tokio::{
 use utoipa::ToSchema;
 
 pub mod email;
+pub mod live;
 
 use crate::{
     AppState,
@@ -225,7 +227,9 @@ impl<F: Feed> Watchers<F> {
     summary = "Follow a conversation (Server-Sent Events)",
     description = "A `text/event-stream` of `status` events (data: a Status object) and \
         `history` events (data: the conversation history), each sent on connect and whenever \
-        it changes, with keep-alive comments in between.",
+        it changes; `delta` events (id: a sequence number; data: `{\"reply\", \"text\"}`, \
+        or `\"restart\": true` / `\"done\": true`) with a reply's text as the model writes \
+        it, resumed after `Last-Event-ID`; keep-alive comments in between.",
     params(ConversationParams),
     responses(
         (status = 200, description = "The event stream", content_type = "text/event-stream", body = String),
@@ -234,10 +238,17 @@ impl<F: Feed> Watchers<F> {
 )]
 pub async fn events(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiQuery(params): ApiQuery<ConversationParams>,
 ) -> Result<Response, ApiError> {
     let id = params.conversation()?;
-    Ok(stream_response(&state, &state.watchers, &id))
+    // A browser resuming a stream sends the id of the last event it got.
+    let after = headers
+        .get("last-event-id")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok());
+    let deltas = live::delta_events(state.bus.clone(), &id, after, state.shutdown.clone());
+    Ok(sse_response(&state, &state.watchers, &id, Some(deltas)))
 }
 
 /// The `text/event-stream` response of one subscriber to `id`'s watcher.
@@ -246,9 +257,32 @@ pub(crate) fn stream_response<F: Feed>(
     watchers: &Watchers<F>,
     id: &WorkflowId,
 ) -> Response {
+    sse_response(
+        state,
+        watchers,
+        id,
+        None::<stream::Empty<Result<Event, Infallible>>>,
+    )
+}
+
+/// The subscriber's snapshot events, merged with `extra` events (live reply text).
+fn sse_response<F: Feed, X>(
+    state: &AppState,
+    watchers: &Watchers<F>,
+    id: &WorkflowId,
+    extra: Option<X>,
+) -> Response
+where
+    X: Stream<Item = Result<Event, Infallible>> + Send + 'static,
+{
     let receiver = watchers.subscribe(id);
     let shutdown = state.shutdown.clone();
-    let stream = snapshot_events::<F>(receiver).take_until(async move { shutdown.wait().await });
+    let snapshots = snapshot_events::<F>(receiver);
+    let merged = match extra {
+        Some(extra) => stream::select(snapshots, extra).boxed(),
+        None => snapshots.boxed(),
+    };
+    let stream = merged.take_until(async move { shutdown.wait().await });
     let mut response = Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(KEEP_ALIVE).text("keep-alive"))
         .into_response();

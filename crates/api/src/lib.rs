@@ -18,6 +18,7 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod openapi;
+pub mod prices;
 mod routes;
 pub mod settings;
 pub mod temporal;
@@ -54,13 +55,15 @@ pub struct AppState {
     pub watchers: Watchers,
     /// Emails' event streams.
     pub email_watchers: Watchers<Emails>,
+    /// Live reply text from the worker (off when NATS is unreachable).
+    pub bus: reply_bus::ReplyBus,
     pub shutdown: Shutdown,
 }
 
 impl AppState {
     /// Builds the state and starts connecting to Temporal in the background. New
     /// conversations pursue a goal of `goals` (`AGENT_GOAL` unless the request names one).
-    pub fn new(settings: Settings, goals: GoalCatalog) -> Self {
+    pub fn new(settings: Settings, goals: GoalCatalog, bus: reply_bus::ReplyBus) -> Self {
         let temporal = Temporal::connect_in_background(
             settings.temporal.clone(),
             Goals::new(goals, &settings.default_goal),
@@ -71,6 +74,7 @@ impl AppState {
             email_watchers: Watchers::new(temporal.clone()),
             temporal,
             settings: Arc::new(settings),
+            bus,
             shutdown: Shutdown::default(),
         }
     }
@@ -122,6 +126,10 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/get-latest-tool-data",
             get(routes::conversations::get_latest_tool_data),
+        )
+        .route(
+            "/get-conversation-usage",
+            get(routes::conversations::get_conversation_usage),
         )
         .route("/events", get(events::events))
         .route("/email/start", post(routes::email::start))

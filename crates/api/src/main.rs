@@ -21,9 +21,17 @@ async fn main() -> anyhow::Result<()> {
         ui = %settings.frontend_dist.display(),
         "api listening"
     );
+    let bus = reply_bus::ReplyBus::connect(
+        settings.bus.clone(),
+        reply_bus::BusOptions {
+            client_name: "agent-api".to_owned(),
+            ..Default::default()
+        },
+    )
+    .await;
     api::serve(
         listener,
-        api::AppState::new(settings, goals),
+        api::AppState::new(settings, goals, bus),
         settings::shutdown_signal(),
     )
     .await

@@ -7,8 +7,8 @@
 //! definition.
 
 use models::{
-    Actor, ConversationHistory, DeliveryChannel, EmailReceipt, EmailSetup, EmailStatus, EmailView,
-    Message, NextStep, PlannerDecision,
+    Actor, ConversationHistory, CurrentGoal, DeliveryChannel, EmailReceipt, EmailSetup,
+    EmailStatus, EmailView, Message, NextStep, PlannerDecision,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -50,6 +50,7 @@ use crate::{
         crate::routes::conversations::get_conversation_history,
         crate::routes::conversations::get_latest_tool_data,
         crate::routes::goals::list,
+        crate::routes::conversations::get_conversation_usage,
         crate::events::events,
         crate::routes::email::start,
         crate::routes::email::describe,
@@ -62,6 +63,9 @@ use crate::{
         ErrorBody,
         GoalsResponse,
         GoalInfo,
+        crate::prices::UsageReport,
+        crate::prices::StepUsage,
+        models::UsageTotals,
         MessageResponse,
         ConfirmResponse,
         ConfirmedResponse,
@@ -72,6 +76,7 @@ use crate::{
         ConversationState,
         HistoryReply,
         ConversationHistory,
+        CurrentGoal,
         Message,
         Actor,
         PlannerDecision,
@@ -136,13 +141,21 @@ mod tests {
     fn schemas_match_the_models_on_the_wire() {
         let doc = document();
         let schemas = &doc["components"]["schemas"];
-        let tool_data = serde_json::to_value(PlannerDecision::question("hi")).unwrap();
+        let mut decision = PlannerDecision::question("hi");
+        decision.reply_id = Some("run/1".into());
+        let tool_data = serde_json::to_value(decision).unwrap();
         assert_eq!(
             property_names(&schemas["PlannerDecision"]),
             field_names(&tool_data)
         );
 
-        let mut history = ConversationHistory::default();
+        let mut history = ConversationHistory {
+            goal: Some(CurrentGoal {
+                id: "goal_trip".into(),
+                name: "Trip agent".into(),
+            }),
+            ..Default::default()
+        };
         history.push(Actor::User, "hi");
         let history = serde_json::to_value(&history).unwrap();
         assert_eq!(

@@ -37,6 +37,10 @@ pub struct Settings {
     pub goal_categories: goals::Categories,
     /// `AGENT_GOAL`: the goal of a conversation started without `goal=`.
     pub default_goal: String,
+    /// `NATS_URL` and the reply stream's limits: where live reply text comes from.
+    pub bus: reply_bus::BusSettings,
+    /// The price of each model (`data/model_prices.json`, `LLM_PRICES`).
+    pub prices: crate::prices::PriceTable,
 }
 
 /// The origins allowed to call the api from a browser.
@@ -69,6 +73,7 @@ struct ApiEnv {
     goals_dir: Option<PathBuf>,
     goal_categories: Option<String>,
     agent_goal: Option<String>,
+    llm_prices: Option<String>,
 }
 
 fn default_host() -> String {
@@ -124,6 +129,8 @@ impl Settings {
             default_goal: raw
                 .agent_goal
                 .unwrap_or_else(|| goals::DEFAULT_GOAL.to_owned()),
+            bus: reply_bus::BusSettings::from_env(env)?,
+            prices: crate::prices::PriceTable::new(raw.llm_prices.as_deref())?,
         })
     }
 }

@@ -14,7 +14,10 @@ use std::{
 
 use futures::Stream;
 use goals::{GoalCatalog, GoalSpec};
-use models::{AgentGoal, AgentWorkflowInput, ConfirmOutcome, ConversationHistory, PlannerDecision};
+use models::{
+    AgentGoal, AgentWorkflowInput, ConfirmOutcome, ConversationHistory, ConversationUsage,
+    PlannerDecision,
+};
 use settings::TemporalSettings;
 use temporalio_client::{
     Client, NamespacedClient, QueryRejectCondition, RetryOptions, WorkflowDescribeOptions,
@@ -277,6 +280,15 @@ impl Temporal {
         let handle = self.handle(id)?;
         self.read(id, |options| {
             handle.query(AgentGoalWorkflow::get_conversation_history, (), options)
+        })
+        .await
+    }
+
+    /// Queries `get_conversation_usage`.
+    pub async fn usage(&self, id: &WorkflowId) -> Result<Read<ConversationUsage>, ApiError> {
+        let handle = self.handle(id)?;
+        self.read(id, |options| {
+            handle.query(AgentGoalWorkflow::get_conversation_usage, (), options)
         })
         .await
     }

@@ -294,7 +294,10 @@ async fn api_starts_without_temporal_and_recovers_when_temporal_appears() {
     );
     let (status, health) = app.get("/health", &[]).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(health, json!({"status": "ok", "temporal": "unavailable"}));
+    assert_eq!(
+        health,
+        json!({"status": "ok", "temporal": "unavailable", "streaming": "off"})
+    );
     let (status, body) = app.history("api-late-chat").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(
@@ -513,6 +516,7 @@ async fn openapi_document_lists_every_endpoint() {
         ("/end-chat", "post"),
         ("/get-conversation-history", "get"),
         ("/get-latest-tool-data", "get"),
+        ("/get-conversation-usage", "get"),
         ("/events", "get"),
         ("/email/start", "post"),
         ("/email/describe", "get"),
@@ -531,7 +535,7 @@ async fn openapi_document_lists_every_endpoint() {
             assert!(params.contains("workflow_id"), "{path} lacks workflow_id");
         }
     }
-    assert_eq!(paths.len(), 18, "every documented path is an endpoint");
+    assert_eq!(paths.len(), 19, "every documented path is an endpoint");
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     for schema in [
         "ErrorBody",

@@ -170,7 +170,10 @@ fn embedded_history(system: &str) -> Option<ConversationHistory> {
             .collect(),
         _ => return None,
     };
-    Some(ConversationHistory { messages })
+    Some(ConversationHistory {
+        messages,
+        ..Default::default()
+    })
 }
 
 /// Classifies a planner prompt by its first line.

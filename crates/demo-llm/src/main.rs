@@ -21,7 +21,10 @@ Options:
   --port <PORT>        Port to listen on [default: 8100, or DEMO_LLM_PORT]
   --rules <FILE>       Scripted rules (JSON array, or {\"rules\": [...], \"fallback\": ...})
   --fallback <MODE>    When no rule matches: demo or none [default: none]
-  --latency-ms <MS>    Delay added to every chat call [default: 0]
+  --latency-ms <MS>    Delay before every answer (a stream's first token) [default: 0]
+  --validator-latency-ms <MS>
+                       The validator's delay instead [default: --latency-ms]
+  --token-ms <MS>      Between streamed tokens of about four characters [default: 0]
   --model <ID>         Model id to list (repeat for more) [default: demo-trip-agent]
   -h, --help           Print this help
   -V, --version        Print the version
@@ -35,6 +38,8 @@ struct Args {
     rules: Option<String>,
     fallback: Option<Fallback>,
     latency_ms: u64,
+    validator_latency_ms: Option<u64>,
+    token_ms: u64,
     models: Vec<String>,
 }
 
@@ -56,6 +61,8 @@ fn parse_args(mut args: impl Iterator<Item = String>, env_port: Option<String>) 
         rules: None,
         fallback: None,
         latency_ms: 0,
+        validator_latency_ms: None,
+        token_ms: 0,
         models: Vec::new(),
     };
     while let Some(arg) = args.next() {
@@ -95,12 +102,11 @@ fn parse_args(mut args: impl Iterator<Item = String>, env_port: Option<String>) 
             "--fallback" => {
                 parsed.fallback = Some(value()?.parse().map_err(anyhow::Error::msg)?);
             }
-            "--latency-ms" => {
-                let ms = value()?;
-                parsed.latency_ms = ms
-                    .parse()
-                    .with_context(|| format!("--latency-ms must be a whole number, not {ms:?}"))?;
+            "--latency-ms" => parsed.latency_ms = millis(&flag, &value()?)?,
+            "--validator-latency-ms" => {
+                parsed.validator_latency_ms = Some(millis(&flag, &value()?)?);
             }
+            "--token-ms" => parsed.token_ms = millis(&flag, &value()?)?,
             "--model" => parsed.models.push(value()?),
             other => bail!("unknown argument {other:?}; see --help"),
         }
@@ -108,10 +114,18 @@ fn parse_args(mut args: impl Iterator<Item = String>, env_port: Option<String>) 
     Ok(Parsed::Run(parsed))
 }
 
+fn millis(flag: &str, value: &str) -> Result<u64> {
+    value
+        .parse()
+        .with_context(|| format!("{flag} must be a whole number of milliseconds, not {value:?}"))
+}
+
 fn config(args: Args) -> Result<Config> {
     let mut config = Config {
         addr: SocketAddr::new(args.host, args.port),
         latency: Duration::from_millis(args.latency_ms),
+        validator_latency: args.validator_latency_ms.map(Duration::from_millis),
+        token_interval: Duration::from_millis(args.token_ms),
         models: if args.models.is_empty() {
             vec![DEFAULT_MODEL.to_owned()]
         } else {
@@ -210,12 +224,16 @@ mod tests {
                 "--model",
                 "a",
                 "--model=b",
+                "--token-ms=30",
+                "--validator-latency-ms",
+                "400",
             ],
             None,
         )
         .unwrap();
         assert_eq!(args.fallback, Some(Fallback::Demo));
         assert_eq!(args.latency_ms, 25);
+        assert_eq!((args.token_ms, args.validator_latency_ms), (30, Some(400)));
         assert_eq!(args.models, ["a", "b"]);
     }
 

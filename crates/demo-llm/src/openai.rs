@@ -14,9 +14,18 @@ pub struct ChatRequest {
     pub model: Option<String>,
     #[serde(default)]
     pub messages: Vec<ChatMessage>,
-    /// Streaming is not offered; a request that asks for it gets a clear 400.
+    /// `true`: the answer comes as server-sent `chat.completion.chunk` events.
     #[serde(default)]
     pub stream: Option<bool>,
+    #[serde(default)]
+    pub stream_options: Option<StreamOptions>,
+}
+
+/// `stream_options`: with `include_usage`, a last chunk carries the token counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamOptions {
+    #[serde(default)]
+    pub include_usage: bool,
 }
 
 /// One chat message, with its content flattened to text.
@@ -80,8 +89,59 @@ pub fn completion(id: u64, created: i64, model: &str, prompt_chars: usize, conte
 }
 
 /// Roughly four characters per token: good enough for clients that log usage.
-fn estimate_tokens(chars: usize) -> usize {
+pub fn estimate_tokens(chars: usize) -> usize {
     chars.div_ceil(4)
+}
+
+/// One `chat.completion.chunk` carrying a piece of the assistant's text (`None`: the last
+/// chunk, with `finish_reason`).
+pub fn chunk(id: u64, created: i64, model: &str, piece: Option<&str>) -> Value {
+    let (delta, finish) = match piece {
+        Some(text) => (json!({"content": text}), Value::Null),
+        None => (json!({}), json!("stop")),
+    };
+    json!({
+        "id": format!("chatcmpl-demo-{id}"),
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": model,
+        "choices": [{"index": 0, "delta": delta, "logprobs": null, "finish_reason": finish}],
+        "usage": null
+    })
+}
+
+/// The chunk `stream_options.include_usage` asks for: no choices, the token counts.
+pub fn usage_chunk(
+    id: u64,
+    created: i64,
+    model: &str,
+    prompt_chars: usize,
+    content: &str,
+) -> Value {
+    let prompt_tokens = estimate_tokens(prompt_chars);
+    let completion_tokens = estimate_tokens(content.chars().count());
+    json!({
+        "id": format!("chatcmpl-demo-{id}"),
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": model,
+        "choices": [],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens
+        }
+    })
+}
+
+/// The answer cut into token-sized pieces (about four characters, on character boundaries),
+/// the way a model streams it.
+pub fn token_pieces(content: &str) -> Vec<String> {
+    let chars: Vec<char> = content.chars().collect();
+    chars
+        .chunks(4)
+        .map(|piece| piece.iter().collect())
+        .collect()
 }
 
 /// `GET /v1/models` body.

@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
+use futures::StreamExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
@@ -51,8 +52,13 @@ pub struct Config {
     /// Scripted rules; empty means demo mode.
     pub rules: Vec<Rule>,
     pub fallback: Fallback,
-    /// Added to every chat call.
+    /// Added to every chat call before it answers: for a streamed answer, the time to its
+    /// first token.
     pub latency: Duration,
+    /// Replaces `latency` for the validator's calls (models often judge faster than they plan).
+    pub validator_latency: Option<Duration>,
+    /// Between two streamed tokens (about four characters each): 1 / tokens per second.
+    pub token_interval: Duration,
     /// How many requests the log keeps (oldest dropped first).
     pub max_recorded: usize,
 }
@@ -65,6 +71,8 @@ impl Default for Config {
             rules: Vec::new(),
             fallback: Fallback::None,
             latency: Duration::ZERO,
+            validator_latency: None,
+            token_interval: Duration::ZERO,
             max_recorded: 10_000,
         }
     }
@@ -81,6 +89,8 @@ struct Inner {
     script: Mutex<Script>,
     faults: Mutex<Faults>,
     latency_ms: AtomicU64,
+    validator_latency: Option<Duration>,
+    token_interval: Duration,
     recorder: Mutex<Recorder>,
     next_seq: AtomicU64,
 }
@@ -109,6 +119,8 @@ impl AppState {
                 script: Mutex::new(script),
                 faults: Mutex::new(Faults::default()),
                 latency_ms: AtomicU64::new(duration_ms(config.latency)),
+                validator_latency: config.validator_latency,
+                token_interval: config.token_interval,
                 recorder: Mutex::new(Recorder::new(config.max_recorded)),
                 next_seq: AtomicU64::new(1),
             }),
@@ -189,7 +201,10 @@ impl AppState {
         step: Step,
         messages: &[ChatMessage],
     ) -> (AnsweredBy, Result<String, ApiError>) {
-        let latency = self.latency();
+        let latency = match (step, self.inner.validator_latency) {
+            (Step::Validator, Some(latency)) => latency,
+            _ => self.latency(),
+        };
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }
@@ -318,7 +333,10 @@ async fn chat_completions(
         ),
     };
     let ChatRequest {
-        model, messages, ..
+        model,
+        messages,
+        stream,
+        stream_options,
     } = request;
 
     let seq = state.next_seq();
@@ -329,14 +347,29 @@ async fn chat_completions(
                 .filter(|m| !m.trim().is_empty())
                 .unwrap_or_else(|| state.models()[0].clone());
             let prompt_chars = messages.iter().map(|m| m.content.chars().count()).sum();
-            Json(openai::completion(
-                seq,
-                received_at.timestamp(),
-                &served_model,
-                prompt_chars,
-                &content,
-            ))
-            .into_response()
+            if stream == Some(true) {
+                let usage = stream_options.is_some_and(|o| o.include_usage);
+                streamed(
+                    StreamedAnswer {
+                        seq,
+                        created: received_at.timestamp(),
+                        model: served_model,
+                        prompt_chars,
+                        content,
+                        usage,
+                    },
+                    state.inner.token_interval,
+                )
+            } else {
+                Json(openai::completion(
+                    seq,
+                    received_at.timestamp(),
+                    &served_model,
+                    prompt_chars,
+                    &content,
+                ))
+                .into_response()
+            }
         }
         Err(error) => error.into_response(),
     };
@@ -361,6 +394,60 @@ async fn chat_completions(
         elapsed_ms,
     });
     response
+}
+
+/// An answer to send as server-sent chunks.
+struct StreamedAnswer {
+    seq: u64,
+    created: i64,
+    model: String,
+    prompt_chars: usize,
+    content: String,
+    /// Send the usage chunk before `[DONE]`.
+    usage: bool,
+}
+
+/// The answer as `text/event-stream`: a chunk per token, `interval` apart, then the closing
+/// chunk, the usage chunk when asked for, and `data: [DONE]`.
+fn streamed(answer: StreamedAnswer, interval: Duration) -> Response {
+    let StreamedAnswer {
+        seq,
+        created,
+        model,
+        prompt_chars,
+        content,
+        usage,
+    } = answer;
+    let mut events: Vec<(Duration, Value)> = openai::token_pieces(&content)
+        .iter()
+        .enumerate()
+        .map(|(i, piece)| {
+            let wait = if i == 0 { Duration::ZERO } else { interval };
+            (wait, openai::chunk(seq, created, &model, Some(piece)))
+        })
+        .collect();
+    events.push((Duration::ZERO, openai::chunk(seq, created, &model, None)));
+    if usage {
+        events.push((
+            Duration::ZERO,
+            openai::usage_chunk(seq, created, &model, prompt_chars, &content),
+        ));
+    }
+    let frames = futures::stream::iter(events)
+        .then(|(wait, chunk)| async move {
+            if !wait.is_zero() {
+                tokio::time::sleep(wait).await;
+            }
+            Ok::<_, std::convert::Infallible>(Bytes::from(format!("data: {chunk}\n\n")))
+        })
+        .chain(futures::stream::once(async {
+            Ok(Bytes::from_static(b"data: [DONE]\n\n"))
+        }));
+    Response::builder()
+        .header(header::CONTENT_TYPE, "text/event-stream")
+        .header(header::CACHE_CONTROL, "no-cache")
+        .body(axum::body::Body::from_stream(frames))
+        .expect("a streaming response builds")
 }
 
 /// Reads the step header and body. What could be read is returned even when the request is
@@ -392,11 +479,6 @@ fn parse_chat(step_header: Option<&str>, body: &[u8]) -> (Step, ChatRequest, Res
         Err(ApiError::bad_request(
             "messages must hold at least one message",
             Some("messages"),
-        ))
-    } else if request.stream == Some(true) {
-        Err(ApiError::bad_request(
-            "this server does not stream; send stream: false",
-            Some("stream"),
         ))
     } else {
         Ok(())

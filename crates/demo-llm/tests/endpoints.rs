@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, time::Duration};
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -84,11 +84,6 @@ async fn malformed_requests_get_400s_in_openai_shape() {
         (Some("planner"), json!("not an object"), None),
         (Some("planner"), json!({"messages": []}), Some("messages")),
         (
-            Some("planner"),
-            json!({"messages": [{"role": "user", "content": "hi"}], "stream": true}),
-            Some("stream"),
-        ),
-        (
             Some("plan"),
             json!({"messages": [{"role": "user", "content": "hi"}]}),
             None,
@@ -110,7 +105,7 @@ async fn malformed_requests_get_400s_in_openai_shape() {
         .unwrap();
     assert_eq!(raw.status(), 400);
     let recorded = server.requests();
-    assert_eq!(recorded.len(), 5);
+    assert_eq!(recorded.len(), 4);
     assert!(
         recorded
             .iter()
@@ -369,4 +364,78 @@ async fn shutdown_frees_the_port() {
     drop(dropped);
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     assert!(reqwest::get(format!("http://{addr}/health")).await.is_err());
+}
+
+/// The `data:` payloads of a server-sent response, in order.
+fn sse_payloads(text: &str) -> Vec<String> {
+    text.split("\n\n")
+        .filter_map(|frame| frame.strip_prefix("data: "))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_streamed_answer_comes_in_paced_chunks_that_join_to_the_whole_answer() {
+    let interval = Duration::from_millis(20);
+    let server = start_with(Config {
+        token_interval: interval,
+        ..Config::default()
+    })
+    .await;
+    let whole = chat(&server, "planner", &ConversationHistory::default(), "hi")
+        .await
+        .content();
+
+    let mut body = request_body(&ConversationHistory::default(), "hi");
+    body["stream"] = json!(true);
+    body["stream_options"] = json!({"include_usage": true});
+    let started = std::time::Instant::now();
+    let reply = post_chat(&server, Some("planner"), &body).await;
+    let took = started.elapsed();
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.headers["content-type"], "text/event-stream");
+
+    let payloads = sse_payloads(&reply.text);
+    assert_eq!(payloads.last().map(String::as_str), Some("[DONE]"));
+    let chunks: Vec<Value> = payloads[..payloads.len() - 1]
+        .iter()
+        .map(|p| serde_json::from_str(p).unwrap())
+        .collect();
+    assert!(
+        chunks
+            .iter()
+            .all(|c| c["object"] == "chat.completion.chunk")
+    );
+    let pieces: Vec<&str> = chunks
+        .iter()
+        .filter_map(|c| c["choices"][0]["delta"]["content"].as_str())
+        .collect();
+    assert!(pieces.len() > 5, "the answer came in pieces: {pieces:?}");
+    assert_eq!(pieces.concat(), whole, "joined, the pieces are the answer");
+    // The pieces were paced, one interval apart.
+    let minimum = interval * u32::try_from(pieces.len() - 1).unwrap();
+    assert!(took >= minimum, "{took:?} < {minimum:?}");
+
+    // The closing chunk says why it stopped; the last one carries the usage, no choices.
+    let closing = chunks
+        .iter()
+        .find(|c| c["choices"][0]["finish_reason"] == "stop");
+    assert!(closing.is_some());
+    let usage = &chunks.last().unwrap()["usage"];
+    assert_eq!(chunks.last().unwrap()["choices"], json!([]));
+    assert!(usage["prompt_tokens"].as_u64().unwrap() > 0);
+    assert_eq!(
+        usage["total_tokens"].as_u64().unwrap(),
+        usage["prompt_tokens"].as_u64().unwrap() + usage["completion_tokens"].as_u64().unwrap()
+    );
+
+    // Without include_usage there is no usage chunk.
+    body["stream_options"] = json!(null);
+    let plain = post_chat(&server, Some("planner"), &body).await;
+    assert!(
+        sse_payloads(&plain.text)
+            .iter()
+            .filter(|p| *p != "[DONE]")
+            .all(|p| serde_json::from_str::<Value>(p).unwrap()["usage"].is_null())
+    );
 }

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{AgentGoal, ConversationHistory, NextStep, PendingPrompt, PlannerDecision};
+use crate::{AgentGoal, ConversationHistory, LlmUsage, NextStep, PendingPrompt, PlannerDecision};
 
 /// Input of `agent_toolPlanner`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,6 +17,58 @@ pub struct PlannerInput {
     /// The planner's previous answer, so a bad one can be corrected.
     #[serde(default)]
     pub previous_tool_data: Option<PlannerDecision>,
+    /// Where to stream the reply's text while the model writes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<LiveReply>,
+}
+
+/// Which live reply a planner call writes: the browser shows its text as it streams.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveReply {
+    /// The reply's id, also set on the agent message it becomes (`reply_id`).
+    pub reply: String,
+    /// The turn it answers; the validator's verdict on that turn names it too.
+    pub turn: String,
+    /// The turn waits for the validator's verdict (a user prompt validated alongside).
+    pub gated: bool,
+}
+
+/// What `agent_toolPlanner` returns: the decision, and what the call used. Flattened, so a
+/// result recorded before usage was reported (a plain decision) still reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlannerAnswer {
+    #[serde(flatten)]
+    pub decision: PlannerDecision,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<LlmUsage>,
+}
+
+/// What `agent_summarizeConversation` returns. A result recorded before usage was reported
+/// is the summary's text alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SummaryAnswer {
+    WithUsage {
+        summary: String,
+        #[serde(default)]
+        usage: Option<LlmUsage>,
+    },
+    Text(String),
+}
+
+impl SummaryAnswer {
+    pub fn summary(&self) -> &str {
+        match self {
+            SummaryAnswer::WithUsage { summary, .. } | SummaryAnswer::Text(summary) => summary,
+        }
+    }
+
+    pub fn usage(&self) -> Option<&LlmUsage> {
+        match self {
+            SummaryAnswer::WithUsage { usage, .. } => usage.as_ref(),
+            SummaryAnswer::Text(_) => None,
+        }
+    }
 }
 
 /// Input of `agent_resolveGoal`: the goal whose tools the worker should resolve.
@@ -39,6 +91,9 @@ pub struct ValidationInput {
     pub goal: AgentGoal,
     pub history: ConversationHistory,
     pub prompt: String,
+    /// The turn whose planner reply streams meanwhile: the verdict releases or drops it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turn: Option<String>,
 }
 
 /// Input of `agent_summarizeConversation`, used before continue-as-new.
@@ -60,6 +115,9 @@ pub struct ValidationResult {
         deserialize_with = "empty_object_as_none"
     )]
     pub failed_reason: Option<ValidationFailure>,
+    /// What the call used (not part of the verdict's wire shape when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<LlmUsage>,
 }
 
 impl ValidationResult {
@@ -67,6 +125,7 @@ impl ValidationResult {
         Self {
             valid: true,
             failed_reason: None,
+            usage: None,
         }
     }
 }

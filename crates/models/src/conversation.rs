@@ -46,6 +46,20 @@ impl Message {
 pub struct ConversationHistory {
     #[serde(default)]
     pub messages: Vec<Message>,
+    /// The goal the conversation pursues now. Set only in the `get_conversation_history`
+    /// query's answer (the UI's header shows it), never in activity inputs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal: Option<CurrentGoal>,
+}
+
+/// Which agent a conversation talks to right now (it changes when the picker switches).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CurrentGoal {
+    /// The goal's id, as `GET /goals` lists it.
+    pub id: String,
+    /// The agent's name.
+    pub name: String,
 }
 
 impl ConversationHistory {
@@ -84,7 +98,10 @@ impl ConversationHistory {
             messages.push(summary.clone());
         }
         messages.extend_from_slice(&self.messages[start..]);
-        ConversationHistory { messages }
+        ConversationHistory {
+            messages,
+            goal: None,
+        }
     }
 }
 

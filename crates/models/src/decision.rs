@@ -68,6 +68,9 @@ pub struct PlannerDecision {
     /// Whether the user must confirm the tool before it runs.
     #[serde(default, deserialize_with = "null_as_default")]
     pub force_confirm: bool,
+    /// The live reply that streamed this answer's `response`, for the UI to replace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_id: Option<String>,
 }
 
 impl PlannerDecision {
@@ -79,6 +82,7 @@ impl PlannerDecision {
             args: Map::new(),
             response: response.into(),
             force_confirm: false,
+            reply_id: None,
         }
     }
 

@@ -16,13 +16,14 @@ mod email;
 mod goal;
 mod prompt;
 mod serde_helpers;
+mod usage;
 mod workflow_io;
 
 pub use activity_io::{
-    ConfirmOutcome, McpCallInput, PlannerInput, ResolveGoalInput, SummaryInput, ValidationFailure,
-    ValidationInput, ValidationResult,
+    ConfirmOutcome, LiveReply, McpCallInput, PlannerAnswer, PlannerInput, ResolveGoalInput,
+    SummaryAnswer, SummaryInput, ValidationFailure, ValidationInput, ValidationResult,
 };
-pub use conversation::{Actor, ConversationHistory, Message};
+pub use conversation::{Actor, ConversationHistory, CurrentGoal, Message};
 pub use decision::{NextStep, PlannerDecision};
 pub use email::{
     DEFAULT_DRAFT_SAVES_PER_RUN, DEFAULT_TIME_ZONE, DeliveryChannel, EmailCarry, EmailDecision,
@@ -31,4 +32,5 @@ pub use email::{
 };
 pub use goal::{AgentGoal, ConfirmPolicy, ToolArgument, ToolDefinition, ToolSource};
 pub use prompt::{INTERNAL_PREFIX, InternalPrompt, PendingPrompt, QueueEntry};
+pub use usage::{ConversationUsage, LlmUsage, UsageTotals};
 pub use workflow_io::{AgentWorkflowInput, CarryOver, LlmRetrySettings, WorkflowSettings};

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AgentGoal, QueueEntry, prompt::INTERNAL_PREFIX};
+use crate::{AgentGoal, ConversationUsage, QueueEntry, prompt::INTERNAL_PREFIX};
 
 /// `AgentGoalWorkflow`'s input; also what continue-as-new carries into the next run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,6 +23,7 @@ impl AgentWorkflowInput {
                     "{INTERNAL_PREFIX} {}",
                     goal.starter_prompt
                 ))]),
+                usage: None,
             },
             agent_goal: goal,
         }
@@ -40,6 +41,9 @@ pub struct CarryOver {
     /// Prompts to process first, in order.
     #[serde(default)]
     pub prompt_queue: Option<Vec<QueueEntry>>,
+    /// What the conversation's model calls used in earlier runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<ConversationUsage>,
 }
 
 /// Everything the workflow needs from the environment, read once per run through the
@@ -61,6 +65,10 @@ pub struct WorkflowSettings {
     pub llm_timeout_secs: u64,
     /// Retry policy Temporal applies to LLM activities.
     pub llm_retry: LlmRetrySettings,
+    /// Validate a user prompt while the planner already answers it (`SPECULATIVE_PLANNING`):
+    /// a turn takes as long as the slower call, not both; a rejected prompt's plan is thrown
+    /// away, so its planner tokens are spent for nothing. Off: validate first, then plan.
+    pub speculative_planning: bool,
 }
 
 impl Default for WorkflowSettings {
@@ -72,6 +80,7 @@ impl Default for WorkflowSettings {
             confirm_timeout_secs: 24 * 60 * 60,
             llm_timeout_secs: 30,
             llm_retry: LlmRetrySettings::default(),
+            speculative_planning: true,
         }
     }
 }

@@ -9,7 +9,9 @@
 mod email;
 mod parse;
 mod render;
+mod stream;
 
 pub use email::{EmailReply, SendTimeAnswer, email_prompt, parse_email_reply};
 pub use parse::{ParseError, extract_json, parse_summary, parse_tool_data, parse_validation};
 pub use render::{ChatPrompt, PromptError, planner_prompt, summary_prompt, validator_prompt};
+pub use stream::ResponseText;

@@ -161,6 +161,7 @@ pub fn parse_validation(raw: &str) -> Result<ValidationResult, ParseError> {
             next: NextStep::Question,
             ..failure
         }),
+        usage: None,
     })
 }
 

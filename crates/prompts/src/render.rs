@@ -198,6 +198,7 @@ mod tests {
             history: history(),
             prompt,
             previous_tool_data: None,
+            live: None,
         }
     }
 
@@ -246,6 +247,7 @@ mod tests {
             args: json!({"city": null}).as_object().unwrap().clone(),
             response: "Searching".into(),
             force_confirm: true,
+            reply_id: None,
         });
         let prompt = planner_prompt(&input, today()).unwrap();
         assert!(prompt.system.contains("<previous_answer>"));
@@ -327,6 +329,7 @@ mod tests {
             goal: goal(),
             history: history(),
             prompt: "write me a poem".into(),
+            turn: None,
         })
         .unwrap();
         assert!(prompt.system.contains("Find an event, then stop."));

@@ -18,11 +18,15 @@ use serde::{Deserialize, Serialize};
 pub enum ReplyEvent {
     /// The next piece of a reply's text.
     Delta {
-        /// The turn the reply answers; its text is shown once the turn's verdict accepts it.
+        /// The turn the reply answers.
         turn: String,
         /// Which reply (one planner attempt's answer) the text extends.
         reply: String,
         text: String,
+        /// The turn awaits the validator's verdict: hold the text until it accepts the turn.
+        /// A reply to an internal event (a tool result, the opening) needs no verdict.
+        #[serde(default)]
+        gated: bool,
     },
     /// The validator's decision on a turn: show its deltas (`accepted`) or drop them.
     Verdict { turn: String, accepted: bool },
@@ -97,6 +101,7 @@ mod tests {
                 turn: "t1".into(),
                 reply: "r1".into(),
                 text: "Hel".into(),
+                gated: true,
             },
             ReplyEvent::Verdict {
                 turn: "t1".into(),
@@ -113,7 +118,7 @@ mod tests {
         let json: serde_json::Value = serde_json::from_slice(&encode(delta)).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"kind": "delta", "turn": "t1", "reply": "r1", "text": "Hel"})
+            serde_json::json!({"kind": "delta", "turn": "t1", "reply": "r1", "text": "Hel", "gated": true})
         );
     }
 

@@ -1,7 +1,8 @@
 //! What the bus is configured with, and the stream it keeps.
 //!
-//! [`BusSettings`] is what a deployment chooses (the binaries' settings code fills it from
-//! `NATS_URL` and friends; this library reads no environment). [`BusOptions`] are timings
+//! [`BusSettings`] is what a deployment chooses: `NATS_URL`, `REPLY_RETENTION_SECS` and
+//! `REPLY_STREAM_MAX_BYTES`, read by [`BusSettings::from_env`] from the binary's
+//! `settings::Env`. [`BusOptions`] are timings
 //! with sensible defaults that tests shorten.
 //!
 //! The stream is a short-lived buffer, not a record: history is the record. It keeps events
@@ -37,6 +38,28 @@ impl Default for BusSettings {
             max_age: Duration::from_secs(10 * 60),
             max_bytes: 256 * 1024 * 1024,
         }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct BusEnv {
+    nats_url: Option<String>,
+    reply_retention_secs: Option<u64>,
+    reply_stream_max_bytes: Option<u64>,
+}
+
+impl BusSettings {
+    /// The bus's variables; anything unset keeps its default.
+    pub fn from_env(env: &settings::Env) -> Result<Self, settings::SettingsError> {
+        let raw: BusEnv = env.parse()?;
+        let defaults = Self::default();
+        Ok(Self {
+            url: raw.nats_url.unwrap_or(defaults.url),
+            max_age: raw
+                .reply_retention_secs
+                .map_or(defaults.max_age, Duration::from_secs),
+            max_bytes: raw.reply_stream_max_bytes.unwrap_or(defaults.max_bytes),
+        })
     }
 }
 

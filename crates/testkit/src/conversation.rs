@@ -45,6 +45,7 @@ pub fn trip_input(prompts: &[&str]) -> AgentWorkflowInput {
                     .map(|p| QueueEntry::Text(p.to_string()))
                     .collect(),
             ),
+            usage: None,
         },
         agent_goal: trip_goal(),
     }

@@ -22,8 +22,8 @@ pub use conversation::{
     Conversation, actors, describe, goal_catalog, trip_goal, trip_input, wait_until,
 };
 pub use dev_server::{DevServer, DevServerOptions, LOW_LATENCY_CONFIG, client_for};
-pub use nats::NatsServer;
-pub use process::{ApiProcess, ChildProcess, WorkerProcess, free_port};
+pub use nats::{NatsServer, nats_server};
+pub use process::{ApiProcess, ChildProcess, NO_NATS, WorkerProcess, free_port};
 pub use replay::{assert_conversation_replays, assert_replays_events, histories_dir};
 pub use stack::{Stack, prompt_of};
 

@@ -95,7 +95,7 @@ impl NatsServer {
 /// The `nats-server` binary, asked of `scripts/install-nats.sh` once per test binary: the
 /// script installs the pinned version on first use, honours `NATS_SERVER`, and prints the
 /// path.
-fn nats_server() -> anyhow::Result<PathBuf> {
+pub fn nats_server() -> anyhow::Result<PathBuf> {
     static BINARY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     BINARY
         .get_or_init(|| install().map_err(|err| format!("{err:#}")))

@@ -161,7 +161,12 @@ const WORKER_VARIABLES: &[&str] = &[
     "GOAL_CATEGORIES",
     "AGENT_GOAL",
     "MCP_CONFIG",
+    "NATS_URL",
 ];
+
+/// Where workers and apis look for NATS unless a test starts one: nowhere (live reply text
+/// is off, replies arrive whole), so a NATS that happens to run on this machine is never used.
+pub const NO_NATS: &str = "nats://127.0.0.1:1";
 
 impl WorkerProcess {
     pub fn start_with_env(env: &HashMap<&str, &str>, name: &str) -> anyhow::Result<Self> {
@@ -181,6 +186,7 @@ impl WorkerProcess {
         }
         // The worker runs in an empty directory; its goals are the repository's.
         command.env("GOALS_DIR", crate::workspace_root().join("goals"));
+        command.env("NATS_URL", NO_NATS);
         command
             .envs(env.iter())
             .env(
@@ -249,6 +255,7 @@ impl ApiProcess {
             .env("API_PORT", port.to_string())
             .env("LLM_MODEL", "demo/trip-agent")
             .env("GOALS_DIR", crate::workspace_root().join("goals"))
+            .env("NATS_URL", NO_NATS)
             .envs(extra.iter().copied())
             .env(
                 "RUST_LOG",

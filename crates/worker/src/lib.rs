@@ -56,6 +56,7 @@ pub fn build(
     settings: Settings,
     goals: GoalCatalog,
     mcp: Option<Arc<McpServers>>,
+    bus: reply_bus::ReplyBus,
 ) -> anyhow::Result<Worker> {
     let registry =
         ToolRegistry::new(settings.tools)?.with_agents(OfferedAgent::from_catalog(&goals));
@@ -69,6 +70,7 @@ pub fn build(
             &settings.llm,
             settings.workflow,
             resolver,
+            bus,
         ))
         .register_activities(ToolActivities::new(registry))
         .register_activities(McpActivities::new(mcp))

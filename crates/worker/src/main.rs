@@ -66,7 +66,15 @@ async fn run(env: &Env) -> anyhow::Result<()> {
     if let Some(servers) = &mcp {
         servers.connect_all().await;
     }
-    let mut worker = worker::build(&runtime, client, settings, goals, mcp.clone())?;
+    let bus = reply_bus::ReplyBus::connect(
+        settings.bus.clone(),
+        reply_bus::BusOptions {
+            client_name: "agent-worker".to_owned(),
+            ..Default::default()
+        },
+    )
+    .await;
+    let mut worker = worker::build(&runtime, client, settings, goals, mcp.clone(), bus)?;
 
     let shutdown = worker.shutdown_handle();
     tokio::spawn(async move {

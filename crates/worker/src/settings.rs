@@ -27,6 +27,8 @@ pub struct Settings {
     pub goals: GoalSettings,
     /// `MCP_CONFIG`: the MCP servers file, if any.
     pub mcp_config: Option<PathBuf>,
+    /// `NATS_URL` and the reply stream's limits: where live reply text goes.
+    pub bus: reply_bus::BusSettings,
 }
 
 /// Where the goal files are, and which goals the agent picker offers.
@@ -69,6 +71,7 @@ impl Settings {
             tools: ToolSettings::from_env(env)?,
             goals: GoalSettings::from_env(env)?,
             mcp_config: env.parse::<McpEnv>()?.mcp_config,
+            bus: reply_bus::BusSettings::from_env(env)?,
             llm,
         })
     }
@@ -85,6 +88,7 @@ struct AgentEnv {
     llm_retry_backoff: Option<f64>,
     llm_retry_max_interval_ms: Option<u64>,
     llm_retry_max_attempts: Option<u32>,
+    speculative_planning: Option<String>,
 }
 
 fn workflow_settings(env: &Env, llm: &LlmSettings) -> Result<WorkflowSettings, SettingsError> {
@@ -114,6 +118,9 @@ fn workflow_settings(env: &Env, llm: &LlmSettings) -> Result<WorkflowSettings, S
                 .unwrap_or(retry.maximum_interval_ms),
             maximum_attempts: raw.llm_retry_max_attempts.unwrap_or(retry.maximum_attempts),
         },
+        speculative_planning: raw
+            .speculative_planning
+            .is_none_or(|value| !value.eq_ignore_ascii_case("false")),
     };
     if settings.max_history_messages == 0 {
         return Err(SettingsError::new(
@@ -174,6 +181,13 @@ mod tests {
             let s = settings(&[("SHOW_CONFIRM", value)]).unwrap();
             assert_eq!(s.workflow.show_confirm, expected, "SHOW_CONFIRM={value}");
         }
+    }
+
+    #[test]
+    fn planning_alongside_validation_is_on_unless_turned_off() {
+        assert!(settings(&[]).unwrap().workflow.speculative_planning);
+        let off = settings(&[("SPECULATIVE_PLANNING", "false")]).unwrap();
+        assert!(!off.workflow.speculative_planning);
     }
 
     #[test]

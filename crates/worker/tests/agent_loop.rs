@@ -42,15 +42,39 @@ fn last_agent(history: &models::ConversationHistory) -> PlannerDecision {
     serde_json::from_value(message.response.clone()).expect("PlannerDecision")
 }
 
+fn rejects_poems() -> Rule {
+    Rule::reply(json!({"validationResult": false, "validationFailedReason": {"next": "question", "response": "I can only help you book trips."}}))
+        .step(Step::Validator)
+        .prompt_contains("poem")
+}
+
+/// The answer the planner gives to the off-topic prompt, which must never be shown.
+const POEM: &str = "Roses are red, cats are grey";
+
+/// A rejected prompt's turn: the user message, then the validator's explanation only.
+fn assert_refused(history: &models::ConversationHistory) {
+    assert_eq!(actors(history), [Actor::Agent, Actor::User, Actor::Agent]);
+    assert_eq!(
+        history.messages[2].response,
+        json!({"next": "question", "response": "I can only help you book trips."})
+    );
+    assert!(
+        !serde_json::to_string(history).unwrap().contains(POEM),
+        "the planner's answer to a rejected prompt is never kept"
+    );
+}
+
 #[tokio::test]
-async fn off_topic_prompt_gets_the_validators_explanation_and_skips_the_planner() {
+async fn off_topic_prompt_gets_the_validators_explanation_and_the_plan_is_thrown_away() {
     let stack = Stack::scripted(
         "off-topic",
         vec![
             greeting(),
-            Rule::reply(json!({"validationResult": false, "validationFailedReason": {"next": "question", "response": "I can only help you book trips."}}))
-                .step(Step::Validator)
-                .prompt_contains("poem"),
+            rejects_poems(),
+            planner(
+                "poem",
+                json!({"next": "question", "tool": null, "args": {}, "response": POEM}),
+            ),
         ],
         &[],
     )
@@ -60,15 +84,44 @@ async fn off_topic_prompt_gets_the_validators_explanation_and_skips_the_planner(
 
     chat.send("write me a poem about cats").await;
     let history = chat.wait_for_count(Actor::Agent, 2).await;
-
-    assert_eq!(actors(&history), [Actor::Agent, Actor::User, Actor::Agent]);
-    assert_eq!(
-        history.messages[2].response,
-        json!({"next": "question", "response": "I can only help you book trips."})
-    );
+    assert_refused(&history);
     let validated: Vec<_> = stack.llm_calls(Step::Validator);
     assert_eq!(validated.len(), 1);
     assert_eq!(prompt_of(&validated[0]), "write me a poem about cats");
+    // The planner worked on the prompt alongside the validator, and its plan was dropped.
+    assert!(
+        stack
+            .llm_calls(Step::Planner)
+            .iter()
+            .any(|call| prompt_of(call).contains("poem")),
+        "the planner started with the validator"
+    );
+    let latest = chat
+        .latest_tool_data()
+        .await
+        .unwrap()
+        .expect("the greeting");
+    assert_ne!(
+        latest.response, POEM,
+        "the thrown-away plan is not the latest"
+    );
+    assert_conversation_replays("off_topic_speculative", &chat).await;
+}
+
+#[tokio::test]
+async fn with_speculative_planning_off_a_rejected_prompt_never_reaches_the_planner() {
+    let stack = Stack::scripted(
+        "off-topic-sequential",
+        vec![greeting(), rejects_poems()],
+        &[("SPECULATIVE_PLANNING", "false")],
+    )
+    .await;
+    let chat = stack.conversation("chat", &[STARTER]).await;
+    chat.wait_for_count(Actor::Agent, 1).await;
+
+    chat.send("write me a poem about cats").await;
+    let history = chat.wait_for_count(Actor::Agent, 2).await;
+    assert_refused(&history);
     assert!(
         stack
             .llm_calls(Step::Planner)
@@ -76,7 +129,7 @@ async fn off_topic_prompt_gets_the_validators_explanation_and_skips_the_planner(
             .all(|call| !prompt_of(call).contains("poem")),
         "the planner must not see a rejected prompt"
     );
-    assert_conversation_replays("off_topic", &chat).await;
+    assert_conversation_replays("off_topic_sequential", &chat).await;
 }
 
 #[tokio::test]
@@ -115,12 +168,8 @@ async fn user_prompt_starting_with_hashes_is_validated_like_any_other() {
         .map(|c| prompt_of(c).to_owned())
         .collect();
     assert_eq!(validator_prompts, [forged]);
-    assert!(
-        stack
-            .llm_calls(Step::Planner)
-            .iter()
-            .all(|call| prompt_of(call) != forged)
-    );
+    // Whatever the planner made of it meanwhile is thrown away with the rejected prompt.
+    assert_eq!(actors(&history), [Actor::Agent, Actor::User, Actor::Agent]);
 }
 
 #[tokio::test]
@@ -230,7 +279,7 @@ async fn end_chat_completes_the_workflow_and_a_later_prompt_is_dropped() {
         "the dropped prompt is never validated"
     );
     let after = chat.history().await.unwrap();
-    assert_eq!(after, result);
+    assert_eq!(after.messages, result.messages);
     assert_conversation_replays("end_chat", &chat).await;
 }
 

@@ -142,6 +142,16 @@ fn normalized(history: &ConversationHistory) -> Value {
             }
         }
     }
+    // Live reply ids start with the run's id: `<run>/<n>`.
+    let runs: std::collections::BTreeSet<&str> = history
+        .messages
+        .iter()
+        .filter_map(|m| m.response["reply_id"].as_str())
+        .filter_map(|id| id.split_once('/').map(|(run, _)| run))
+        .collect();
+    for run in runs {
+        text = text.replace(run, "<run>");
+    }
     serde_json::from_str(&text).unwrap()
 }
 

@@ -15,8 +15,9 @@ use std::{
 
 use models::{
     Actor, AgentGoal, AgentWorkflowInput, CarryOver, ConfirmOutcome, ConversationHistory,
-    InternalPrompt, McpCallInput, NextStep, PendingPrompt, PlannerDecision, PlannerInput,
-    QueueEntry, ResolveGoalInput, SummaryInput, ToolSource, ValidationFailure, ValidationInput,
+    ConversationUsage, CurrentGoal, InternalPrompt, LiveReply, LlmUsage, McpCallInput, NextStep,
+    PendingPrompt, PlannerAnswer, PlannerDecision, PlannerInput, QueueEntry, ResolveGoalInput,
+    SummaryInput, ToolSource, ValidationFailure, ValidationInput, ValidationResult,
     WorkflowSettings,
 };
 use serde_json::{Value, json};
@@ -46,6 +47,10 @@ pub struct AgentGoalWorkflow {
     /// Where the latest tool proposal stands.
     proposal: Proposal,
     settings: WorkflowSettings,
+    /// Planner calls made in this run: numbers each live reply.
+    replies: u64,
+    /// What the conversation's model calls used, this run and the ones before it.
+    usage: ConversationUsage,
 }
 
 /// Where the latest tool proposal stands.
@@ -59,6 +64,10 @@ enum Proposal {
     /// The user confirmed it (or confirmation is off); the loop runs it next.
     Confirmed,
 }
+
+/// Since this patch a user prompt's validation runs alongside its planning (a turn takes
+/// as long as the slower of the two, not both); histories recorded before it validate first.
+const PARALLEL_VALIDATION: &str = "validate-while-planning";
 
 /// The agent picker's tool whose result switches the conversation's goal.
 const SWITCH_AGENT_TOOL: &str = "SwitchAgent";
@@ -92,6 +101,8 @@ impl AgentGoalWorkflow {
             decision: None,
             proposal: Proposal::None,
             settings: WorkflowSettings::default(),
+            replies: 0,
+            usage: input.carry_over.usage.unwrap_or_default(),
         }
     }
 
@@ -128,13 +139,22 @@ impl AgentGoalWorkflow {
                 continue;
             }
 
-            if let PendingPrompt::User { text } = &prompt
-                && !accept_user_prompt(ctx, text).await?
-            {
-                continue;
-            }
-
-            let Some(decision) = plan_next_step(ctx, &prompt).await? else {
+            let planned = match &prompt {
+                PendingPrompt::User { text }
+                    if ctx.state(|s| s.settings.speculative_planning)
+                        && ctx.patched(PARALLEL_VALIDATION) =>
+                {
+                    validate_while_planning(ctx, text, &prompt).await?
+                }
+                PendingPrompt::User { text } => {
+                    if !accept_user_prompt(ctx, text).await? {
+                        continue;
+                    }
+                    plan_next_step(ctx, &prompt).await?
+                }
+                PendingPrompt::Internal(_) => plan_next_step(ctx, &prompt).await?,
+            };
+            let Some(decision) = planned else {
                 continue;
             };
 
@@ -228,12 +248,24 @@ impl AgentGoalWorkflow {
 
     #[query(name = "get_conversation_history")]
     pub fn get_conversation_history(&self, _ctx: &WorkflowContextView) -> ConversationHistory {
-        self.history.clone()
+        ConversationHistory {
+            goal: Some(CurrentGoal {
+                id: self.goal.id.clone(),
+                name: self.goal.agent_name.clone(),
+            }),
+            ..self.history.clone()
+        }
     }
 
     #[query(name = "get_latest_tool_data")]
     pub fn get_latest_tool_data(&self, _ctx: &WorkflowContextView) -> Option<PlannerDecision> {
         self.decision.clone()
+    }
+
+    /// Tokens the conversation's model calls used, by step and model.
+    #[query(name = "get_conversation_usage")]
+    pub fn get_conversation_usage(&self, _ctx: &WorkflowContextView) -> ConversationUsage {
+        self.usage.clone()
     }
 
     #[query(name = "get_summary_from_history")]
@@ -396,16 +428,68 @@ async fn accept_user_prompt(
     text: &str,
 ) -> WorkflowResult<bool> {
     ctx.state_mut(|s| s.history.push(Actor::User, text));
-    let input = ctx.state(|s| ValidationInput {
-        goal: s.goal.clone(),
-        history: s.prompt_history(),
-        prompt: text.to_owned(),
-    });
+    let input = ctx.state(|s| validation_input(s, text, None));
     let options = ctx.state(|s| options::llm(&s.settings, summaries::validator()));
-    match ctx
+    let verdict = ctx
         .execute_activity(AgentActivity::validate, input, options)
-        .await
-    {
+        .await;
+    apply_verdict(ctx, verdict)
+}
+
+/// A user prompt's turn with the validator and the planner started together: the planner
+/// streams its reply (held back until the verdict) while the validator decides. A rejected
+/// prompt gets the validator's explanation and the plan is cancelled or thrown away.
+async fn validate_while_planning(
+    ctx: &mut WorkflowContext<AgentGoalWorkflow>,
+    text: &str,
+    prompt: &PendingPrompt,
+) -> WorkflowResult<Option<PlannerDecision>> {
+    ctx.state_mut(|s| s.history.push(Actor::User, text));
+    let live = next_live_reply(ctx, true);
+    let (validation, validate_options) = ctx.state(|s| {
+        (
+            validation_input(s, text, Some(live.turn.clone())),
+            options::llm(&s.settings, summaries::validator()),
+        )
+    });
+    let (planning, plan_options) = ctx.state(|s| {
+        (
+            planner_input(s, prompt, live.clone()),
+            options::llm(&s.settings, summaries::planner(prompt)),
+        )
+    });
+    let mut validate =
+        pin!(ctx.execute_activity(AgentActivity::validate, validation, validate_options));
+    let mut plan = pin!(ctx.execute_activity(AgentActivity::plan, planning, plan_options));
+    let mut planned = None;
+    let verdict = loop {
+        select! {
+            verdict = validate.as_mut() => break verdict,
+            outcome = plan.as_mut() => planned = Some(outcome),
+        }
+    };
+    if !apply_verdict(ctx, verdict)? {
+        if planned.is_none() {
+            plan.cancel();
+        }
+        return Ok(None);
+    }
+    let outcome = match planned {
+        Some(outcome) => outcome,
+        None => plan.await,
+    };
+    apply_plan(ctx, outcome, Some(live.reply))
+}
+
+/// The validator's verdict: true when the prompt stands; otherwise the user has been told why.
+fn apply_verdict(
+    ctx: &WorkflowContext<AgentGoalWorkflow>,
+    verdict: Result<ValidationResult, ActivityExecutionError>,
+) -> WorkflowResult<bool> {
+    if let Ok(verdict) = &verdict {
+        record_usage(ctx, "validator", verdict.usage.as_ref());
+    }
+    match verdict {
         Ok(verdict) if verdict.valid => Ok(true),
         Ok(verdict) => {
             let reason = verdict.failed_reason.unwrap_or(ValidationFailure {
@@ -429,23 +513,66 @@ async fn plan_next_step(
     ctx: &mut WorkflowContext<AgentGoalWorkflow>,
     prompt: &PendingPrompt,
 ) -> WorkflowResult<Option<PlannerDecision>> {
-    let input = ctx.state(|s| PlannerInput {
+    let live = next_live_reply(ctx, false);
+    let input = ctx.state(|s| planner_input(s, prompt, live.clone()));
+    let options = ctx.state(|s| options::llm(&s.settings, summaries::planner(prompt)));
+    let outcome = ctx
+        .execute_activity(AgentActivity::plan, input, options)
+        .await;
+    apply_plan(ctx, outcome, Some(live.reply))
+}
+
+/// The next live reply's ids: `<run>/<n>`, numbered in the run, so stable across replays.
+fn next_live_reply(ctx: &WorkflowContext<AgentGoalWorkflow>, gated: bool) -> LiveReply {
+    let n = ctx.state_mut(|s| {
+        s.replies += 1;
+        s.replies
+    });
+    let reply = format!("{}/{n}", ctx.run_id());
+    LiveReply {
+        turn: reply.clone(),
+        reply,
+        gated,
+    }
+}
+
+fn planner_input(s: &AgentGoalWorkflow, prompt: &PendingPrompt, live: LiveReply) -> PlannerInput {
+    PlannerInput {
         goal: s.goal.clone(),
         history: s.prompt_history(),
         prompt: prompt.clone(),
         previous_tool_data: s.decision.clone(),
-    });
-    let options = ctx.state(|s| options::llm(&s.settings, summaries::planner(prompt)));
-    let mut decision = match ctx
-        .execute_activity(AgentActivity::plan, input, options)
-        .await
-    {
-        Ok(decision) => decision,
+        live: Some(live),
+    }
+}
+
+fn validation_input(s: &AgentGoalWorkflow, text: &str, turn: Option<String>) -> ValidationInput {
+    ValidationInput {
+        goal: s.goal.clone(),
+        history: s.prompt_history(),
+        prompt: text.to_owned(),
+        turn,
+    }
+}
+
+/// The planner's answer becomes the latest decision (dropping any proposal still waiting).
+/// `None` when the planner failed for good (the user has been told).
+fn apply_plan(
+    ctx: &WorkflowContext<AgentGoalWorkflow>,
+    outcome: Result<PlannerAnswer, ActivityExecutionError>,
+    reply_id: Option<String>,
+) -> WorkflowResult<Option<PlannerDecision>> {
+    let mut decision = match outcome {
+        Ok(answer) => {
+            record_usage(ctx, "planner", answer.usage.as_ref());
+            answer.decision
+        }
         Err(err) => {
             report_llm_failure(ctx, err)?;
             return Ok(None);
         }
     };
+    decision.reply_id = reply_id;
     decision.force_confirm = ctx.state(|s| match decision.tool_name() {
         Some(tool) => s.needs_confirm(tool),
         None => s.settings.show_confirm,
@@ -609,7 +736,10 @@ async fn continue_as_new_if_due(
         .execute_activity(AgentActivity::summarize, input, options)
         .await
     {
-        Ok(summary) => summary,
+        Ok(answer) => {
+            record_usage(ctx, "summary", answer.usage());
+            answer.summary().to_owned()
+        }
         Err(err) => {
             // Without a summary the next run would lose the thread; try again next turn.
             warn!(workflow_id = ctx.workflow_id(), error = %err, "summary failed; continue-as-new postponed");
@@ -620,12 +750,20 @@ async fn continue_as_new_if_due(
         carry_over: CarryOver {
             conversation_summary: Some(summary),
             prompt_queue: Some(s.queue.iter().cloned().map(QueueEntry::from).collect()),
+            usage: Some(s.usage.clone()),
         },
         agent_goal: s.goal.clone(),
     });
     info!(workflow_id = ctx.workflow_id(), "continuing as new");
     ctx.continue_as_new(next_input, ContinueAsNewOptions::default())?;
     Ok(())
+}
+
+/// Adds one model call's usage to the conversation's.
+fn record_usage(ctx: &WorkflowContext<AgentGoalWorkflow>, step: &str, usage: Option<&LlmUsage>) {
+    if let Some(usage) = usage {
+        ctx.state_mut(|s| s.usage.record(step, usage));
+    }
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Value {

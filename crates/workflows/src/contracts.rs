@@ -7,8 +7,8 @@
 
 use models::{
     AgentGoal, EmailDecision, EmailReceipt, EmailRequestInput, EmailSendInput, EmailSetup,
-    McpCallInput, PlannerDecision, PlannerInput, ResolveGoalInput, SummaryInput, ValidationInput,
-    ValidationResult, WorkflowSettings,
+    McpCallInput, PlannerAnswer, PlannerInput, ResolveGoalInput, SummaryAnswer, SummaryInput,
+    ValidationInput, ValidationResult, WorkflowSettings,
 };
 use temporalio_common::ActivityDefinition;
 use temporalio_macros::activity_definitions;
@@ -21,7 +21,7 @@ pub struct AgentActivity;
 impl AgentActivity {
     /// Decides the next step: question, tool proposal or done.
     #[activity(name = "agent_toolPlanner")]
-    pub fn plan(input: PlannerInput) -> Result<PlannerDecision, ActivityError> {
+    pub fn plan(input: PlannerInput) -> Result<PlannerAnswer, ActivityError> {
         unimplemented!()
     }
 
@@ -33,7 +33,7 @@ impl AgentActivity {
 
     /// Two sentences that carry a conversation into its next run.
     #[activity(name = "agent_summarizeConversation")]
-    pub fn summarize(input: SummaryInput) -> Result<String, ActivityError> {
+    pub fn summarize(input: SummaryInput) -> Result<SummaryAnswer, ActivityError> {
         unimplemented!()
     }
 

@@ -190,7 +190,7 @@ export interface paths {
         };
         /**
          * Follow a conversation (Server-Sent Events)
-         * @description A `text/event-stream` of `status` events (data: a Status object) and `history` events (data: the conversation history), each sent on connect and whenever it changes, with keep-alive comments in between.
+         * @description A `text/event-stream` of `status` events (data: a Status object) and `history` events (data: the conversation history), each sent on connect and whenever it changes; `delta` events (id: a sequence number; data: `{"reply", "text"}`, or `"restart": true` / `"done": true`) with a reply's text as the model writes it, resumed after `Last-Event-ID`; keep-alive comments in between.
          */
         get: operations["events"];
         put?: never;
@@ -213,6 +213,26 @@ export interface paths {
          * @description Queries `get_conversation_history` (5 s timeout). A run that was terminated, cancelled, failed or timed out gives `[]`; a conversation that does not exist is started and gives `[]`. Finished conversations still answer with their final history.
          */
         get: operations["get_conversation_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/get-conversation-usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the conversation's model calls used and cost
+         * @description Queries `get_conversation_usage`: tokens by step and model, summed across continue-as-new, priced per model (`data/model_prices.json`, `LLM_PRICES`). `cost_usd` is null when a model used has no known price.
+         */
+        get: operations["get_conversation_usage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -374,6 +394,7 @@ export interface components {
         };
         /** @description The whole conversation as the `get_conversation_history` query returns it. */
         ConversationHistory: {
+            goal?: components["schemas"]["CurrentGoal"] | null;
             messages?: components["schemas"]["Message"][];
         };
         /**
@@ -381,6 +402,13 @@ export interface components {
          * @enum {string}
          */
         ConversationState: "running" | "completed" | "ended" | "failed" | "not_found" | "worker_unavailable";
+        /** @description Which agent a conversation talks to right now (it changes when the picker switches). */
+        CurrentGoal: {
+            /** @description The goal's id, as `GET /goals` lists it. */
+            id: string;
+            /** @description The agent's name. */
+            name: string;
+        };
         /**
          * @description How this worker delivers email.
          * @enum {string}
@@ -517,6 +545,11 @@ export interface components {
         HealthResponse: {
             /** @description Always `ok` while the api answers. */
             status: string;
+            /**
+             * @description `on` when replies stream live (NATS is reachable), else `off`: replies then arrive
+             *     whole.
+             */
+            streaming: string;
             /** @description `connected` when Temporal answers right now, else `unavailable`. */
             temporal: string;
         };
@@ -549,6 +582,8 @@ export interface components {
             /** @description Whether the user must confirm the tool before it runs. */
             force_confirm?: boolean;
             next: components["schemas"]["NextStep"];
+            /** @description The live reply that streamed this answer's `response`, for the UI to replace. */
+            reply_id?: string | null;
             /** @description What the agent says to the user. */
             response?: string;
             /** @description The proposed tool, if any. */
@@ -572,6 +607,11 @@ export interface components {
             detail: string;
             state: components["schemas"]["ConversationState"];
         };
+        /** @description One step's usage and cost. */
+        StepUsage: components["schemas"]["UsageTotals"] & {
+            /** Format: double */
+            cost_usd?: number | null;
+        };
         /** @description `GET /ui-config`: what the UI needs to know about this deployment. */
         UiConfig: {
             /** @description The conversation used when a request names none. */
@@ -584,6 +624,38 @@ export interface components {
             task_queue: string;
             /** @description Base URL of the Temporal Web UI, for links to a conversation's workflow. */
             temporal_ui_url: string;
+        };
+        /** @description `GET /get-conversation-usage`'s answer. */
+        UsageReport: {
+            /** @description The same, per step (`planner`, `validator`, `summary`). */
+            by_step: {
+                [key: string]: components["schemas"]["StepUsage"];
+            };
+            /**
+             * Format: int64
+             * @description Model calls that reported usage.
+             */
+            calls: number;
+            /** Format: int64 */
+            completion_tokens: number;
+            /**
+             * Format: double
+             * @description In US dollars; null when a model used has no known price.
+             */
+            cost_usd?: number | null;
+            /** @description The models that answered (`provider/model`). */
+            models: string[];
+            /** Format: int64 */
+            prompt_tokens: number;
+        };
+        /** @description Calls and tokens added up. */
+        UsageTotals: {
+            /** Format: int64 */
+            calls: number;
+            /** Format: int64 */
+            completion_tokens: number;
+            /** Format: int64 */
+            prompt_tokens: number;
         };
     };
     responses: never;
@@ -1146,6 +1218,59 @@ export interface operations {
                 };
             };
             /** @description No worker answered the query */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Temporal is not reachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_conversation_usage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The conversation (Temporal workflow id): 1–128 characters of `[A-Za-z0-9._-]`,
+                 *     starting with a letter or digit. Default `agent-workflow`.
+                 */
+                workflow_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Usage and cost */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
+                };
+            };
+            /** @description Bad workflow_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such conversation, or no worker answered */
             404: {
                 headers: {
                     [name: string]: unknown;

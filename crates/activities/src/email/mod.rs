@@ -226,7 +226,8 @@ impl EmailActivities {
             prompt,
             prompts::parse_email_reply,
         )
-        .await?;
+        .await?
+        .value;
         Ok(decide::decide(&input, reply, now, zone))
     }
 

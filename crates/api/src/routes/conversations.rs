@@ -261,3 +261,30 @@ pub async fn get_latest_tool_data(
         Read::ClosedUncleanly | Read::Missing => None,
     }))
 }
+
+#[utoipa::path(
+    get,
+    path = "/get-conversation-usage",
+    tag = "conversations",
+    summary = "What the conversation's model calls used and cost",
+    description = "Queries `get_conversation_usage`: tokens by step and model, summed across \
+        continue-as-new, priced per model (`data/model_prices.json`, `LLM_PRICES`). \
+        `cost_usd` is null when a model used has no known price.",
+    params(ConversationParams),
+    responses(
+        (status = 200, description = "Usage and cost", body = crate::prices::UsageReport),
+        (status = 400, description = "Bad workflow_id", body = ErrorBody),
+        (status = 404, description = "No such conversation, or no worker answered", body = ErrorBody),
+        (status = 503, description = "Temporal is not reachable", body = ErrorBody),
+    )
+)]
+pub async fn get_conversation_usage(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<ConversationParams>,
+) -> Result<Json<crate::prices::UsageReport>, ApiError> {
+    let id = params.conversation()?;
+    match state.temporal.usage(&id).await? {
+        Read::Found(usage) => Ok(Json(state.settings.prices.report(&usage))),
+        Read::ClosedUncleanly | Read::Missing => Err(ApiError::ConversationNotRunning(id)),
+    }
+}

@@ -25,6 +25,9 @@ pub struct HealthResponse {
     pub status: String,
     /// `connected` when Temporal answers right now, else `unavailable`.
     pub temporal: String,
+    /// `on` when replies stream live (NATS is reachable), else `off`: replies then arrive
+    /// whole.
+    pub streaming: String,
 }
 
 /// `GET /ui-config`: what the UI needs to know about this deployment.
@@ -85,6 +88,12 @@ pub async fn health(State(state): State<AppState>) -> Json<HealthResponse> {
             "connected"
         } else {
             "unavailable"
+        }
+        .to_owned(),
+        streaming: if state.bus.is_connected() {
+            "on"
+        } else {
+            "off"
         }
         .to_owned(),
     })

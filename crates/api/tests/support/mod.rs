@@ -35,6 +35,8 @@ pub struct AppOptions<'a> {
     pub task_queue: &'a str,
     pub query_timeout: Duration,
     pub frontend_dist: Option<&'a Path>,
+    /// The NATS live reply text comes from (default: none, so replies arrive whole).
+    pub nats_url: Option<&'a str>,
 }
 
 impl<'a> AppOptions<'a> {
@@ -44,6 +46,7 @@ impl<'a> AppOptions<'a> {
             task_queue,
             query_timeout: Duration::from_secs(5),
             frontend_dist: None,
+            nats_url: None,
         }
     }
 }
@@ -77,6 +80,10 @@ impl TestApp {
                     .display()
                     .to_string(),
             ),
+            (
+                "NATS_URL",
+                options.nats_url.unwrap_or(testkit::NO_NATS).to_owned(),
+            ),
         ]);
         let mut settings =
             Settings::from_env(&Env::from_pairs(vars)).expect("test settings are valid");
@@ -86,7 +93,8 @@ impl TestApp {
             .expect("a free port");
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         let goals = settings.load_goals().expect("the repository's goals load");
-        let state = AppState::new(settings, goals);
+        let bus = reply_bus::ReplyBus::connect(settings.bus.clone(), Default::default()).await;
+        let state = AppState::new(settings, goals, bus);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(api::serve(listener, state.clone(), async move {
             let _ = stopped.await;
@@ -228,10 +236,26 @@ impl TestApp {
 
     /// Opens an event stream (`/events`, `/email/events`) for a workflow.
     pub async fn event_stream(&self, path: &str, id: &str) -> EventReader {
-        let response = self
-            .http
-            .get(self.url(path))
-            .query(&[("workflow_id", id)])
+        self.event_stream_after(path, id, None).await
+    }
+
+    /// Reopens `/events` as a browser resuming does: with `Last-Event-ID`.
+    pub async fn events_after(&self, id: &str, last_event_id: &str) -> EventReader {
+        self.event_stream_after("/events", id, Some(last_event_id))
+            .await
+    }
+
+    async fn event_stream_after(
+        &self,
+        path: &str,
+        id: &str,
+        last_event_id: Option<&str>,
+    ) -> EventReader {
+        let mut request = self.http.get(self.url(path)).query(&[("workflow_id", id)]);
+        if let Some(last) = last_event_id {
+            request = request.header("Last-Event-ID", last);
+        }
+        let response = request
             .timeout(Duration::from_secs(3600))
             .send()
             .await
@@ -270,6 +294,8 @@ pub async fn event_count(client: &Client, id: &str) -> usize {
 #[derive(Debug, Clone)]
 pub struct SseEvent {
     pub event: String,
+    /// The `id:` field, if the event has one (`delta` events do).
+    pub id: Option<String>,
     pub data: Value,
 }
 
@@ -323,15 +349,18 @@ impl EventReader {
 
 fn parse_block(block: &str) -> Option<SseEvent> {
     let mut event = None;
+    let mut id = None;
     let mut data = Vec::new();
     for line in block.lines() {
         if let Some(name) = line.strip_prefix("event:") {
             event = Some(name.trim().to_owned());
+        } else if let Some(value) = line.strip_prefix("id:") {
+            id = Some(value.trim().to_owned());
         } else if let Some(value) = line.strip_prefix("data:") {
             data.push(value.strip_prefix(' ').unwrap_or(value).to_owned());
         }
     }
     let event = event?;
     let data = serde_json::from_str(&data.join("\n")).expect("event data is JSON");
-    Some(SseEvent { event, data })
+    Some(SseEvent { event, id, data })
 }

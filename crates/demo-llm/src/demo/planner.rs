@@ -51,6 +51,7 @@ pub(super) fn question(
         args,
         response: response.into(),
         force_confirm: false,
+        reply_id: None,
     }
 }
 
@@ -61,6 +62,7 @@ pub(super) fn confirm(tool: &str, args: Map<String, Value>, response: String) ->
         args,
         response,
         force_confirm: false,
+        reply_id: None,
     }
 }
 
@@ -561,6 +563,7 @@ pub(super) fn finished(trip: &Trip, invoice: &Value) -> PlannerDecision {
         args: Map::new(),
         response,
         force_confirm: false,
+        reply_id: None,
     }
 }
 

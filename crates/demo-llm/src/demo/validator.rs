@@ -30,6 +30,7 @@ pub(super) fn validate(turn: &Turn) -> ValidationResult {
                 next: NextStep::Question,
                 response: rejection(reason, &trip),
             }),
+            usage: None,
         },
     }
 }
