@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs the whole product with one command: the Temporal dev server (with a persistent
-# database and its Web UI), the bundled demo model when no LLM key is configured, the
-# worker, and the api serving the chat UI. Waits until each piece is healthy, prints the
+# database and its Web UI), NATS with JetStream (replies stream live through it), the
+# bundled demo model when no LLM key is configured, the worker, and the api serving the chat
+# UI. Waits until each piece is healthy, prints the
 # URLs, and on Ctrl-C stops every process it started (and nothing else).
 #
 # Settings come from the environment and .env (the environment wins). Ports can be moved
-# with TEMPORAL_PORT, TEMPORAL_UI_PORT, API_PORT and DEMO_LLM_PORT; BUILD_PROFILE=dev
+# with TEMPORAL_PORT, TEMPORAL_UI_PORT, API_PORT, DEMO_LLM_PORT and NATS_PORT (a NATS_URL of
+# your own is used instead of starting one); BUILD_PROFILE=dev
 # builds debug binaries (faster to build, slower to run); AGENT_DATA_DIR moves the data.
 set -euo pipefail
 
@@ -48,6 +50,8 @@ llm_key="$(setting LLM_KEY)"
 llm_model="$(setting LLM_MODEL openai/gpt-4o)"
 llm_base_url="$(setting LLM_BASE_URL)"
 mcp_config="$(setting MCP_CONFIG)"
+nats_port="$(setting NATS_PORT 4222)"
+nats_url="$(setting NATS_URL)"
 
 logs="$data_dir/logs"
 pid_file="$data_dir/run.pid"
@@ -74,7 +78,9 @@ if [[ -f "$pid_file" ]]; then
 fi
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for entry in "TEMPORAL_PORT:$temporal_port" "TEMPORAL_UI_PORT:$temporal_ui_port" "API_PORT:$api_port" "DEMO_LLM_PORT:$demo_llm_port"; do
+ports=("TEMPORAL_PORT:$temporal_port" "TEMPORAL_UI_PORT:$temporal_ui_port" "API_PORT:$api_port" "DEMO_LLM_PORT:$demo_llm_port")
+[[ -z "$nats_url" ]] && ports+=("NATS_PORT:$nats_port")
+for entry in "${ports[@]}"; do
   name="${entry%%:*}" port="${entry#*:}"
   if port_busy "$port"; then
     say "Port $port ($name) is already in use by another program." >&2
@@ -173,6 +179,12 @@ step "Temporal CLI"
 temporal="$(scripts/install-temporal.sh)"
 say "    $temporal"
 
+if [[ -z "$nats_url" ]]; then
+  step "NATS server"
+  nats_server="$(scripts/install-nats.sh)"
+  say "    $nats_server"
+fi
+
 step "Building the binaries ($profile profile)"
 if [[ "$profile" == "release" ]]; then
   cargo build --release --locked -p worker -p api -p demo-llm -p mcp-tools
@@ -204,6 +216,15 @@ start temporal "$logs/temporal.log" "$temporal" server start-dev \
 wait_for "Temporal" 90 "$logs/temporal.log" \
   "$temporal" operator cluster health --address "127.0.0.1:$temporal_port"
 
+# Live replies: the worker publishes the text as the model writes it, the api relays it.
+if [[ -z "$nats_url" ]]; then
+  start nats "$logs/nats.log" "$nats_server" --jetstream --addr 127.0.0.1 --port "$nats_port" \
+    --store_dir "$data_dir/nats"
+  wait_for "NATS" 30 "$logs/nats.log" grep -q "Server is ready" "$logs/nats.log"
+  nats_url="nats://127.0.0.1:$nats_port"
+fi
+export NATS_URL="$nats_url"
+
 export TEMPORAL_ADDRESS="127.0.0.1:$temporal_port"
 export TEMPORAL_UI_URL="$temporal_ui_url"
 export API_PORT="$api_port"
@@ -222,7 +243,8 @@ if [[ "$llm_model" == demo/* ]] || { [[ -z "$llm_key" ]] && (( ! keyless_model )
   fi
   export LLM_MODEL="demo/trip-agent"
   export LLM_BASE_URL="http://127.0.0.1:$demo_llm_port/v1"
-  start demo-llm "$logs/demo-llm.log" "$bin/demo-llm" --port "$demo_llm_port"
+  # It streams its replies at a readable pace, like a hosted model.
+  start demo-llm "$logs/demo-llm.log" "$bin/demo-llm" --port "$demo_llm_port" --token-ms 30
   wait_for "the demo model" 30 "$logs/demo-llm.log" http_ok "http://127.0.0.1:$demo_llm_port/health"
 else
   say "    Model: $llm_model"

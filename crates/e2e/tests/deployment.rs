@@ -27,6 +27,8 @@ const SETTINGS: &[&str] = &[
     "API_PORT",
     "CORS_ORIGINS",
     "TEMPORAL_UI_URL",
+    "NATS_URL",
+    "SPECULATIVE_PLANNING",
 ];
 
 /// What the worker needs from a deployment.
@@ -53,6 +55,8 @@ const WORKER_SETTINGS: &[&str] = &[
     "EMAIL_OUTBOX_DIR",
     "AGENT_GOAL",
     "GOAL_CATEGORIES",
+    "NATS_URL",
+    "SPECULATIVE_PLANNING",
 ];
 
 /// What the api needs from a deployment.
@@ -70,6 +74,7 @@ const API_SETTINGS: &[&str] = &[
     "TEMPORAL_UI_URL",
     "AGENT_GOAL",
     "GOAL_CATEGORIES",
+    "NATS_URL",
 ];
 
 fn compose() -> Value {
@@ -129,6 +134,7 @@ fn compose_runs_temporal_on_postgres_with_its_web_ui() {
             "postgresql",
             "temporal",
             "temporal-ui",
+            "nats",
             "demo-llm",
             "worker",
             "api"
@@ -159,7 +165,10 @@ fn compose_wires_worker_and_api_to_temporal_with_every_setting() {
     let compose = compose();
     let worker = service(&compose, "worker");
     assert_eq!(worker["build"]["target"], "worker");
-    assert_eq!(depends_on(worker), BTreeSet::from(["temporal".into()]));
+    assert_eq!(
+        depends_on(worker),
+        BTreeSet::from(["temporal".into(), "nats".into()])
+    );
     assert!(
         worker["deploy"]["replicas"].as_u64().unwrap() >= 2,
         "the worker scales out"
@@ -197,7 +206,10 @@ fn compose_wires_worker_and_api_to_temporal_with_every_setting() {
 
     let api = service(&compose, "api");
     assert_eq!(api["build"]["target"], "api");
-    assert_eq!(depends_on(api), BTreeSet::from(["temporal".into()]));
+    assert_eq!(
+        depends_on(api),
+        BTreeSet::from(["temporal".into(), "nats".into()])
+    );
     assert_eq!(strings(&api["ports"]), ["8000:8000"]);
     for name in API_SETTINGS {
         env(api, name);
@@ -219,6 +231,35 @@ fn compose_wires_worker_and_api_to_temporal_with_every_setting() {
     let demo = service(&compose, "demo-llm");
     assert_eq!(demo["build"]["target"], "demo-llm");
     assert_eq!(strings(&demo["ports"]), ["8100:8100"]);
+    assert!(
+        strings(&demo["command"]).contains(&"--token-ms".to_owned()),
+        "the demo model streams at a readable pace"
+    );
+}
+
+#[test]
+fn compose_carries_live_replies_over_nats_with_jetstream() {
+    let compose = compose();
+    let nats = service(&compose, "nats");
+    let command = strings(&nats["command"]);
+    assert!(command.contains(&"--jetstream".to_owned()), "{command:?}");
+    // JetStream's store outlives a restart of the container.
+    let store = command
+        .iter()
+        .position(|arg| arg == "--store_dir")
+        .map(|at| command[at + 1].clone())
+        .expect("a store directory");
+    let volumes = strings(&nats["volumes"]);
+    let (volume, _) = volumes
+        .iter()
+        .find_map(|volume| volume.split_once(':').filter(|(_, mount)| *mount == store))
+        .unwrap_or_else(|| panic!("no volume holds {store}: {volumes:?}"));
+    assert!(compose["volumes"].get(volume).is_some());
+    assert!(nats["healthcheck"].is_mapping());
+    // Both sides of the reply stream meet on the same server.
+    for side in ["worker", "api"] {
+        assert_eq!(env(service(&compose, side), "NATS_URL"), "nats://nats:4222");
+    }
 }
 
 #[test]

@@ -42,6 +42,7 @@ impl RunCommand {
             "LLM_BASE_URL",
             "TEMPORAL_ADDRESS",
             "API_PORT",
+            "NATS_URL",
         ] {
             command.env_remove(name);
         }
@@ -257,7 +258,13 @@ async fn wait_for_messages(
 #[tokio::test(flavor = "multi_thread")]
 async fn run_command_serves_a_conversation_stops_cleanly_and_keeps_the_data() {
     let copy = fresh_copy();
-    let ports = [free_port(), free_port(), free_port(), free_port()];
+    let ports = [
+        free_port(),
+        free_port(),
+        free_port(),
+        free_port(),
+        free_port(),
+    ];
     let env: Vec<(String, String)> = [
         ("BUILD_PROFILE", "dev".to_owned()),
         (
@@ -269,6 +276,11 @@ async fn run_command_serves_a_conversation_stops_cleanly_and_keeps_the_data() {
         ("TEMPORAL_UI_PORT", ports[1].to_string()),
         ("API_PORT", ports[2].to_string()),
         ("DEMO_LLM_PORT", ports[3].to_string()),
+        ("NATS_PORT", ports[4].to_string()),
+        (
+            "NATS_SERVER",
+            testkit::nats_server().unwrap().display().to_string(),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
@@ -296,6 +308,17 @@ async fn run_command_serves_a_conversation_stops_cleanly_and_keeps_the_data() {
         page.text().await.unwrap().contains("<div id=\"root\">"),
         "the chat UI is served"
     );
+
+    // Replies stream live: the api reaches the NATS server the script started.
+    let health: Value = http
+        .get(format!("{base}/health"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["streaming"], "on", "{health}");
 
     // A second start while this one runs says so and changes nothing.
     let second = Command::new("bash")
@@ -345,8 +368,8 @@ async fn run_command_serves_a_conversation_stops_cleanly_and_keeps_the_data() {
     // Ctrl-C stops every child and frees every port.
     let children = descendants(run.child.id());
     assert!(
-        children.len() >= 4,
-        "temporal, demo model, worker, api: {children:?}"
+        children.len() >= 5,
+        "temporal, NATS, demo model, worker, api: {children:?}"
     );
     let status = run.interrupt(Duration::from_secs(60));
     assert_ne!(status, 0, "interrupted runs exit non-zero");
