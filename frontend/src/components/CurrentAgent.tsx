@@ -5,13 +5,11 @@ import type { CurrentGoal } from '../types';
 
 export function CurrentAgent({ goal }: { goal: CurrentGoal }) {
   return (
-    <span
-      data-testid="current-agent"
-      data-goal-id={goal.id}
-      className="rounded-full bg-teal-50 px-2.5 py-0.5 text-sm font-medium text-teal-900 ring-1 ring-teal-200 dark:bg-teal-950/60 dark:text-teal-100 dark:ring-teal-700/60"
-    >
-      <span className="sr-only">Talking to </span>
-      {goal.name}
-    </span>
+    <p className="truncate text-sm text-slate-600 dark:text-slate-300">
+      Talking to{' '}
+      <span data-testid="current-agent" data-goal-id={goal.id} title={goal.name} className="font-medium text-teal-800 dark:text-teal-300">
+        {goal.name}
+      </span>
+    </p>
   );
 }

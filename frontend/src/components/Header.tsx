@@ -20,7 +20,7 @@ export interface Shell {
 export interface HeaderProps {
   shell: Shell;
   title: string;
-  /** Shown after the title: what this page is busy with right now. */
+  /** Shown under the title: what this page is busy with right now. */
   subtitle?: ReactNode;
   workflowId: string | null;
   /** The page's actions, shown before the theme toggle. */
@@ -128,14 +128,16 @@ export function Header({ shell, title, subtitle, workflowId, children }: HeaderP
   return (
     <header className="border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-3 gap-y-2 px-4 py-3">
-        <div className="mr-auto flex min-w-0 flex-wrap items-center gap-2">
-          <h1 className="text-lg font-semibold text-slate-900 dark:text-slate-100">{title}</h1>
+        <div className="mr-auto flex min-w-0 flex-col">
+          <div className="flex flex-wrap items-center gap-2">
+            <h1 className="text-lg font-semibold text-slate-900 dark:text-slate-100">{title}</h1>
+            {config?.demo_model ? (
+              <DemoLabel />
+            ) : config?.model ? (
+              <span className="text-xs text-slate-500 dark:text-slate-400">{config.model}</span>
+            ) : null}
+          </div>
           {subtitle}
-          {config?.demo_model ? (
-            <DemoLabel />
-          ) : config?.model ? (
-            <span className="text-xs text-slate-500 dark:text-slate-400">{config.model}</span>
-          ) : null}
         </div>
         <PageNav current={page} onNavigate={onNavigate} />
         <div className="ml-auto flex items-center gap-1" role="group" aria-label="Actions">
