@@ -28,6 +28,7 @@ export function goalOptionOf(page, goal) {
  * first-time user would), and returns the conversation id the URL then names.
  */
 export async function chooseAgent(page, goal) {
+  const shown = new URL(page.url()).searchParams.get('c');
   const option = page.locator(goalOption(goal));
   await option.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
   check(await option.isEnabled(), `the agent ${goal} is offered but disabled`);
@@ -39,9 +40,15 @@ export async function chooseAgent(page, goal) {
   } else {
     await option.click();
   }
-  await page.waitForURL(/[?&]c=/, { timeout: STEP_TIMEOUT });
+  // The new conversation's id replaces the one shown before, if any.
+  await page.waitForURL(
+    (url) => {
+      const id = url.searchParams.get('c');
+      return id !== null && id !== shown;
+    },
+    { timeout: STEP_TIMEOUT },
+  );
   const id = new URL(page.url()).searchParams.get('c');
-  check(id, 'no conversation id in the URL');
   log(`   conversation: ${id} (${goal}${recommended ? ', recommended' : ''})`);
   return id;
 }
