@@ -24,11 +24,7 @@ export type Message = Omit<Schemas['Message'], 'actor'> & { actor: Open<Actor> }
  * The goal a conversation pursues now, as its history names it (`"goal": {"id", "name"}`
  * next to `messages`); the agent picker changes it mid-conversation.
  */
-export interface CurrentGoal {
-  id: string;
-  /** The agent's name. */
-  name: string;
-}
+export type CurrentGoal = Schemas['CurrentGoal'];
 
 /** A conversation's history as `conversation.ts` reads it: the goal is null when not named. */
 export interface ChatHistory {
