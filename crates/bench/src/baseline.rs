@@ -11,9 +11,16 @@
 //! ([`Recording`]), byte for byte. The agent's cost over this floor is therefore what its
 //! own code adds per turn.
 //!
+//! Like the agent, it looks its goal's tools up (`agent_resolveGoal`) before the first
+//! planner call when the conversation started without them, and it runs a user prompt's
+//! validation alongside its planning when the
+//! worker's settings (the recorded `get_wf_env_vars` result) say `speculative_planning`,
+//! and one after the other otherwise.
+//!
 //! What the baseline leaves out on purpose: the agent's confirm-timeout timer (started
-//! with each proposal, cancelled by the confirm), missing-argument checks and
-//! continue-as-new. The timer shows up as extra history events per turn in the report.
+//! with each proposal, cancelled by the confirm), missing-argument checks, the patch marker
+//! of speculative planning and continue-as-new. The timer shows up as extra history events
+//! per turn in the report.
 
 use std::{
     collections::{BTreeMap, HashMap, VecDeque},
@@ -24,14 +31,15 @@ use std::{
 
 use models::{
     Actor, AgentGoal, AgentWorkflowInput, ConfirmOutcome, ConversationHistory, InternalPrompt,
-    NextStep, PendingPrompt, PlannerDecision, PlannerInput, ValidationInput, ValidationResult,
-    WorkflowSettings,
+    NextStep, PendingPrompt, PlannerDecision, PlannerInput, ResolveGoalInput, ValidationInput,
+    ValidationResult, WorkflowSettings,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use temporalio_common::{
     ActivityDefinition,
     data_converters::{RawValue, TemporalDeserializable, TemporalSerializable},
+    error::ActivityExecutionError,
     protos::temporal::api::common::v1::Payload,
 };
 use temporalio_macros::{activities, workflow, workflow_methods};
@@ -39,6 +47,7 @@ use temporalio_sdk::{
     ActivityCloseTimeouts, ActivityOptions, SyncWorkflowContext, WorkflowContext,
     WorkflowContextView, WorkflowResult,
     activities::{ActivityContext, ActivityError},
+    workflows::join,
 };
 
 /// The results the agent's activities returned during one real trip, as the JSON text of
@@ -47,6 +56,9 @@ use temporalio_sdk::{
 pub struct Recording {
     /// `get_wf_env_vars`.
     pub settings: String,
+    /// `agent_resolveGoal`: the goal with its tools (empty if the trip did not look it up).
+    #[serde(default)]
+    pub goal: String,
     /// `agent_validatePrompt`, one per user prompt.
     pub validations: Vec<String>,
     /// `agent_toolPlanner`, one per planner call.
@@ -58,6 +70,7 @@ pub struct Recording {
 /// The activities of the floor: each returns the recorded payload for its call.
 pub struct BaselineActivities {
     settings: Payload,
+    goal: Payload,
     validations: Vec<Payload>,
     plans: Vec<Payload>,
     tools: HashMap<String, Payload>,
@@ -71,6 +84,7 @@ impl BaselineActivities {
         );
         Ok(Self {
             settings: json_payload(&recording.settings),
+            goal: json_payload(&recording.goal),
             validations: recording
                 .validations
                 .iter()
@@ -125,6 +139,15 @@ impl BaselineActivities {
         _input: RawValue,
     ) -> Result<RawValue, ActivityError> {
         Ok(RawValue::new(vec![self.settings.clone()]))
+    }
+
+    #[activity(name = "agent_resolveGoal")]
+    pub async fn resolve_goal(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        _input: RawValue,
+    ) -> Result<RawValue, ActivityError> {
+        Ok(RawValue::new(vec![self.goal.clone()]))
     }
 
     #[activity(name = "agent_validatePrompt")]
@@ -263,48 +286,21 @@ impl BaselineWorkflow {
                 continue;
             };
 
-            if let PendingPrompt::User { text } = &prompt {
-                let (input, id) = ctx.state_mut(|s| {
-                    s.history.push(Actor::User, text.as_str());
-                    s.validations += 1;
-                    let input = ValidationInput {
-                        goal: s.goal.clone(),
-                        history: s.history.window(s.history_window),
-                        prompt: text.clone(),
-                    };
-                    (input, format!("v{}", s.validations - 1))
-                });
-                let verdict: ValidationResult = ctx
-                    .execute_activity(
-                        named::<ValidationInput, ValidationResult>("agent_validatePrompt"),
-                        input,
-                        options("Validate the user's prompt", Some(id), 30),
-                    )
-                    .await?;
-                if !verdict.valid {
-                    let reason = serde_json::to_value(verdict.failed_reason).unwrap_or_default();
-                    ctx.state_mut(|s| s.history.push(Actor::Agent, reason));
-                    continue;
-                }
+            if ctx.state(|s| s.goal.tools.is_empty()) {
+                resolve_goal(ctx).await?;
             }
-
-            let (input, id) = ctx.state_mut(|s| {
-                s.plans += 1;
-                let input = PlannerInput {
-                    goal: s.goal.clone(),
-                    history: s.history.window(s.history_window),
-                    prompt: prompt.clone(),
-                    previous_tool_data: s.tool_data.clone(),
-                };
-                (input, format!("p{}", s.plans - 1))
-            });
-            let mut tool_data: PlannerDecision = ctx
-                .execute_activity(
-                    named::<PlannerInput, PlannerDecision>("agent_toolPlanner"),
-                    input,
-                    options(planner_summary(&prompt), Some(id), 30),
-                )
-                .await?;
+            let planned = match &prompt {
+                PendingPrompt::User { text } => {
+                    user_turn(ctx, text, &prompt, settings.speculative_planning).await?
+                }
+                PendingPrompt::Internal(_) => {
+                    let planning = ctx.state_mut(|s| s.planning(&prompt));
+                    Some(plan(ctx, planning).await?)
+                }
+            };
+            let Some(mut tool_data) = planned else {
+                continue;
+            };
             tool_data.force_confirm = settings.show_confirm;
             let reply = to_json(&tool_data);
             let done = ctx.state_mut(|s| {
@@ -363,6 +359,35 @@ impl BaselineWorkflow {
 }
 
 impl BaselineWorkflow {
+    /// The validator's input for `text`, and the activity id that picks its recorded result.
+    fn validation(&mut self, text: &str) -> (ValidationInput, String) {
+        self.validations += 1;
+        let input = ValidationInput {
+            goal: self.goal.clone(),
+            history: self.history.window(self.history_window),
+            prompt: text.to_owned(),
+            turn: None,
+        };
+        (input, format!("v{}", self.validations - 1))
+    }
+
+    /// The planner's input for `prompt`, its activity id, and the activity's summary.
+    fn planning(&mut self, prompt: &PendingPrompt) -> Planning {
+        self.plans += 1;
+        let input = PlannerInput {
+            goal: self.goal.clone(),
+            history: self.history.window(self.history_window),
+            prompt: prompt.clone(),
+            previous_tool_data: self.tool_data.clone(),
+            live: None,
+        };
+        Planning {
+            input,
+            id: format!("p{}", self.plans - 1),
+            summary: planner_summary(prompt),
+        }
+    }
+
     fn has_work(&self) -> bool {
         self.chat_ended || !self.queue.is_empty() || (self.confirmed && self.proposed)
     }
@@ -375,6 +400,87 @@ impl BaselineWorkflow {
         self.confirmed = true;
         Some(tool)
     }
+}
+
+/// Looks the goal's tools up, as the agent does before its first planner call.
+async fn resolve_goal(ctx: &mut WorkflowContext<BaselineWorkflow>) -> WorkflowResult<()> {
+    let input = ResolveGoalInput {
+        goal_id: ctx.state(|s| s.goal.id.clone()),
+    };
+    let summary = format!("Look up the tools of goal {}", input.goal_id);
+    let goal: AgentGoal = ctx
+        .execute_activity(
+            named::<ResolveGoalInput, AgentGoal>("agent_resolveGoal"),
+            input,
+            options(&summary, None, 30),
+        )
+        .await?;
+    ctx.state_mut(|s| s.goal = goal);
+    Ok(())
+}
+
+/// A planner call to make.
+struct Planning {
+    input: PlannerInput,
+    id: String,
+    summary: &'static str,
+}
+
+/// A user prompt's turn: validation and planning, alongside each other when `speculative`
+/// (as the agent ships), else one after the other. `None` when the prompt was refused.
+async fn user_turn(
+    ctx: &mut WorkflowContext<BaselineWorkflow>,
+    text: &str,
+    prompt: &PendingPrompt,
+    speculative: bool,
+) -> WorkflowResult<Option<PlannerDecision>> {
+    let validation = ctx.state_mut(|s| {
+        s.history.push(Actor::User, text);
+        s.validation(text)
+    });
+    let (verdict, planned) = if speculative {
+        let planning = ctx.state_mut(|s| s.planning(prompt));
+        let (verdict, planned) = join!(validate(ctx, validation), plan(ctx, planning));
+        (verdict?, Some(planned?))
+    } else {
+        (validate(ctx, validation).await?, None)
+    };
+    if !verdict.valid {
+        let reason = serde_json::to_value(verdict.failed_reason).unwrap_or_default();
+        ctx.state_mut(|s| s.history.push(Actor::Agent, reason));
+        return Ok(None);
+    }
+    match planned {
+        Some(decision) => Ok(Some(decision)),
+        None => {
+            let planning = ctx.state_mut(|s| s.planning(prompt));
+            Ok(Some(plan(ctx, planning).await?))
+        }
+    }
+}
+
+async fn validate(
+    ctx: &WorkflowContext<BaselineWorkflow>,
+    (input, id): (ValidationInput, String),
+) -> Result<ValidationResult, ActivityExecutionError> {
+    ctx.execute_activity(
+        named::<ValidationInput, ValidationResult>("agent_validatePrompt"),
+        input,
+        options("Validate the user's prompt", Some(id), 30),
+    )
+    .await
+}
+
+async fn plan(
+    ctx: &WorkflowContext<BaselineWorkflow>,
+    planning: Planning,
+) -> Result<PlannerDecision, ActivityExecutionError> {
+    ctx.execute_activity(
+        named::<PlannerInput, PlannerDecision>("agent_toolPlanner"),
+        planning.input,
+        options(planning.summary, Some(planning.id), 30),
+    )
+    .await
 }
 
 /// Runs the confirmed tool's activity and queues the tool-completed prompt, as the agent does.

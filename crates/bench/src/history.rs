@@ -6,8 +6,9 @@
 //! (`GetWorkflowExecutionHistory`) give timestamps and payloads.
 //!
 //! A reply is *committed* when the workflow task that adds it completes: the first
-//! `WorkflowTaskCompleted` after the turn's `agent_toolPlanner` activity completed. From
-//! then on a query returns it, so the SSE delay of a turn is the time from that event
+//! `WorkflowTaskCompleted` after the turn's `agent_toolPlanner` activity completed with no
+//! `agent_validatePrompt` still running (a prompt's validation runs alongside its planning,
+//! and the reply waits for the verdict). From then on a query returns it, so the SSE delay of a turn is the time from that event
 //! (server clock) to the moment the client read the event carrying the reply (client
 //! clock; both are this machine's clock).
 
@@ -50,6 +51,7 @@ pub const PROMPT_NEEDLES: &[&str] = &[
 pub const PLANNER: &str = "agent_toolPlanner";
 pub const VALIDATOR: &str = "agent_validatePrompt";
 pub const SETTINGS: &str = "get_wf_env_vars";
+pub const RESOLVE_GOAL: &str = "agent_resolveGoal";
 
 /// One run's history as the server has it.
 #[derive(Debug, Clone)]
@@ -238,6 +240,7 @@ impl EventFacts {
         // Scheduled event id → (activity type, scheduled at, input bytes).
         let mut scheduled: HashMap<i64, (String, Option<SystemTime>, usize)> = HashMap::new();
         let mut planner_done = false;
+        let mut validators_running = 0usize;
         let mut task_scheduled: Option<SystemTime> = None;
         for event in events {
             let bytes = event.encode_to_vec();
@@ -268,6 +271,7 @@ impl EventFacts {
                         .as_ref()
                         .map(|t| t.name.clone())
                         .unwrap_or_default();
+                    validators_running += usize::from(kind == VALIDATOR);
                     scheduled.insert(event.event_id, (kind, at, size(a.input.as_ref())));
                 }
                 Some(Attributes::ActivityTaskCompletedEventAttributes(a)) => {
@@ -282,11 +286,17 @@ impl EventFacts {
                             .payloads
                             .push((kind.clone(), (*input, size(a.result.as_ref()))));
                         planner_done |= kind == PLANNER;
+                        if kind == VALIDATOR {
+                            validators_running = validators_running.saturating_sub(1);
+                        }
                     }
                 }
                 _ => {}
             }
-            if event.event_type() == EventType::WorkflowTaskCompleted && planner_done {
+            if event.event_type() == EventType::WorkflowTaskCompleted
+                && planner_done
+                && validators_running == 0
+            {
                 planner_done = false;
                 if let Some(at) = at {
                     facts.reply_commits.push(at);
@@ -300,7 +310,7 @@ impl EventFacts {
 /// Tools are reported together; the agent's own activities by name.
 fn activity_kind(activity_type: &str) -> String {
     match activity_type {
-        PLANNER | VALIDATOR | SETTINGS => activity_type.to_owned(),
+        PLANNER | VALIDATOR | SETTINGS | RESOLVE_GOAL => activity_type.to_owned(),
         _ => "tool".to_owned(),
     }
 }
@@ -356,6 +366,7 @@ pub fn record(history: &RunHistory) -> anyhow::Result<Recording> {
                     .unwrap_or_default();
                 match kind.as_str() {
                     SETTINGS => recording.settings = data,
+                    RESOLVE_GOAL => recording.goal = data,
                     VALIDATOR => recording.validations.push(data),
                     PLANNER => recording.plans.push(data),
                     tool => {
