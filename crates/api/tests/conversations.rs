@@ -533,3 +533,104 @@ async fn goals_are_listed_and_a_conversation_starts_with_the_one_named() {
         .await;
     assert!(described.is_err(), "no workflow was started");
 }
+
+/// What the model calls of a conversation used, as our LLM server reported them, by step.
+fn reported_usage(stack: &Stack) -> (u64, u64, u64) {
+    let requests = stack.llm.requests();
+    let reported: Vec<_> = requests.iter().filter_map(|r| r.usage).collect();
+    (
+        reported.len() as u64,
+        reported.iter().map(|u| u.prompt_tokens as u64).sum(),
+        reported.iter().map(|u| u.completion_tokens as u64).sum(),
+    )
+}
+
+#[tokio::test]
+async fn usage_adds_up_what_the_model_reported_across_runs_and_prices_it() {
+    let llm = testkit::demo_llm::LlmServer::start(Default::default())
+        .await
+        .unwrap();
+    // A priced model (served by our LLM server), and runs of four messages, so the trip
+    // continues as new after its first tool.
+    let stack = Stack::start(
+        "api-usage",
+        llm,
+        &[
+            ("LLM_MODEL", "openai/gpt-4o-mini"),
+            ("LLM_KEY", "sk-test-usage"),
+            ("AGENT_MAX_HISTORY_MESSAGES", "4"),
+        ],
+    )
+    .await;
+    let app = TestApp::for_stack(&stack).await;
+    let id = "api-usage-chat";
+    app.post_ok(
+        "/send-prompt",
+        &[("workflow_id", id), ("prompt", "Austin in December")],
+    )
+    .await;
+    app.wait_for_actor(id, "agent", 2).await;
+    app.post_ok("/confirm", &[("workflow_id", id), ("wait", "true")])
+        .await;
+    // The next run starts with the summary of the first.
+    wait_until(
+        "the conversation to continue as new",
+        Duration::from_secs(60),
+        || async {
+            let (_, history) = app.history(id).await;
+            let first = history["messages"][0]["actor"].clone();
+            (
+                (first == "conversation_summary").then_some(()),
+                format!("first message: {first}"),
+            )
+        },
+    )
+    .await;
+
+    let (status, usage) = app
+        .get("/get-conversation-usage", &[("workflow_id", id)])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{usage}");
+    let (calls, prompt, completion) = reported_usage(&stack);
+    assert_eq!(usage["calls"], calls, "{usage}");
+    assert_eq!(usage["prompt_tokens"], prompt);
+    assert_eq!(usage["completion_tokens"], completion);
+    for step in ["planner", "validator", "summary"] {
+        assert!(
+            usage["by_step"][step]["calls"].as_u64().unwrap() >= 1,
+            "{step}: {usage}"
+        );
+    }
+    assert_eq!(usage["models"], serde_json::json!(["openai/gpt-4o-mini"]));
+    // $0.15 per million input tokens, $0.60 per million output tokens.
+    let expected = (prompt as f64 * 0.15 + completion as f64 * 0.60) / 1_000_000.0;
+    let cost = usage["cost_usd"]
+        .as_f64()
+        .expect("a priced model has a cost");
+    assert!((cost - expected).abs() < 2e-6, "{cost} vs {expected}");
+}
+
+#[tokio::test]
+async fn usage_of_a_model_without_a_price_has_tokens_and_no_cost() {
+    let llm = testkit::demo_llm::LlmServer::start(Default::default())
+        .await
+        .unwrap();
+    let stack = Stack::start(
+        "api-usage-unpriced",
+        llm,
+        &[("LLM_MODEL", "acme/house-model")],
+    )
+    .await;
+    let app = TestApp::for_stack(&stack).await;
+    let id = "api-usage-unpriced-chat";
+    app.post_ok("/start-workflow", &[("workflow_id", id)]).await;
+    app.wait_for_actor(id, "agent", 1).await;
+    let (status, usage) = app
+        .get("/get-conversation-usage", &[("workflow_id", id)])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{usage}");
+    assert_eq!(usage["calls"], 1);
+    assert!(usage["prompt_tokens"].as_u64().unwrap() > 0);
+    assert_eq!(usage["models"], serde_json::json!(["acme/house-model"]));
+    assert!(usage["cost_usd"].is_null(), "no guess: {usage}");
+}

@@ -64,10 +64,33 @@ fn content_as_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String,
     })
 }
 
+/// The token counts an answer reports (and the request log keeps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    pub prompt_tokens: usize,
+    pub completion_tokens: usize,
+}
+
+impl Usage {
+    /// Estimated from the request's characters and the answer's.
+    pub fn estimate(prompt_chars: usize, content: &str) -> Self {
+        Self {
+            prompt_tokens: estimate_tokens(prompt_chars),
+            completion_tokens: estimate_tokens(content.chars().count()),
+        }
+    }
+
+    fn to_json(self) -> Value {
+        json!({
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "total_tokens": self.prompt_tokens + self.completion_tokens
+        })
+    }
+}
+
 /// A `chat.completion` response carrying one assistant message.
-pub fn completion(id: u64, created: i64, model: &str, prompt_chars: usize, content: &str) -> Value {
-    let prompt_tokens = estimate_tokens(prompt_chars);
-    let completion_tokens = estimate_tokens(content.chars().count());
+pub fn completion(id: u64, created: i64, model: &str, usage: Usage, content: &str) -> Value {
     json!({
         "id": format!("chatcmpl-demo-{id}"),
         "object": "chat.completion",
@@ -79,11 +102,7 @@ pub fn completion(id: u64, created: i64, model: &str, prompt_chars: usize, conte
             "logprobs": null,
             "finish_reason": "stop"
         }],
-        "usage": {
-            "prompt_tokens": prompt_tokens,
-            "completion_tokens": completion_tokens,
-            "total_tokens": prompt_tokens + completion_tokens
-        },
+        "usage": usage.to_json(),
         "system_fingerprint": null
     })
 }
@@ -111,26 +130,14 @@ pub fn chunk(id: u64, created: i64, model: &str, piece: Option<&str>) -> Value {
 }
 
 /// The chunk `stream_options.include_usage` asks for: no choices, the token counts.
-pub fn usage_chunk(
-    id: u64,
-    created: i64,
-    model: &str,
-    prompt_chars: usize,
-    content: &str,
-) -> Value {
-    let prompt_tokens = estimate_tokens(prompt_chars);
-    let completion_tokens = estimate_tokens(content.chars().count());
+pub fn usage_chunk(id: u64, created: i64, model: &str, usage: Usage) -> Value {
     json!({
         "id": format!("chatcmpl-demo-{id}"),
         "object": "chat.completion.chunk",
         "created": created,
         "model": model,
         "choices": [],
-        "usage": {
-            "prompt_tokens": prompt_tokens,
-            "completion_tokens": completion_tokens,
-            "total_tokens": prompt_tokens + completion_tokens
-        }
+        "usage": usage.to_json()
     })
 }
 
@@ -208,7 +215,13 @@ mod tests {
 
     #[test]
     fn completion_has_the_fields_openai_clients_require() {
-        let body = completion(7, 1_700_000_000, "demo", 40, "hello");
+        let body = completion(
+            7,
+            1_700_000_000,
+            "demo",
+            Usage::estimate(40, "hello"),
+            "hello",
+        );
         assert_eq!(body["object"], "chat.completion");
         assert_eq!(body["choices"][0]["message"]["role"], "assistant");
         assert_eq!(body["choices"][0]["message"]["content"], "hello");

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::conversation::Step;
-use crate::openai::ChatMessage;
+use crate::openai::{ChatMessage, Usage};
 
 /// One chat-completions call as the server saw it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +28,10 @@ pub struct RecordedRequest {
     pub status: u16,
     /// Time from receiving the call to answering it, including injected latency.
     pub elapsed_ms: u64,
+    /// The token counts the answer reported (none for a failure, or a stream that did not
+    /// ask for them).
+    #[serde(default)]
+    pub usage: Option<Usage>,
 }
 
 /// Which part of the server produced the answer.

@@ -340,6 +340,7 @@ async fn chat_completions(
     } = request;
 
     let seq = state.next_seq();
+    let mut reported = None;
     let response = match outcome {
         Ok(content) => {
             let served_model = model
@@ -347,25 +348,27 @@ async fn chat_completions(
                 .filter(|m| !m.trim().is_empty())
                 .unwrap_or_else(|| state.models()[0].clone());
             let prompt_chars = messages.iter().map(|m| m.content.chars().count()).sum();
+            let usage = openai::Usage::estimate(prompt_chars, &content);
             if stream == Some(true) {
-                let usage = stream_options.is_some_and(|o| o.include_usage);
+                let with_usage = stream_options.is_some_and(|o| o.include_usage);
+                reported = with_usage.then_some(usage);
                 streamed(
                     StreamedAnswer {
                         seq,
                         created: received_at.timestamp(),
                         model: served_model,
-                        prompt_chars,
                         content,
-                        usage,
+                        usage: reported,
                     },
                     state.inner.token_interval,
                 )
             } else {
+                reported = Some(usage);
                 Json(openai::completion(
                     seq,
                     received_at.timestamp(),
                     &served_model,
-                    prompt_chars,
+                    usage,
                     &content,
                 ))
                 .into_response()
@@ -392,6 +395,7 @@ async fn chat_completions(
         answered_by: by,
         status,
         elapsed_ms,
+        usage: reported,
     });
     response
 }
@@ -401,10 +405,9 @@ struct StreamedAnswer {
     seq: u64,
     created: i64,
     model: String,
-    prompt_chars: usize,
     content: String,
-    /// Send the usage chunk before `[DONE]`.
-    usage: bool,
+    /// The usage chunk to send before `[DONE]`, when the request asked for it.
+    usage: Option<openai::Usage>,
 }
 
 /// The answer as `text/event-stream`: a chunk per token, `interval` apart, then the closing
@@ -414,7 +417,6 @@ fn streamed(answer: StreamedAnswer, interval: Duration) -> Response {
         seq,
         created,
         model,
-        prompt_chars,
         content,
         usage,
     } = answer;
@@ -427,10 +429,10 @@ fn streamed(answer: StreamedAnswer, interval: Duration) -> Response {
         })
         .collect();
     events.push((Duration::ZERO, openai::chunk(seq, created, &model, None)));
-    if usage {
+    if let Some(usage) = usage {
         events.push((
             Duration::ZERO,
-            openai::usage_chunk(seq, created, &model, prompt_chars, &content),
+            openai::usage_chunk(seq, created, &model, usage),
         ));
     }
     let frames = futures::stream::iter(events)
