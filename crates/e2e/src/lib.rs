@@ -1,12 +1,15 @@
 //! End-to-end tests of the product as its users run it; the tests live in `tests/`:
 //!
 //! - `browser.rs`: the chat UI in Debian's Chromium (driven by `playwright-core`) against
-//!   the real api, worker, demo model and Temporal, through a whole trip.
+//!   the real api, worker, demo model and Temporal: a whole trip; a reply growing as the
+//!   model streams it over NATS, and continuing after a reload mid-reply; choosing an agent
+//!   at a new chat and running the Travel Desk's MCP tools.
 //! - `email_browser.rs`: the Email page in the same browser against the same stack with the
 //!   keyless outbox: a draft survives a reload, an email is scheduled and canceled, another
 //!   is sent.
 //! - `run_command.rs`: `scripts/run.sh` from a fresh copy of the repository: it starts
-//!   everything, a conversation works, Ctrl-C leaves nothing behind, data survives.
+//!   everything (NATS included, so replies stream), a conversation works, Ctrl-C leaves
+//!   nothing behind, data survives.
 //! - `deployment.rs`: `docker-compose.yml` and the `Dockerfile` are wired as documented
 //!   (there is no Docker engine here to start them).
 //!
