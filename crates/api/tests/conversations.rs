@@ -483,6 +483,10 @@ async fn goals_are_listed_and_a_conversation_starts_with_the_one_named() {
     assert_eq!(listed["default_goal"], "goal_event_flight_invoice");
     let goals = listed["goals"].as_array().unwrap();
     assert_eq!(goals[0]["id"], "choose-agent", "the picker comes first");
+    assert_eq!(
+        goals[1]["id"], "goal_event_flight_invoice",
+        "the default goal next"
+    );
     let by_id = |id: &str| {
         goals
             .iter()

@@ -270,7 +270,7 @@ export interface paths {
         };
         /**
          * The goals a conversation can pursue
-         * @description Every goal of `GOALS_DIR` this deployment offers (`GOAL_CATEGORIES`), with the built-in agent picker (`choose-agent`) first. Start a conversation with one through `POST /start-workflow?goal=<id>`.
+         * @description Every goal of `GOALS_DIR` this deployment offers (`GOAL_CATEGORIES`), with the built-in agent picker (`choose-agent`) first and the default goal next. Start a conversation with one through `POST /start-workflow?goal=<id>`.
          */
         get: operations["list"];
         put?: never;
@@ -538,7 +538,10 @@ export interface components {
         GoalsResponse: {
             /** @description The goal of a conversation started without `goal=`. */
             default_goal: string;
-            /** @description The goals offered (those of `GOAL_CATEGORIES`), the agent picker first. */
+            /**
+             * @description The goals offered (those of `GOAL_CATEGORIES`): the agent picker, the default goal,
+             *     then the others.
+             */
             goals: components["schemas"]["GoalInfo"][];
         };
         /** @description `GET /health`. */

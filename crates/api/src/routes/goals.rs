@@ -11,7 +11,8 @@ use crate::AppState;
 pub struct GoalsResponse {
     /// The goal of a conversation started without `goal=`.
     pub default_goal: String,
-    /// The goals offered (those of `GOAL_CATEGORIES`), the agent picker first.
+    /// The goals offered (those of `GOAL_CATEGORIES`): the agent picker, the default goal,
+    /// then the others.
     pub goals: Vec<GoalInfo>,
 }
 
@@ -36,7 +37,7 @@ pub struct GoalInfo {
     tag = "conversations",
     summary = "The goals a conversation can pursue",
     description = "Every goal of `GOALS_DIR` this deployment offers (`GOAL_CATEGORIES`), with the \
-        built-in agent picker (`choose-agent`) first. Start a conversation with one through \
+        built-in agent picker (`choose-agent`) first and the default goal next. Start a conversation with one through \
         `POST /start-workflow?goal=<id>`.",
     responses((status = 200, description = "The goals", body = GoalsResponse))
 )]
@@ -44,9 +45,14 @@ pub async fn list(State(state): State<AppState>) -> Json<GoalsResponse> {
     let goals = state.temporal.goals();
     let demo = state.settings.demo_model;
     let catalog = goals.catalog();
+    // The picker, then the default goal, then the others in file order.
+    let default_id = goals.default_id();
     let picker = catalog.get(goals::PICKER_ID).into_iter();
+    let (default, others): (Vec<_>, Vec<_>) =
+        catalog.offered().partition(|goal| goal.id == default_id);
     let goals_list = picker
-        .chain(catalog.offered())
+        .chain(default)
+        .chain(others)
         .map(|goal| {
             let offline_only = demo && !goal.demo_ready();
             GoalInfo {
