@@ -469,8 +469,11 @@ async fn validate_while_planning(
         }
     };
     if !apply_verdict(ctx, verdict)? {
-        if planned.is_none() {
-            plan.cancel();
+        match planned {
+            // The plan is thrown away, but its tokens were spent.
+            Some(Ok(answer)) => record_usage(ctx, "planner", answer.usage.as_ref()),
+            Some(Err(_)) => {}
+            None => plan.cancel(),
         }
         return Ok(None);
     }
