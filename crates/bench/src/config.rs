@@ -4,13 +4,19 @@ use std::{path::PathBuf, time::Duration};
 
 use anyhow::{Context, bail};
 
-use crate::stack::{BuildProfile, StackOptions};
+use crate::{
+    model::LatencyProfile,
+    stack::{BuildProfile, StackOptions},
+};
 
 /// Every setting of a run.
 #[derive(Debug, Clone)]
 pub struct BenchConfig {
-    /// Concurrent conversations of each measured level.
+    /// Concurrent conversations of each agent-vs-floor level (instant model).
     pub concurrency: Vec<usize>,
+    /// Concurrent conversations of each live-reply level (the model with the latency
+    /// profile of `stack.model_latency`; none without one).
+    pub live_concurrency: Vec<usize>,
     /// Turns each virtual user has per level (trips back to back), unless time runs out.
     pub turns: usize,
     /// Time cap of each measured phase; turns under way at the cap still finish.
@@ -40,6 +46,7 @@ impl Default for BenchConfig {
     fn default() -> Self {
         Self {
             concurrency: vec![1, 8, 32, 128],
+            live_concurrency: vec![1, 8, 32],
             turns: 350,
             max_seconds: 25.0,
             idle: 1000,
@@ -57,16 +64,25 @@ impl Default for BenchConfig {
 }
 
 impl BenchConfig {
-    /// The CI smoke run: two users, one trip each, 20 idle conversations, debug binaries.
+    /// The CI smoke run: two users, one trip each, at one agent-vs-floor level and one
+    /// live-reply level (with a quick latency profile, so the trips stay short), 20 idle
+    /// conversations, debug binaries.
     pub fn smoke() -> Self {
+        let quick = LatencyProfile::parse("first-token-ms=30,tokens-per-s=500,validator-ms=60")
+            .expect("a valid profile");
         Self {
             concurrency: vec![2],
+            live_concurrency: vec![2],
             turns: 7,
             max_seconds: 30.0,
             idle: 20,
             idle_max_seconds: 60.0,
             profile: BuildProfile::Dev,
             build: false,
+            stack: StackOptions {
+                model_latency: Some(quick),
+                ..StackOptions::default()
+            },
             ..Self::default()
         }
     }
@@ -89,7 +105,18 @@ impl BenchConfig {
             };
             match flag.as_str() {
                 "--smoke" => {}
-                "--concurrency" | "-c" => config.concurrency = parse_list(value()?)?,
+                "--concurrency" | "-c" => config.concurrency = parse_list(flag, value()?)?,
+                "--live-concurrency" => config.live_concurrency = parse_list(flag, value()?)?,
+                "--model-latency" => {
+                    config.stack.model_latency = match value()? {
+                        "off" => None,
+                        spec => Some(
+                            LatencyProfile::parse(spec)
+                                .with_context(|| format!("--model-latency {spec}"))?,
+                        ),
+                    }
+                }
+                "--no-nats" => config.stack.nats = false,
                 "--turns" => config.turns = parse(flag, value()?)?,
                 "--max-seconds" => config.max_seconds = parse(flag, value()?)?,
                 "--idle" => config.idle = parse(flag, value()?)?,
@@ -129,6 +156,12 @@ impl BenchConfig {
         if config.concurrency.is_empty() || config.concurrency.contains(&0) {
             bail!("--concurrency needs positive numbers");
         }
+        if config.live_concurrency.contains(&0) {
+            bail!("--live-concurrency needs positive numbers");
+        }
+        if config.live_concurrency.is_empty() {
+            config.stack.model_latency = None;
+        }
         if config.stack.temporal_address.is_some() && !config.stack.dev_server_config.is_empty() {
             bail!(
                 "--temporal-config sets up the dev server the bench starts; it cannot change one given with --temporal"
@@ -151,23 +184,31 @@ fn parse<T: std::str::FromStr>(flag: &str, value: &str) -> anyhow::Result<T> {
         .map_err(|_| anyhow::anyhow!("{flag}: {value:?} is not a valid number"))
 }
 
-fn parse_list(value: &str) -> anyhow::Result<Vec<usize>> {
+fn parse_list(flag: &str, value: &str) -> anyhow::Result<Vec<usize>> {
     value
         .split(',')
         .filter(|part| !part.trim().is_empty())
-        .map(|part| parse("--concurrency", part.trim()))
+        .map(|part| parse(flag, part.trim()))
         .collect()
 }
 
 pub const HELP: &str = "\
-bench: concurrent trip conversations through the real stack (Temporal dev server, scripted
-zero-latency LLM, worker, api), compared with a bare-Temporal floor.
+bench: concurrent trip conversations through the real stack (Temporal dev server, NATS,
+scripted LLM, worker, api): with an instant model against a bare-Temporal floor, then with
+a model that takes its time (live replies, speculative vs sequential planning).
 
 USAGE: make bench BENCH_ARGS=\"[OPTIONS]\"
    or: cargo build --release -p worker -p api -p bench --bins &&
        target/release/bench --no-build [OPTIONS]
 
-  -c, --concurrency LIST   concurrent conversations per level   [1,8,32,128]
+  -c, --concurrency LIST   agent-vs-floor levels (instant model) [1,8,32,128]
+      --live-concurrency LIST
+                           live-reply levels (latency profile)   [1,8,32]
+      --model-latency P    the live-reply levels' model: hosted (first token 300 ms,
+                           125 tokens/s, validator 400 ms), off (no live-reply levels),
+                           or first-token-ms=N,tokens-per-s=N,validator-ms=N (keys left
+                           out keep the hosted values)           [hosted]
+      --no-nats            no NATS server: replies arrive whole, no deltas
       --turns N            turns per virtual user per level     [350]
       --max-seconds S      time cap of each measured phase      [25]
       --idle N             idle conversations to open (0: skip) [1000]
@@ -182,8 +223,10 @@ USAGE: make bench BENCH_ARGS=\"[OPTIONS]\"
       --temporal-config K=V  dynamic config of the dev server the bench starts, over
                            ours (repeatable, V in JSON); the CLI's stock setting:
                            --temporal-config history.transferProcessorMaxPollRPS=20
-      --llm URL            use a running demo-llm (http://127.0.0.1:8100), scripted via /admin
-      --smoke              C=2, one trip per user, 20 idle, dev binaries (the CI check)
+      --llm URL            use a running demo-llm (http://127.0.0.1:8100), scripted via
+                           /admin, for the instant model (the profiled one is in-process)
+      --smoke              C=2 (both kinds of level, a quick latency profile), one trip
+                           per user, 20 idle, dev binaries (the CI check)
   -h, --help               this text
 
 Writes results.json, results.md and chart.png, and prints the Markdown table.
@@ -236,6 +279,35 @@ mod tests {
             BenchConfig::from_args(&args("--temporal 127.0.0.1:7233 --temporal-config a.b=1"))
                 .is_err(),
             "a running server's settings are not the bench's to change"
+        );
+    }
+
+    #[test]
+    fn the_latency_profile_is_chosen_on_the_command_line() {
+        let default = BenchConfig::from_args(&[]).unwrap();
+        assert_eq!(default.stack.model_latency, Some(LatencyProfile::hosted()));
+        assert_eq!(default.live_concurrency, [1, 8, 32]);
+        assert!(default.stack.nats);
+        let custom = BenchConfig::from_args(&args(
+            "--model-latency first-token-ms=100,validator-ms=200 --live-concurrency 4 --no-nats",
+        ))
+        .unwrap();
+        let profile = custom.stack.model_latency.unwrap();
+        assert_eq!((profile.first_token_ms, profile.validator_ms), (100, 200));
+        assert_eq!(custom.live_concurrency, [4]);
+        assert!(!custom.stack.nats);
+        let off = BenchConfig::from_args(&args("--model-latency off")).unwrap();
+        assert_eq!(off.stack.model_latency, None);
+        let no_levels = BenchConfig::from_args(&args("--live-concurrency ,")).unwrap();
+        assert_eq!(no_levels.stack.model_latency, None, "no levels, no profile");
+        assert!(BenchConfig::from_args(&args("--model-latency fast")).is_err());
+        assert!(
+            BenchConfig::from_args(&args("--smoke"))
+                .unwrap()
+                .stack
+                .model_latency
+                .is_some(),
+            "the smoke run measures live replies too"
         );
     }
 

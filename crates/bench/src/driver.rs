@@ -9,6 +9,11 @@
 //! history analysis compares with Temporal's own timestamps. The reported turn latency is
 //! accepted → visible; sent → visible (the round trip) is reported next to it.
 //!
+//! The same stream carries the reply's text as it is written (`delta` events, see
+//! [`crate::live`]): a turn also records when the first text of its reply was read, if
+//! that came before the whole reply, and once the trip is over, whether the text shown
+//! live was the reply.
+//!
 //! While users run, a prober reads `GET /get-conversation-history` of running
 //! conversations one after another, to time the history endpoint under that load.
 
@@ -25,12 +30,15 @@ use models::ConversationHistory;
 use serde::Deserialize;
 
 use crate::{
+    live::{LiveReplies, Streamed},
     sse::EventStream,
     trip::{TRIP, TurnKind, agent_replies, check_reply},
 };
 
 /// The longest a single turn may take before the trip is given up as failed.
 const TURN_TIMEOUT: Duration = Duration::from_secs(60);
+/// After a trip, how long to read on for the end of replies still streaming.
+const LIVE_SETTLE: Duration = Duration::from_secs(1);
 
 /// An api to drive.
 #[derive(Clone)]
@@ -149,6 +157,10 @@ pub struct TurnSample {
     pub accepted: Instant,
     pub visible: Instant,
     pub visible_wall: SystemTime,
+    /// When the first text of the reply was read as a `delta` event, if before `visible`.
+    pub first_delta: Option<Instant>,
+    /// Whether the text shown live was the reply (set once the trip is over).
+    pub streamed: Streamed,
 }
 
 impl TurnSample {
@@ -156,6 +168,12 @@ impl TurnSample {
     /// 2xx answer arrived) → the reply is visible on the event stream, in ms.
     pub fn turn_ms(&self) -> f64 {
         ms(self.visible.saturating_duration_since(self.accepted))
+    }
+
+    /// The api accepted the request → the reply's first text is visible, in ms.
+    pub fn first_delta_ms(&self) -> Option<f64> {
+        self.first_delta
+            .map(|at| ms(at.saturating_duration_since(self.accepted)))
     }
 
     /// Request sent → api answered, in ms.
@@ -306,10 +324,39 @@ pub async fn run_trip(
     record: &mut TripRecord,
     max_turns: usize,
     deadline: Instant,
+    live: impl FnMut(bool),
+) -> anyhow::Result<()> {
+    let mut watch = Watch {
+        stream: target.events(&record.workflow_id).await?,
+        deltas: LiveReplies::default(),
+        replies: Vec::new(),
+    };
+    let outcome = run_turns(target, &mut watch, record, max_turns, deadline, live).await;
+    watch.settle().await;
+    for (turn, reply) in record.turns.iter_mut().zip(&watch.replies) {
+        turn.streamed = watch.deltas.compare(reply.id.as_deref(), &reply.response);
+    }
+    outcome
+}
+
+/// What a virtual user reads of its conversation: the event stream, the live text it
+/// carried, and the reply of each turn so far.
+struct Watch {
+    stream: EventStream,
+    deltas: LiveReplies,
+    replies: Vec<Reply>,
+}
+
+/// The turns of [`run_trip`].
+async fn run_turns(
+    target: &Target,
+    watch: &mut Watch,
+    record: &mut TripRecord,
+    max_turns: usize,
+    deadline: Instant,
     mut live: impl FnMut(bool),
 ) -> anyhow::Result<()> {
     let id = record.workflow_id.clone();
-    let mut stream = target.events(&id).await?;
     for (index, turn) in TRIP.iter().enumerate() {
         if record.turns.len() >= max_turns || Instant::now() >= deadline {
             break;
@@ -317,41 +364,81 @@ pub async fn run_trip(
         let sent = Instant::now();
         target.act(&id, turn.kind).await?;
         let accepted = Instant::now();
-        let (visible, visible_wall) =
-            tokio::time::timeout(TURN_TIMEOUT, wait_for_reply(&mut stream, index))
-                .await
-                .with_context(|| format!("no reply to turn {index} within {TURN_TIMEOUT:?}"))??;
+        let reply = tokio::time::timeout(TURN_TIMEOUT, watch.wait_for_reply(index))
+            .await
+            .with_context(|| format!("no reply to turn {index} within {TURN_TIMEOUT:?}"))??;
         record.turns.push(TurnSample {
             index,
             sent,
             accepted,
-            visible,
-            visible_wall,
+            visible: reply.at,
+            visible_wall: reply.wall,
+            first_delta: reply.id.as_deref().and_then(|r| watch.deltas.first_text(r)),
+            streamed: Streamed::NotLive,
         });
+        watch.replies.push(reply);
         live(index + 1 < TRIP.len());
     }
     Ok(())
 }
 
-/// Reads the stream until a history holds the reply to turn `index`; checks that reply.
-async fn wait_for_reply(
-    stream: &mut EventStream,
-    index: usize,
-) -> anyhow::Result<(Instant, SystemTime)> {
-    loop {
-        let event = stream
-            .next()
-            .await?
-            .context("the event stream closed before the reply")?;
-        if event.event != "history" {
-            continue;
+/// The agent reply that ends a turn, as the stream showed it.
+struct Reply {
+    at: Instant,
+    wall: SystemTime,
+    /// The live reply that streamed it (`response.reply_id`).
+    id: Option<String>,
+    /// Its text (`response.response`).
+    response: String,
+}
+
+impl Watch {
+    /// Reads the stream until a history holds the reply to turn `index`; checks that
+    /// reply. `delta` events read on the way are kept.
+    async fn wait_for_reply(&mut self, index: usize) -> anyhow::Result<Reply> {
+        loop {
+            let event = self
+                .stream
+                .next()
+                .await?
+                .context("the event stream closed before the reply")?;
+            match event.event.as_str() {
+                "delta" => self.deltas.record(&event.data, event.at)?,
+                "history" => {
+                    let history: ConversationHistory = serde_json::from_str(&event.data)
+                        .context("a history event that is not a history")?;
+                    let replies = agent_replies(&history);
+                    if let Some(reply) = replies.get(index) {
+                        check_reply(&TRIP[index], reply).map_err(anyhow::Error::msg)?;
+                        let text = |key: &str| reply.get(key).and_then(|v| v.as_str());
+                        return Ok(Reply {
+                            at: event.at,
+                            wall: event.wall,
+                            id: text("reply_id").map(str::to_owned),
+                            response: text("response").unwrap_or_default().to_owned(),
+                        });
+                    }
+                }
+                _ => {}
+            }
         }
-        let history: ConversationHistory =
-            serde_json::from_str(&event.data).context("a history event that is not a history")?;
-        let replies = agent_replies(&history);
-        if replies.len() > index {
-            check_reply(&TRIP[index], replies[index]).map_err(anyhow::Error::msg)?;
-            return Ok((event.at, event.wall));
+    }
+
+    /// Reads on, for at most [`LIVE_SETTLE`], while a reply that showed text is not
+    /// complete, so its text can be compared with the reply.
+    async fn settle(&mut self) {
+        let until = Instant::now() + LIVE_SETTLE;
+        while self.deltas.unfinished() {
+            let left = until.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left, self.stream.next()).await {
+                Ok(Ok(Some(event))) if event.event == "delta" => {
+                    if self.deltas.record(&event.data, event.at).is_err() {
+                        return;
+                    }
+                }
+                Ok(Ok(Some(_))) => {}
+                _ => return,
+            }
         }
     }
 }

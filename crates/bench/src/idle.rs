@@ -18,7 +18,7 @@ use crate::{
     report::{IdleFigures, MIB},
     run::progress,
     sse::EventStream,
-    stack::{Mode, Stack},
+    stack::{Mode, Model, Stack},
     trip::agent_replies,
 };
 
@@ -33,7 +33,9 @@ pub async fn measure(
     tag: &str,
 ) -> anyhow::Result<IdleFigures> {
     let queue = format!("bench-{tag}-idle");
-    let services = stack.services(Mode::Agent, &queue, None).await?;
+    let services = stack
+        .services(Mode::Agent, Model::Instant, &queue, None)
+        .await?;
     let target = Target::new(&services.base_url())?;
     let deadline = Instant::now() + Duration::from_secs_f64(config.idle_max_seconds);
     let ids: Vec<String> = (0..config.idle).map(|i| format!("{queue}-{i}")).collect();
@@ -77,7 +79,7 @@ pub async fn measure(
         config.idle
     ));
     tokio::time::sleep(SETTLE).await;
-    let quiet = services.read(stack.temporal_pid());
+    let quiet = services.read(stack);
 
     let mut streams: Vec<EventStream> = Vec::new();
     if config.idle_streams {
@@ -99,7 +101,7 @@ pub async fn measure(
         progress(&format!("  {} event streams open", streams.len()));
         tokio::time::sleep(SETTLE).await;
     }
-    let watched = services.read(stack.temporal_pid());
+    let watched = services.read(stack);
     let streams_open = streams.len();
     drop(streams);
     services.stop().await;

@@ -54,6 +54,33 @@ fn status_kib(status: &str, name: &str) -> Option<u64> {
         .and_then(|number| number.parse().ok())
 }
 
+/// The child of this process whose command line holds `flag value` (a server we started
+/// through a handle that does not expose its pid, such as `testkit::NatsServer`).
+pub fn child_with_option(flag: &str, value: &str) -> Option<u32> {
+    let me = std::process::id();
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            if parent_pid(&stat)? != me {
+                return None;
+            }
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+            let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+            args.windows(2)
+                .any(|pair| pair[0] == flag.as_bytes() && pair[1] == value.as_bytes())
+                .then_some(pid)
+        })
+}
+
+/// The parent's pid in a `/proc/<pid>/stat` line (field 4; counted from the last `)`).
+fn parent_pid(stat: &str) -> Option<u32> {
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    after_name.split_whitespace().nth(1)?.parse().ok()
+}
+
 fn clock_ticks_per_second() -> f64 {
     static TICKS: OnceLock<f64> = OnceLock::new();
     *TICKS.get_or_init(|| {
@@ -71,6 +98,7 @@ mod tests {
     fn stat_fields_are_counted_after_the_command_name() {
         let stat = "4242 (odd) name) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 8 0 100 200 300";
         assert_eq!(cpu_ticks(stat), Some(300));
+        assert_eq!(parent_pid(stat), Some(1));
     }
 
     #[test]

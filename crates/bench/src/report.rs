@@ -1,10 +1,15 @@
 //! The results of a run: the JSON document, the Markdown tables and the target checks.
+//! The live-reply phases have a part of their own ([`live`]).
+
+mod live;
 
 use std::{collections::BTreeMap, fmt::Write as _};
 
 use serde::Serialize;
 
 use crate::{history::HistoryFigures, history::PayloadSizes, stats::Summary};
+
+pub use live::{LiveLevel, LiveReport};
 
 pub const MIB: f64 = 1024.0 * 1024.0;
 
@@ -25,6 +30,8 @@ pub struct Report {
     pub recorded_payloads: BTreeMap<String, PayloadSizes>,
     pub prompt_check: PromptCheck,
     pub idle: Option<IdleFigures>,
+    /// The live-reply phases, when the run had a latency profile.
+    pub live: Option<LiveReport>,
     pub targets: Vec<TargetCheck>,
 }
 
@@ -81,7 +88,12 @@ pub struct RunSettings {
     pub idle_conversations: usize,
     pub baseline: bool,
     pub profile: &'static str,
+    /// The model of the agent-vs-floor levels answers at once.
     pub llm_latency_ms: u64,
+    /// Workers and apis had `NATS_URL` (live replies on).
+    pub nats: bool,
+    /// Concurrency levels of the live-reply phases.
+    pub live_concurrency: Vec<usize>,
     pub temporal: String,
 }
 
@@ -113,6 +125,14 @@ pub struct Phase {
     /// visible on the event stream.
     pub turn_ms: Summary,
     pub turn_ms_by_kind: BTreeMap<String, Summary>,
+    /// The api accepted the request → the reply's first text read as a `delta` event, over
+    /// the turns whose text showed before the whole reply.
+    pub first_delta_ms: Summary,
+    pub first_delta_ms_by_kind: BTreeMap<String, Summary>,
+    /// With a latency profile: the first delta's lag behind the model's first `response`
+    /// token (as the profile times it, from the model receiving the call).
+    pub first_delta_lag_ms: Summary,
+    pub live: LiveFigures,
     /// Request sent → the api's answer.
     pub request_ms: Summary,
     /// Request sent → reply visible: the whole round trip a user sees.
@@ -120,6 +140,7 @@ pub struct Phase {
     pub worker: ProcessFigures,
     pub api: ProcessFigures,
     pub temporal: Option<ProcessFigures>,
+    pub nats: Option<ProcessFigures>,
     /// The bench process: virtual users' HTTP and event streams, and the LLM server.
     pub bench: ProcessFigures,
     /// `GET /get-conversation-history` under this load.
@@ -127,6 +148,28 @@ pub struct Phase {
     pub history_endpoint_errors: usize,
     pub history: HistoryFigures,
     pub histories_unreadable: usize,
+}
+
+/// How the replies of a phase looked while they were written.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct LiveFigures {
+    /// Turns whose reply showed text as `delta` events before the whole reply arrived.
+    pub shown_before_reply: usize,
+    /// Replies whose deltas, joined, are the reply's text...
+    pub text_whole: usize,
+    /// ...and replies whose deltas differ from it (a bug if ever above zero).
+    pub text_differs: usize,
+}
+
+impl Phase {
+    /// CPU of every process that did the work, per turn.
+    pub fn all_cpu_ms_per_turn(&self) -> f64 {
+        self.worker.cpu_ms_per_turn
+            + self.api.cpu_ms_per_turn
+            + self.temporal.map_or(0.0, |t| t.cpu_ms_per_turn)
+            + self.nats.map_or(0.0, |n| n.cpu_ms_per_turn)
+            + self.bench.cpu_ms_per_turn
+    }
 }
 
 /// CPU and memory of one process over a phase.
@@ -244,7 +287,38 @@ impl Report {
                 check.history_events_searched > 0 && check.history_events_with_prompt_text == 0,
             ),
         });
+        targets.push(self.fast_path_target());
+        if let Some(live) = &self.live {
+            targets.extend(live.targets());
+        }
         self.targets = targets;
+    }
+
+    /// Streaming must not cost the fast path: throughput at C = 32 with the instant model,
+    /// live replies on, against the floor.
+    fn fast_path_target(&self) -> TargetCheck {
+        let level = self.levels.iter().find(|l| l.concurrency == 32);
+        let ratio = level
+            .and_then(|l| l.ratios)
+            .and_then(|r| r.turns_per_second);
+        let nats = if self.settings.nats {
+            "live replies on"
+        } else {
+            "live replies off (--no-nats)"
+        };
+        TargetCheck {
+            target: "throughput at C = 32, instant model, live replies on: at least 0.9× the floor"
+                .into(),
+            measured: match (level, ratio) {
+                (Some(l), Some(r)) => format!(
+                    "{r:.2}× ({:.1} vs {:.1} turns/s), {nats}",
+                    l.agent.turns_per_second,
+                    l.baseline.as_ref().map_or(0.0, |b| b.turns_per_second)
+                ),
+                _ => "not measured".into(),
+            },
+            met: ratio.filter(|_| self.settings.nats).map(|r| r >= 0.9),
+        }
     }
 
     /// `results.md`: the tables of the run.
@@ -277,6 +351,10 @@ impl Report {
         }
         md.push_str(&self.payload_table());
         md.push('\n');
+        if let Some(live) = &self.live {
+            md.push_str(&live.markdown());
+            md.push('\n');
+        }
         md.push_str(&self.target_table());
         md
     }
@@ -315,8 +393,8 @@ impl Report {
     fn breakdown_table(&self) -> String {
         let mut md = String::from(
             "#### Where a turn's time goes (p50, ms)\n\n\
-             | C | run | round trip: sent → visible | sent → api answered | turn: api answered → visible | Temporal + worker: request recorded → reply committed | reply committed → seen on the event stream | turn p50 by kind: start / prompt / confirm |\n\
-             |---:|---|---:|---:|---:|---:|---:|---|\n",
+             | C | run | round trip: sent → visible | sent → api answered | turn: api answered → visible | api answered → first text live | Temporal + worker: request recorded → reply committed | reply committed → seen on the event stream | turn p50 by kind: start / prompt / confirm |\n\
+             |---:|---|---:|---:|---:|---:|---:|---:|---|\n",
         );
         for level in &self.levels {
             for (label, p) in std::iter::once(("agent", &level.agent))
@@ -325,11 +403,12 @@ impl Report {
                 let kind = |k: &str| p.turn_ms_by_kind.get(k).map_or(0.0, |s| s.p50);
                 let _ = writeln!(
                     md,
-                    "| {} | {label} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} / {:.1} / {:.1} |",
+                    "| {} | {label} | {:.1} | {:.1} | {:.1} | {} | {:.1} | {:.1} | {:.1} / {:.1} / {:.1} |",
                     level.concurrency,
                     p.round_trip_ms.p50,
                     p.request_ms.p50,
                     p.turn_ms.p50,
+                    p50_or_none(&p.first_delta_ms),
                     p.history.server_turn_ms.p50,
                     p.history.sse_delay_ms.p50,
                     kind("start"),
@@ -340,7 +419,7 @@ impl Report {
             if let Some(r) = &level.ratios {
                 let _ = writeln!(
                     md,
-                    "| {} | agent ÷ floor | {} | | {} | | | |",
+                    "| {} | agent ÷ floor | {} | | {} | | | | |",
                     level.concurrency,
                     times(r.round_trip_p50),
                     times(r.turn_p50),
@@ -353,29 +432,26 @@ impl Report {
     fn cpu_table(&self) -> String {
         let mut md = String::from(
             "#### Where the CPU goes (ms of CPU per turn)\n\n\
-             | C | run | worker | api | Temporal dev server | bench (clients + LLM server) | all |\n\
-             |---:|---|---:|---:|---:|---:|---:|\n",
+             | C | run | worker | api | Temporal dev server | NATS | bench (clients + LLM server) | all |\n\
+             |---:|---|---:|---:|---:|---:|---:|---:|\n",
         );
         for level in &self.levels {
             for (label, phase) in std::iter::once(("agent", &level.agent))
                 .chain(level.baseline.iter().map(|b| ("floor", b)))
             {
-                let temporal = phase.temporal.map_or(0.0, |t| t.cpu_ms_per_turn);
-                let all = phase.worker.cpu_ms_per_turn
-                    + phase.api.cpu_ms_per_turn
-                    + temporal
-                    + phase.bench.cpu_ms_per_turn;
+                let optional = |figures: Option<ProcessFigures>| {
+                    figures.map_or("n/a".to_owned(), |f| format!("{:.2}", f.cpu_ms_per_turn))
+                };
                 let _ = writeln!(
                     md,
-                    "| {} | {label} | {:.2} | {:.2} | {} | {:.2} | {:.2} |",
+                    "| {} | {label} | {:.2} | {:.2} | {} | {} | {:.2} | {:.2} |",
                     level.concurrency,
                     phase.worker.cpu_ms_per_turn,
                     phase.api.cpu_ms_per_turn,
-                    phase
-                        .temporal
-                        .map_or("n/a".to_owned(), |t| format!("{:.2}", t.cpu_ms_per_turn)),
+                    optional(phase.temporal),
+                    optional(phase.nats),
                     phase.bench.cpu_ms_per_turn,
-                    all
+                    phase.all_cpu_ms_per_turn()
                 );
             }
         }
@@ -459,6 +535,15 @@ fn idle_table(idle: &IdleFigures) -> String {
         idle.api_rss_with_streams_mib,
         idle.worker_rss_with_streams_mib,
     )
+}
+
+/// A summary's p50 in ms, or `-` when it has no samples.
+fn p50_or_none(summary: &Summary) -> String {
+    if summary.count == 0 {
+        "-".to_owned()
+    } else {
+        format!("{:.1}", summary.p50)
+    }
 }
 
 fn times(ratio: Option<f64>) -> String {

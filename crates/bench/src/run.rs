@@ -1,5 +1,7 @@
 //! One benchmark run, start to finish: bring the stack up, measure every level for the
-//! agent and the floor, measure idle capacity, write the results, tear everything down.
+//! agent and the floor with the instant model, then the live-reply levels with the latency
+//! profile (speculative and sequential planning), measure idle capacity, write the
+//! results, tear everything down.
 
 use std::{
     collections::BTreeMap,
@@ -13,13 +15,16 @@ use futures::{StreamExt, stream};
 use crate::{
     chart,
     config::BenchConfig,
-    driver::{Load, LoadPlan, Target, TripRecord, run_load, run_trip},
+    driver::{Load, LoadPlan, Target, TripRecord, TurnSample, run_load, run_trip},
     history::{self, PROMPT_NEEDLES},
     idle,
+    live::Streamed,
+    model::TurnTiming,
     report::{
-        Level, MIB, Machine, Phase, ProcessFigures, PromptCheck, Ratios, Report, RunSettings,
+        IdleFigures, Level, LiveFigures, LiveLevel, LiveReport, MIB, Machine, Phase,
+        ProcessFigures, PromptCheck, Ratios, Report, RunSettings,
     },
-    stack::{Binaries, Mode, Readings, Stack},
+    stack::{Binaries, Mode, Model, Readings, Stack},
     stats::{Summary, ratio},
     trip::TRIP,
 };
@@ -49,17 +54,20 @@ pub async fn run(config: &BenchConfig) -> anyhow::Result<(Report, Outputs)> {
     let binaries = Binaries::locate(config.profile, config.build)?;
     let stack = Stack::start(&config.stack, binaries).await?;
     progress(&format!(
-        "Temporal at {}, LLM at {}",
+        "Temporal at {}, LLM at {}, NATS at {}",
         stack.address,
-        stack.llm_base_url()
+        stack.llm_base_url(),
+        stack
+            .nats_url()
+            .unwrap_or_else(|| "none (--no-nats)".into())
     ));
 
     let outcome = measure(config, &stack, &tag, &dir).await;
     stack.shutdown().await;
-    let (levels, recorded_payloads, prompt_check, idle) = outcome?;
+    let measured = outcome?;
 
     let mut report = Report {
-        schema: 1,
+        schema: 2,
         started_at: started_at.to_rfc3339(),
         wall_seconds: started.elapsed().as_secs_f64(),
         command: config.command.clone(),
@@ -72,6 +80,12 @@ pub async fn run(config: &BenchConfig) -> anyhow::Result<(Report, Outputs)> {
             baseline: config.baseline,
             profile: config.profile.as_str(),
             llm_latency_ms: 0,
+            nats: config.stack.nats,
+            live_concurrency: measured
+                .live
+                .iter()
+                .flat_map(|l| l.levels.iter().map(|l| l.concurrency))
+                .collect(),
             temporal: config.stack.temporal_address.clone().unwrap_or_else(|| {
                 let settings: Vec<String> = config
                     .stack
@@ -87,10 +101,11 @@ pub async fn run(config: &BenchConfig) -> anyhow::Result<(Report, Outputs)> {
             }),
         },
         trip: TRIP.iter().map(|t| t.kind.label()).collect(),
-        levels,
-        recorded_payloads,
-        prompt_check,
-        idle,
+        levels: measured.levels,
+        recorded_payloads: measured.recorded_payloads,
+        prompt_check: measured.prompt_check,
+        idle: measured.idle,
+        live: measured.live,
         targets: Vec::new(),
     };
     report.check_targets();
@@ -116,12 +131,14 @@ pub async fn run(config: &BenchConfig) -> anyhow::Result<(Report, Outputs)> {
     Ok((report, outputs))
 }
 
-type Measured = (
-    Vec<Level>,
-    BTreeMap<String, history::PayloadSizes>,
-    PromptCheck,
-    Option<crate::report::IdleFigures>,
-);
+/// What the phases measured, before it becomes a report.
+struct Measured {
+    levels: Vec<Level>,
+    recorded_payloads: BTreeMap<String, history::PayloadSizes>,
+    prompt_check: PromptCheck,
+    idle: Option<IdleFigures>,
+    live: Option<LiveReport>,
+}
 
 async fn measure(
     config: &BenchConfig,
@@ -135,7 +152,7 @@ async fn measure(
     let mut levels = Vec::new();
     for &c in &config.concurrency {
         progress(&format!("C = {c}: agent"));
-        let agent = phase(config, stack, Mode::Agent, c, tag, None).await?;
+        let agent = phase(config, stack, (Mode::Agent, Model::Instant), c, tag, None).await?;
         if recorded.is_none() {
             // The first warm-up trip is the recording the floor plays back.
             let (histories, _) =
@@ -151,7 +168,8 @@ async fn measure(
         prompt_check.model_requests_with_prompt_text += agent.model_requests.1;
         let floor = if config.baseline {
             progress(&format!("C = {c}: floor"));
-            Some(phase(config, stack, Mode::Baseline, c, tag, Some(&recording_path)).await?)
+            let run = (Mode::Baseline, Model::Instant);
+            Some(phase(config, stack, run, c, tag, Some(&recording_path)).await?)
         } else {
             None
         };
@@ -159,23 +177,7 @@ async fn measure(
             prompt_check.history_events_searched += measured.history.events_searched;
             prompt_check.history_events_with_prompt_text +=
                 measured.history.events_with_prompt_text;
-            progress(&format!(
-                "  {}: {} turns, {:.1} turns/s, p50 {:.1} ms, p95 {:.1} ms, worker {:.2} ms CPU/turn{}",
-                measured.mode,
-                measured.turns,
-                measured.turns_per_second,
-                measured.turn_ms.p50,
-                measured.turn_ms.p95,
-                measured.worker.cpu_ms_per_turn,
-                if measured.errors > 0 {
-                    format!(
-                        ", {} errors (first: {})",
-                        measured.errors, measured.error_samples[0]
-                    )
-                } else {
-                    String::new()
-                }
-            ));
+            report_phase(measured);
         }
         let floor = floor.map(|f| f.figures);
         let ratios = floor.as_ref().map(|floor| ratios(&agent.figures, floor));
@@ -186,13 +188,89 @@ async fn measure(
             ratios,
         });
     }
+    let live = match &config.stack.model_latency {
+        Some(profile) => Some(LiveReport {
+            profile: profile.clone(),
+            planner: profile.trip_timing(),
+            levels: measure_live(config, stack, tag).await?,
+        }),
+        None => None,
+    };
     let idle = if config.idle > 0 {
         progress(&format!("idle: {} conversations", config.idle));
         Some(idle::measure(config, stack, tag).await?)
     } else {
         None
     };
-    Ok((levels, recorded.unwrap_or_default(), prompt_check, idle))
+    Ok(Measured {
+        levels,
+        recorded_payloads: recorded.unwrap_or_default(),
+        prompt_check,
+        idle,
+        live,
+    })
+}
+
+/// The live-reply levels: at each, the agent as shipped and with sequential validation,
+/// both talking to the model with the latency profile.
+async fn measure_live(
+    config: &BenchConfig,
+    stack: &Stack,
+    tag: &str,
+) -> anyhow::Result<Vec<LiveLevel>> {
+    let mut levels = Vec::new();
+    for &c in &config.live_concurrency {
+        let run = |mode: Mode| async move {
+            progress(&format!(
+                "C = {c}: live replies, {} planning",
+                planning(mode)
+            ));
+            let outcome = phase(config, stack, (mode, Model::Profiled), c, tag, None).await?;
+            report_phase(&outcome.figures);
+            anyhow::Ok(outcome.figures)
+        };
+        let speculative = run(Mode::Agent).await?;
+        let sequential = run(Mode::Sequential).await?;
+        levels.push(LiveLevel {
+            concurrency: c,
+            speculative,
+            sequential,
+        });
+    }
+    Ok(levels)
+}
+
+fn planning(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Sequential => "sequential",
+        Mode::Agent | Mode::Baseline => "speculative",
+    }
+}
+
+/// The progress line of a measured phase.
+fn report_phase(measured: &Phase) {
+    let live = if measured.first_delta_ms.count > 0 {
+        format!(", first delta p50 {:.1} ms", measured.first_delta_ms.p50)
+    } else {
+        String::new()
+    };
+    progress(&format!(
+        "  {}: {} turns, {:.1} turns/s, p50 {:.1} ms, p95 {:.1} ms{live}, worker {:.2} ms CPU/turn{}",
+        measured.mode,
+        measured.turns,
+        measured.turns_per_second,
+        measured.turn_ms.p50,
+        measured.turn_ms.p95,
+        measured.worker.cpu_ms_per_turn,
+        if measured.errors > 0 {
+            format!(
+                ", {} errors (first: {})",
+                measured.errors, measured.error_samples[0]
+            )
+        } else {
+            String::new()
+        }
+    ));
 }
 
 /// A measured phase and what the run needs from it beyond its figures.
@@ -208,13 +286,13 @@ struct PhaseOutcome {
 async fn phase(
     config: &BenchConfig,
     stack: &Stack,
-    mode: Mode,
+    (mode, model): (Mode, Model),
     c: usize,
     tag: &str,
     recording: Option<&Path>,
 ) -> anyhow::Result<PhaseOutcome> {
-    let queue = format!("bench-{tag}-{}-c{c}", mode.as_str());
-    let services = stack.services(mode, &queue, recording).await?;
+    let queue = format!("bench-{tag}-{}-{}-c{c}", mode.as_str(), model.as_str());
+    let services = stack.services(mode, model, &queue, recording).await?;
     let target = Target::new(&services.base_url())?;
 
     let warm_up_id = format!("{queue}-warmup");
@@ -231,8 +309,8 @@ async fn phase(
     )
     .await
     .with_context(|| format!("warm-up trip of the {} ({queue})", mode.as_str()))?;
-    let model_requests = match (mode, stack.llm_server()) {
-        (Mode::Agent, Some(llm)) => {
+    let model_requests = match (mode, model, stack.llm_server()) {
+        (Mode::Agent, Model::Instant, Some(llm)) => {
             let requests = llm.requests();
             let with_text = requests
                 .iter()
@@ -248,7 +326,7 @@ async fn phase(
         _ => (0, 0),
     };
 
-    let before = services.read(stack.temporal_pid());
+    let before = services.read(stack);
     let plan = LoadPlan {
         id_prefix: queue.clone(),
         users: c,
@@ -257,7 +335,7 @@ async fn phase(
         probe_interval: config.probe_interval,
     };
     let load = run_load(&target, &plan).await;
-    let after = services.read(stack.temporal_pid());
+    let after = services.read(stack);
     if let Some(llm) = stack.llm_server() {
         llm.clear_requests();
     }
@@ -285,11 +363,25 @@ async fn phase(
     let history = history::analyze(&histories, &load.trips);
     services.stop().await;
 
+    let mut figures = figures(mode, c, &load, &before, &after, history, unreadable);
+    if let (Model::Profiled, Some(profile)) = (model, &config.stack.model_latency) {
+        figures.first_delta_lag_ms = first_delta_lag(&load, &profile.trip_timing());
+    }
     Ok(PhaseOutcome {
-        figures: figures(mode, c, &load, &before, &after, history, unreadable),
+        figures,
         warm_up_id,
         model_requests,
     })
+}
+
+/// How far each turn's first visible delta trails the model's first `response` token, as
+/// `timing` (the profile) times it from the model receiving the call.
+fn first_delta_lag(load: &Load, timing: &[TurnTiming]) -> Summary {
+    let lags: Vec<f64> = load
+        .turns()
+        .filter_map(|t| Some(t.first_delta_ms()? - timing[t.index].response_starts_ms))
+        .collect();
+    Summary::of(&lags)
 }
 
 /// At most `max` of `items`, evenly spread.
@@ -315,13 +407,6 @@ fn figures(
     let turns = load.turn_count();
     let seconds = load.elapsed.as_secs_f64();
     let samples: Vec<f64> = load.turns().map(|t| t.turn_ms()).collect();
-    let mut by_kind: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for turn in load.turns() {
-        by_kind
-            .entry(TRIP[turn.index].kind.label().to_owned())
-            .or_default()
-            .push(turn.turn_ms());
-    }
     let process = |pick: fn(&Readings) -> Option<crate::procfs::ProcSample>| {
         let (Some(before), Some(after)) = (pick(before), pick(after)) else {
             return None;
@@ -354,15 +439,22 @@ fn figures(
             0.0
         },
         turn_ms: Summary::of(&samples),
-        turn_ms_by_kind: by_kind
-            .into_iter()
-            .map(|(kind, samples)| (kind, Summary::of(&samples)))
-            .collect(),
+        turn_ms_by_kind: by_kind_of(load, |t| Some(t.turn_ms())),
+        first_delta_ms: Summary::of(
+            &load
+                .turns()
+                .filter_map(|t| t.first_delta_ms())
+                .collect::<Vec<_>>(),
+        ),
+        first_delta_ms_by_kind: by_kind_of(load, |t| t.first_delta_ms()),
+        first_delta_lag_ms: Summary::default(),
+        live: live_figures(load),
         request_ms: Summary::of(&load.turns().map(|t| t.request_ms()).collect::<Vec<_>>()),
         round_trip_ms: Summary::of(&load.turns().map(|t| t.round_trip_ms()).collect::<Vec<_>>()),
         worker: process(|r| r.worker).unwrap_or_default(),
         api: process(|r| r.api).unwrap_or_default(),
         temporal: process(|r| r.temporal),
+        nats: process(|r| r.nats),
         bench: process(|r| r.bench).unwrap_or_default(),
         history_endpoint_ms: Summary::of(&load.history_endpoint_ms),
         history_endpoint_errors: load.history_endpoint_errors,
@@ -371,13 +463,37 @@ fn figures(
     }
 }
 
+/// `figure` of every turn that has it, summarized by the kind of turn.
+fn by_kind_of(
+    load: &Load,
+    figure: impl Fn(&TurnSample) -> Option<f64>,
+) -> BTreeMap<String, Summary> {
+    let mut by_kind: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for turn in load.turns() {
+        if let Some(value) = figure(turn) {
+            by_kind
+                .entry(TRIP[turn.index].kind.label().to_owned())
+                .or_default()
+                .push(value);
+        }
+    }
+    by_kind
+        .into_iter()
+        .map(|(kind, samples)| (kind, Summary::of(&samples)))
+        .collect()
+}
+
+fn live_figures(load: &Load) -> LiveFigures {
+    let count = |wanted: Streamed| load.turns().filter(|t| t.streamed == wanted).count();
+    LiveFigures {
+        shown_before_reply: load.turns().filter(|t| t.first_delta.is_some()).count(),
+        text_whole: count(Streamed::Whole),
+        text_differs: count(Streamed::Differs),
+    }
+}
+
 fn ratios(agent: &Phase, floor: &Phase) -> Ratios {
-    let all = |p: &Phase| {
-        p.worker.cpu_ms_per_turn
-            + p.api.cpu_ms_per_turn
-            + p.temporal.map_or(0.0, |t| t.cpu_ms_per_turn)
-            + p.bench.cpu_ms_per_turn
-    };
+    let all = Phase::all_cpu_ms_per_turn;
     Ratios {
         turn_p50: ratio(agent.turn_ms.p50, floor.turn_ms.p50),
         turn_p95: ratio(agent.turn_ms.p95, floor.turn_ms.p95),

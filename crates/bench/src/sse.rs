@@ -1,7 +1,8 @@
 //! A minimal Server-Sent Events reader for the api's `GET /events` stream.
 //!
-//! The api sends `event: status` and `event: history` frames with one-line JSON `data`,
-//! separated by blank lines, plus `:` comment lines as keep-alives. Each frame is stamped
+//! The api sends `event: status`, `event: history` and `event: delta` frames with one-line
+//! JSON `data` (deltas also with an `id:` line, which the bench does not need), separated by
+//! blank lines, plus `:` comment lines as keep-alives. Each frame is stamped
 //! with the moment it was read, on both clocks: `Instant` for latencies, wall time to
 //! compare with Temporal's event timestamps.
 

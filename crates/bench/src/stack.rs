@@ -1,10 +1,13 @@
-//! The stack under test, on loopback ports: a Temporal dev server, our LLM server in
-//! scripted mode, and per measured phase a fresh worker and api.
+//! The stack under test, on loopback ports: a Temporal dev server, a NATS server with
+//! JetStream (the reply bus), our LLM server in scripted mode (and a second one playing a
+//! model's latency, for the live-reply phases), and per measured phase a fresh worker and
+//! api.
 //!
-//! The dev server and the LLM server live for the whole run (or are attached to, when the
-//! user points at running ones). Workers and apis are started per phase on a task queue of
-//! their own, so each phase starts cold and clean: its peak memory is its own, its CPU time
-//! is counted from a known point, and no conversation of an earlier phase is served.
+//! The dev server, NATS and the LLM servers live for the whole run (Temporal and the
+//! instant LLM can be running ones the user points at). Workers and apis are started per
+//! phase on a task queue of their own, both with `NATS_URL`, so each phase starts cold and
+//! clean: its peak memory is its own, its CPU time is counted from a known point, and no
+//! conversation of an earlier phase is served.
 //! Every process the bench starts is killed when its handle drops, also on panic; on Linux
 //! the kernel kills them too if the bench itself dies (see `testkit::ChildProcess`).
 
@@ -18,10 +21,11 @@ use std::{
 use anyhow::{Context, bail};
 use demo_llm::{Config as LlmConfig, LlmServer, RuleSet};
 use temporalio_client::Client;
-use testkit::{ApiProcess, DevServer, DevServerOptions, WorkerProcess};
+use testkit::{ApiProcess, DevServer, DevServerOptions, NatsServer, WorkerProcess};
 use url::Url;
 
 use crate::{
+    model::LatencyProfile,
     procfs::{self, ProcSample},
     trip,
 };
@@ -47,7 +51,10 @@ impl BuildProfile {
 /// What a phase runs: the real agent, or the floor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
+    /// The agent as it ships: a user prompt's validation runs alongside its planning.
     Agent,
+    /// The agent validating a prompt before planning it (`SPECULATIVE_PLANNING=false`).
+    Sequential,
     Baseline,
 }
 
@@ -55,7 +62,26 @@ impl Mode {
     pub fn as_str(self) -> &'static str {
         match self {
             Mode::Agent => "agent",
+            Mode::Sequential => "sequential",
             Mode::Baseline => "baseline",
+        }
+    }
+}
+
+/// Which model a phase's worker talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Model {
+    /// Answers at once: the phase measures the agent and Temporal.
+    Instant,
+    /// Plays the run's [`LatencyProfile`]: the phase measures what a user waits for.
+    Profiled,
+}
+
+impl Model {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Model::Instant => "instant",
+            Model::Profiled => "profiled",
         }
     }
 }
@@ -144,7 +170,7 @@ fn build_release() -> anyhow::Result<()> {
 }
 
 /// Where the stack's long-lived parts come from.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct StackOptions {
     /// A running Temporal server (`127.0.0.1:7233`); a fresh in-memory dev server if `None`.
     pub temporal_address: Option<String>,
@@ -154,6 +180,22 @@ pub struct StackOptions {
     /// Dynamic config of the dev server the bench starts (`--dynamic-config-value` pairs,
     /// values in JSON).
     pub dev_server_config: Vec<(String, String)>,
+    /// Start a NATS server and give workers and apis its `NATS_URL` (live replies on).
+    pub nats: bool,
+    /// The latency the second, in-process LLM server plays (`None`: no such server).
+    pub model_latency: Option<LatencyProfile>,
+}
+
+impl Default for StackOptions {
+    fn default() -> Self {
+        Self {
+            temporal_address: None,
+            llm_url: None,
+            dev_server_config: Vec::new(),
+            nats: true,
+            model_latency: Some(LatencyProfile::hosted()),
+        }
+    }
 }
 
 impl StackOptions {
@@ -180,6 +222,9 @@ pub struct Stack {
     pub binaries: Binaries,
     dev_server: Option<DevServer>,
     llm: Llm,
+    /// The LLM server playing the latency profile.
+    profiled_llm: Option<LlmServer>,
+    nats: Option<NatsServer>,
 }
 
 impl Stack {
@@ -217,16 +262,31 @@ impl Stack {
                 .context("starting the LLM server")?,
             ),
         };
+        let profiled_llm = match &options.model_latency {
+            Some(profile) => Some(
+                LlmServer::start(profile.llm_config(trip::llm_rules()))
+                    .await
+                    .context("starting the LLM server with the latency profile")?,
+            ),
+            None => None,
+        };
+        let nats = if options.nats {
+            Some(NatsServer::start().await.context("starting nats-server")?)
+        } else {
+            None
+        };
         Ok(Self {
             address,
             client,
             binaries,
             dev_server,
             llm,
+            profiled_llm,
+            nats,
         })
     }
 
-    /// The OpenAI-compatible base URL the workers use.
+    /// The OpenAI-compatible base URL of the instant model.
     pub fn llm_base_url(&self) -> String {
         match &self.llm {
             Llm::InProcess(server) => server.base_url(),
@@ -234,9 +294,32 @@ impl Stack {
         }
     }
 
+    /// The base URL of `model`; an error when the run has no latency profile.
+    fn model_url(&self, model: Model) -> anyhow::Result<String> {
+        match model {
+            Model::Instant => Ok(self.llm_base_url()),
+            Model::Profiled => self
+                .profiled_llm
+                .as_ref()
+                .map(LlmServer::base_url)
+                .context("this run has no latency profile"),
+        }
+    }
+
+    /// `nats://127.0.0.1:<port>` of the reply bus, when the bench runs one.
+    pub fn nats_url(&self) -> Option<String> {
+        self.nats.as_ref().map(NatsServer::url)
+    }
+
     /// The Temporal server's process, when the bench started it.
     pub fn temporal_pid(&self) -> Option<u32> {
         self.dev_server.as_ref().and_then(DevServer::pid)
+    }
+
+    /// The NATS server's process.
+    pub fn nats_pid(&self) -> Option<u32> {
+        let port = self.nats.as_ref()?.port().to_string();
+        procfs::child_with_option("--port", &port)
     }
 
     /// The in-process LLM server, if that is what runs.
@@ -247,23 +330,30 @@ impl Stack {
         }
     }
 
-    /// Starts a worker of `mode` and an api on task queue `task_queue`. `recording` is the
-    /// baseline's recorded payloads (required for [`Mode::Baseline`]).
+    /// Starts a worker of `mode` talking to `model` and an api on task queue `task_queue`.
+    /// `recording` is the baseline's recorded payloads (required for [`Mode::Baseline`]).
     pub async fn services(
         &self,
         mode: Mode,
+        model: Model,
         task_queue: &str,
         recording: Option<&Path>,
     ) -> anyhow::Result<Services> {
-        let llm = self.llm_base_url();
+        let llm = self.model_url(model)?;
+        let nats = self
+            .nats_url()
+            .unwrap_or_else(|| testkit::NO_NATS.to_owned());
         let mut env: HashMap<&str, &str> = HashMap::from([
             ("TEMPORAL_ADDRESS", self.address.as_str()),
             ("TEMPORAL_TASK_QUEUE", task_queue),
+            ("NATS_URL", nats.as_str()),
         ]);
         let (binary, recording) = match mode {
-            Mode::Agent => {
+            Mode::Agent | Mode::Sequential => {
                 env.insert("LLM_MODEL", "demo/trip-agent");
                 env.insert("LLM_BASE_URL", llm.as_str());
+                let speculative = if mode == Mode::Agent { "true" } else { "false" };
+                env.insert("SPECULATIVE_PLANNING", speculative);
                 (&self.binaries.worker, None)
             }
             Mode::Baseline => {
@@ -280,9 +370,14 @@ impl Stack {
         }
         let worker = WorkerProcess::start_binary(binary, &env, task_queue)
             .with_context(|| format!("starting {}", binary.display()))?;
-        let api = ApiProcess::start_binary(&self.binaries.api, &self.address, task_queue, &[])
-            .await
-            .context("starting the api")?;
+        let api = ApiProcess::start_binary(
+            &self.binaries.api,
+            &self.address,
+            task_queue,
+            &[("NATS_URL", nats.as_str())],
+        )
+        .await
+        .context("starting the api")?;
         Ok(Services {
             worker,
             api,
@@ -297,6 +392,12 @@ impl Stack {
         }
         if let Llm::InProcess(server) = self.llm {
             server.shutdown().await;
+        }
+        if let Some(server) = self.profiled_llm {
+            server.shutdown().await;
+        }
+        if let Some(mut nats) = self.nats {
+            nats.stop().await;
         }
     }
 }
@@ -379,6 +480,7 @@ pub struct Readings {
     pub worker: Option<ProcSample>,
     pub api: Option<ProcSample>,
     pub temporal: Option<ProcSample>,
+    pub nats: Option<ProcSample>,
     /// The bench itself: the virtual users' HTTP clients and the in-process LLM server.
     pub bench: Option<ProcSample>,
 }
@@ -388,7 +490,9 @@ impl Services {
         self.api.base_url()
     }
 
-    pub fn read(&self, temporal_pid: Option<u32>) -> Readings {
+    /// Reads the worker, the api, and the stack's Temporal and NATS (when the bench runs
+    /// them).
+    pub fn read(&self, stack: &Stack) -> Readings {
         Readings {
             worker: self
                 .worker
@@ -400,7 +504,10 @@ impl Services {
                 .process
                 .pid()
                 .and_then(|pid| procfs::sample(Some(pid))),
-            temporal: temporal_pid.and_then(|pid| procfs::sample(Some(pid))),
+            temporal: stack
+                .temporal_pid()
+                .and_then(|pid| procfs::sample(Some(pid))),
+            nats: stack.nats_pid().and_then(|pid| procfs::sample(Some(pid))),
             bench: procfs::sample(None),
         }
     }

@@ -8,7 +8,8 @@
 //! The model is our own server in scripted mode ([`llm_rules`]): each request is answered
 //! at once (no added latency) with a fixed reply chosen by the step and a phrase of the
 //! prompt, so every trip takes the same path and the benchmark measures the agent and
-//! Temporal, not a model.
+//! Temporal, not a model. The live-reply phases give the same rules a latency profile
+//! (`crate::model`).
 
 use demo_llm::{Rule, Step};
 use models::{ConversationHistory, NextStep, PlannerDecision};
@@ -43,6 +44,8 @@ pub struct ScriptedTurn {
     pub reply_next: NextStep,
     /// The tool that reply names, if any.
     pub reply_tool: Option<&'static str>,
+    /// The name of the planner rule of [`llm_rules`] that writes it.
+    pub rule: &'static str,
 }
 
 const EVENTS_PROMPT: &str = "I'd like to see something in Austin in December";
@@ -51,36 +54,51 @@ const INVOICE_PROMPT: &str = "The cheapest one, please invoice it";
 
 /// The seven turns of a trip, in order.
 pub const TRIP: [ScriptedTurn; 7] = [
-    turn(TurnKind::Start, NextStep::Question, None),
+    turn(TurnKind::Start, NextStep::Question, None, "greeting"),
     turn(
         TurnKind::Prompt(EVENTS_PROMPT),
         NextStep::Confirm,
         Some("FindEvents"),
+        "propose-events",
     ),
-    turn(TurnKind::Confirm, NextStep::Question, Some("SearchFlights")),
+    turn(
+        TurnKind::Confirm,
+        NextStep::Question,
+        Some("SearchFlights"),
+        "after-events",
+    ),
     turn(
         TurnKind::Prompt(FLIGHTS_PROMPT),
         NextStep::Confirm,
         Some("SearchFlights"),
+        "propose-flights",
     ),
-    turn(TurnKind::Confirm, NextStep::Question, Some("CreateInvoice")),
+    turn(
+        TurnKind::Confirm,
+        NextStep::Question,
+        Some("CreateInvoice"),
+        "after-flights",
+    ),
     turn(
         TurnKind::Prompt(INVOICE_PROMPT),
         NextStep::Confirm,
         Some("CreateInvoice"),
+        "propose-invoice",
     ),
-    turn(TurnKind::Confirm, NextStep::Done, None),
+    turn(TurnKind::Confirm, NextStep::Done, None, "done"),
 ];
 
 const fn turn(
     kind: TurnKind,
     reply_next: NextStep,
     reply_tool: Option<&'static str>,
+    rule: &'static str,
 ) -> ScriptedTurn {
     ScriptedTurn {
         kind,
         reply_next,
         reply_tool,
+        rule,
     }
 }
 
@@ -109,6 +127,15 @@ pub fn check_reply(turn: &ScriptedTurn, reply: &Value) -> Result<(), String> {
             turn.kind.label()
         ))
     }
+}
+
+/// The text the scripted model answers `turn`'s planner call with (what it streams).
+pub fn planner_answer(turn: &ScriptedTurn) -> String {
+    llm_rules()
+        .iter()
+        .find(|rule| rule.name.as_deref() == Some(turn.rule))
+        .map(demo_llm::Rule::content)
+        .unwrap_or_default()
 }
 
 /// The scripted model: a reply for each planner step of the trip, and "valid" for every
@@ -210,6 +237,20 @@ mod tests {
         assert!(check_reply(&TRIP[3], &proposal).is_err());
         let failure = json!({"next": "question", "response": "The model is unavailable."});
         assert!(check_reply(&TRIP[1], &failure).is_err());
+    }
+
+    #[test]
+    fn every_turn_names_the_rule_that_answers_it() {
+        for turn in &TRIP {
+            let answer: PlannerDecision = serde_json::from_str(&planner_answer(turn))
+                .unwrap_or_else(|err| panic!("rule {}: {err}", turn.rule));
+            assert_eq!(
+                (answer.next, answer.tool_name()),
+                (turn.reply_next, turn.reply_tool),
+                "rule {}",
+                turn.rule
+            );
+        }
     }
 
     #[test]
