@@ -131,6 +131,10 @@ async fn the_readme_curl_sequence_talks_to_one_conversation_without_ids() {
             "/confirm" if query.is_empty() => {
                 app.wait_for_actor(ID, "tool_result", 1).await;
             }
+            "/get-conversation-usage" => {
+                assert!(body["calls"].as_u64().unwrap() >= 3, "{body}");
+                assert_eq!(body["cost_usd"], 0.0, "the demo model is free: {body}");
+            }
             _ => {}
         }
     }

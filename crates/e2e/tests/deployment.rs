@@ -267,12 +267,15 @@ fn dockerfile_builds_the_binaries_the_run_command_builds() {
     let root = workspace_root();
     let dockerfile = std::fs::read_to_string(root.join("Dockerfile")).unwrap();
     let run_script = std::fs::read_to_string(root.join("scripts/run.sh")).unwrap();
-    let build = "cargo build --release --locked -p worker -p api -p demo-llm -p mcp-tools";
+    let binaries = "--locked -p worker -p api -p demo-llm -p mcp-tools";
+    let release = format!("cargo build --release {binaries}");
     assert!(
-        dockerfile.contains(&format!("RUN {build}")),
-        "the Dockerfile runs {build:?}"
+        dockerfile.contains(&format!("RUN {release}")),
+        "the Dockerfile runs {release:?}"
     );
-    assert!(run_script.contains(build), "scripts/run.sh runs {build:?}");
+    // The run command builds the same binaries, with the profile BUILD_PROFILE names.
+    let local = format!("cargo build --profile \"$profile\" {binaries}");
+    assert!(run_script.contains(&local), "scripts/run.sh runs {local:?}");
 
     let stages: BTreeSet<&str> = dockerfile
         .lines()
