@@ -63,7 +63,7 @@ use crate::{
     domain::WorkflowId,
     error::{ApiError, ErrorBody},
     routes::{ApiQuery, ConversationParams},
-    temporal::{Read, RunInfo, Temporal},
+    temporal::{ActivityRetry, Read, RunInfo, Temporal},
 };
 
 /// How often a conversation that is closed or does not exist is described again, in case
@@ -71,6 +71,9 @@ use crate::{
 const IDLE_RECHECK: Duration = Duration::from_secs(5);
 /// Keep-alive comments keep proxies from closing a quiet stream.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// How often a run with a pending activity is described, to see whether it is being retried
+/// (retries add no history events to wait for).
+const RETRY_CHECK: Duration = Duration::from_secs(1);
 
 /// What a conversation looks like from outside.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -90,6 +93,9 @@ pub struct Status {
     pub state: ConversationState,
     /// The state in words, for the UI to show.
     pub detail: String,
+    /// While a model call or a tool is being retried: which, and how far along.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<ActivityRetry>,
 }
 
 /// What one kind of workflow looks like on an event stream: the `status` event's data, the
@@ -114,6 +120,9 @@ pub trait Feed: Send + Sync + 'static {
 
     /// Queries get no answer, or Temporal cannot be reached.
     fn unavailable(err: &ApiError) -> Self::Status;
+
+    /// Says in `status` that an activity is being retried (`None`: nothing is).
+    fn retrying(_status: &mut Self::Status, _activity: Option<&ActivityRetry>) {}
 }
 
 /// The trip agent's conversations: `status` and `history` events.
@@ -144,6 +153,39 @@ impl Feed for Conversations {
 
     fn unavailable(err: &ApiError) -> Status {
         unavailable(err)
+    }
+
+    fn retrying(status: &mut Status, activity: Option<&ActivityRetry>) {
+        if status.state != ConversationState::Running {
+            return;
+        }
+        if let Some(activity) = activity {
+            status.detail = retrying_detail(activity);
+        }
+        status.activity = activity.cloned();
+    }
+}
+
+/// The activity types that are model calls; any other activity is a tool or a lookup.
+const MODEL_ACTIVITIES: [&str; 4] = [
+    "agent_toolPlanner",
+    "agent_validatePrompt",
+    "agent_summarizeConversation",
+    "agent_resolveGoal",
+];
+
+/// "The model is busy, retrying (attempt 3)…", or the same for a tool.
+fn retrying_detail(activity: &ActivityRetry) -> String {
+    if MODEL_ACTIVITIES.contains(&activity.name.as_str()) {
+        format!(
+            "The model is busy, retrying (attempt {})\u{2026}",
+            activity.attempt
+        )
+    } else {
+        format!(
+            "{} failed, retrying (attempt {})\u{2026}",
+            activity.name, activity.attempt
+        )
     }
 }
 
@@ -392,7 +434,7 @@ async fn follow<F: Feed>(temporal: &Temporal, id: &WorkflowId, watched: &Watched
             continue;
         }
         if settled_run.as_deref() != Some(run.run_id.as_str()) {
-            if refresh::<F>(temporal, id, watched, run.status).await {
+            if refresh::<F>(temporal, id, watched, run.status, None).await {
                 settled_run = Some(run.run_id.clone());
             } else {
                 retry.wait().await;
@@ -410,7 +452,10 @@ async fn follow_run<F: Feed>(
     watched: &Watched<F::Status>,
     run: &RunInfo,
 ) {
-    let mut healthy = refresh::<F>(temporal, id, watched, run.status).await;
+    // Retried attempts leave no trace in the history, so while an activity is pending the
+    // run is described every RETRY_CHECK to see how its attempts are going.
+    let mut retrying = run.retrying.clone();
+    let mut healthy = refresh::<F>(temporal, id, watched, run.status, retrying.as_ref()).await;
     let events = match temporal.follow_events(id, &run.run_id) {
         Ok(events) => events,
         Err(err) => {
@@ -427,6 +472,9 @@ async fn follow_run<F: Feed>(
     let mut dirty = false;
     let mut retry = Backoff::default();
     retry.note(healthy);
+    // Activities scheduled and not yet closed, counted over the whole history.
+    let mut pending_activities = 0usize;
+    let mut retry_check: Option<Instant> = None;
     loop {
         let retry_at = (!healthy).then(|| Instant::now() + retry.next_delay());
         tokio::select! {
@@ -445,6 +493,21 @@ async fn follow_run<F: Feed>(
                     }
                     Some(Ok(event)) => event,
                 };
+                match event.event_type() {
+                    EventType::ActivityTaskScheduled => pending_activities += 1,
+                    EventType::ActivityTaskCompleted
+                    | EventType::ActivityTaskFailed
+                    | EventType::ActivityTaskTimedOut
+                    | EventType::ActivityTaskCanceled => {
+                        pending_activities = pending_activities.saturating_sub(1);
+                    }
+                    _ => {}
+                }
+                if pending_activities == 0 {
+                    retry_check = None;
+                } else {
+                    retry_check.get_or_insert(Instant::now() + RETRY_CHECK);
+                }
                 if event.event_id <= seen {
                     continue;
                 }
@@ -465,35 +528,53 @@ async fn follow_run<F: Feed>(
                 }
                 // Query once per burst of events, not once per event.
                 let more_ready = events.as_mut().peek().now_or_never().is_some();
+                if pending_activities == 0 && retrying.is_some() {
+                    retrying = None;
+                    dirty = true;
+                }
                 if dirty && !more_ready {
                     dirty = false;
-                    healthy = refresh::<F>(temporal, id, watched, run.status).await;
+                    healthy =
+                        refresh::<F>(temporal, id, watched, run.status, retrying.as_ref()).await;
                     retry.note(healthy);
                 }
             }
             _ = sleep_until(task_deadline) => {
                 // No worker picked the task up in time: find out whether one answers at all.
                 task_deadline = None;
-                healthy = refresh::<F>(temporal, id, watched, run.status).await;
+                healthy = refresh::<F>(temporal, id, watched, run.status, retrying.as_ref()).await;
                 retry.note(healthy);
             }
             _ = sleep_until(retry_at) => {
-                healthy = refresh::<F>(temporal, id, watched, run.status).await;
+                healthy = refresh::<F>(temporal, id, watched, run.status, retrying.as_ref()).await;
                 retry.note(healthy);
+            }
+            _ = sleep_until(retry_check) => {
+                retry_check = Some(Instant::now() + RETRY_CHECK);
+                let Ok(Some(now)) = temporal.describe(id).await else { continue };
+                if now.run_id == run.run_id && now.retrying != retrying {
+                    retrying = now.retrying;
+                    healthy =
+                        refresh::<F>(temporal, id, watched, run.status, retrying.as_ref()).await;
+                    retry.note(healthy);
+                }
             }
         }
     }
 }
 
-/// Reads the workflow and publishes what it says; false when the query got no answer.
+/// Reads the workflow and publishes what it says (and what is being retried); false when the
+/// query got no answer.
 async fn refresh<F: Feed>(
     temporal: &Temporal,
     id: &WorkflowId,
     watched: &Watched<F::Status>,
     status: WorkflowExecutionStatus,
+    retrying: Option<&ActivityRetry>,
 ) -> bool {
     match F::read(temporal, id, status).await {
-        Ok((status, state)) => {
+        Ok((mut status, state)) => {
+            F::retrying(&mut status, retrying);
             publish(watched, status, state);
             true
         }
@@ -557,14 +638,17 @@ fn found(status: WorkflowExecutionStatus, history: &ConversationHistory) -> Stat
         WorkflowExecutionStatus::Completed if reached_goal(history) => Status {
             state: ConversationState::Completed,
             detail: "The agent reached its goal; the conversation is complete.".into(),
+            activity: None,
         },
         WorkflowExecutionStatus::Completed => Status {
             state: ConversationState::Ended,
             detail: "The chat was ended.".into(),
+            activity: None,
         },
         _ => Status {
             state: ConversationState::Running,
             detail: "The conversation is running.".into(),
+            activity: None,
         },
     }
 }
@@ -588,6 +672,7 @@ fn failed(status: WorkflowExecutionStatus) -> Status {
     Status {
         state: ConversationState::Failed,
         detail: format!("The conversation's workflow {how}; its history is no longer available."),
+        activity: None,
     }
 }
 
@@ -595,6 +680,7 @@ fn not_found(id: &WorkflowId) -> Status {
     Status {
         state: ConversationState::NotFound,
         detail: format!("There is no conversation {id} yet; start one with POST /start-workflow."),
+        activity: None,
     }
 }
 
@@ -602,6 +688,7 @@ fn unavailable(err: &ApiError) -> Status {
     Status {
         state: ConversationState::WorkerUnavailable,
         detail: err.to_string(),
+        activity: None,
     }
 }
 
@@ -650,6 +737,7 @@ mod tests {
             status: Status {
                 state,
                 detail: String::new(),
+                activity: None,
             },
             history: history.map(Arc::from),
         }
@@ -683,6 +771,7 @@ mod tests {
         let status = Status {
             state: ConversationState::WorkerUnavailable,
             detail: "no worker".into(),
+            activity: None,
         };
         assert_eq!(
             serde_json::to_value(&status).unwrap(),

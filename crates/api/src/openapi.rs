@@ -73,6 +73,7 @@ use crate::{
         HealthResponse,
         UiConfig,
         Status,
+        crate::temporal::ActivityRetry,
         ConversationState,
         HistoryReply,
         ConversationHistory,

@@ -18,6 +18,7 @@ use models::{
     AgentGoal, AgentWorkflowInput, ConfirmOutcome, ConversationHistory, ConversationUsage,
     PlannerDecision,
 };
+use serde::{Deserialize, Serialize};
 use settings::TemporalSettings;
 use temporalio_client::{
     Client, NamespacedClient, QueryRejectCondition, RetryOptions, WorkflowDescribeOptions,
@@ -31,8 +32,10 @@ use temporalio_client::{
     tonic::{self, Code, IntoRequest},
 };
 use temporalio_common::protos::temporal::api::{
-    history::v1::HistoryEvent, workflowservice::v1::GetSystemInfoRequest,
+    history::v1::HistoryEvent, workflow::v1::PendingActivityInfo,
+    workflowservice::v1::GetSystemInfoRequest,
 };
+use utoipa::ToSchema;
 use workflows::AgentGoalWorkflow;
 
 mod email;
@@ -116,6 +119,50 @@ pub struct RunInfo {
     pub status: WorkflowExecutionStatus,
     /// Events in the run's history so far; the id of the last one.
     pub history_length: i64,
+    /// The pending activity furthest into its retries, if one has failed at least once.
+    pub retrying: Option<ActivityRetry>,
+}
+
+/// An activity that failed and is being tried again (from the run's pending activities).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ActivityRetry {
+    /// The activity type, e.g. `agent_toolPlanner` or a tool's name.
+    pub name: String,
+    /// The attempt under way or next, from 2 up.
+    pub attempt: u32,
+    /// Why the last attempt failed.
+    pub last_failure: Option<String>,
+    /// When the next attempt starts, if it waits (RFC 3339).
+    pub next_attempt_at: Option<String>,
+}
+
+impl ActivityRetry {
+    /// The retried activity among a run's pending ones: the one with the most attempts.
+    fn from_pending(pending: &[PendingActivityInfo]) -> Option<Self> {
+        pending
+            .iter()
+            .filter(|activity| activity.attempt > 1)
+            .max_by_key(|activity| activity.attempt)
+            .map(|activity| Self {
+                name: activity
+                    .activity_type
+                    .as_ref()
+                    .map(|kind| kind.name.clone())
+                    .unwrap_or_default(),
+                attempt: activity.attempt as u32,
+                last_failure: activity
+                    .last_failure
+                    .as_ref()
+                    .map(|failure| failure.message.clone()),
+                next_attempt_at: activity
+                    .next_attempt_schedule_time
+                    .as_ref()
+                    .and_then(|at| {
+                        chrono::DateTime::from_timestamp(at.seconds, at.nanos.max(0) as u32)
+                    })
+                    .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+            })
+    }
 }
 
 impl Temporal {
@@ -316,6 +363,9 @@ impl Temporal {
                 run_id: description.run_id().to_owned(),
                 status: description.status(),
                 history_length: description.history_length() as i64,
+                retrying: ActivityRetry::from_pending(
+                    &description.raw_description.pending_activities,
+                ),
             })),
             Err(WorkflowInteractionError::NotFound(_)) => Ok(None),
             Err(WorkflowInteractionError::Rpc(status)) => Err(self.rpc_error(&status)),

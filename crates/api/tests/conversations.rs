@@ -642,3 +642,82 @@ async fn usage_of_a_model_without_a_price_has_tokens_and_no_cost() {
     assert_eq!(usage["models"], serde_json::json!(["acme/house-model"]));
     assert!(usage["cost_usd"].is_null(), "no guess: {usage}");
 }
+
+#[tokio::test]
+async fn a_model_call_being_retried_shows_its_attempts_on_the_event_stream() {
+    use testkit::demo_llm::{Fault, LlmServer, Step};
+    let llm = LlmServer::start(Default::default()).await.unwrap();
+    // Two seconds between attempts: each retry state outlasts the api's one-second look.
+    let stack = Stack::start(
+        "api-retrying",
+        llm,
+        &[
+            ("LLM_RETRY_INITIAL_INTERVAL_MS", "2000"),
+            ("LLM_RETRY_BACKOFF", "1.0"),
+            ("LLM_RETRY_MAX_INTERVAL_MS", "2000"),
+            ("LLM_RETRY_MAX_ATTEMPTS", "6"),
+        ],
+    )
+    .await;
+    let app = TestApp::for_stack(&stack).await;
+    let id = "api-retrying-chat";
+    app.post_ok("/start-workflow", &[("workflow_id", id)]).await;
+    app.wait_for_actor(id, "agent", 1).await;
+    let mut events = app.events(id).await;
+    events
+        .wait_for("a running status", Duration::from_secs(30), |e| {
+            e.event == "status" && e.data["state"] == "running" && e.data["activity"].is_null()
+        })
+        .await;
+
+    stack.llm.inject(Fault::fail(3, 500).on_step(Step::Planner));
+    app.post_ok(
+        "/send-prompt",
+        &[("workflow_id", id), ("prompt", "Austin in December")],
+    )
+    .await;
+    let mut attempts = Vec::new();
+    let mut cleared = false;
+    let reply = events
+        .wait_for(
+            "the reply after the retries",
+            Duration::from_secs(60),
+            |e| {
+                if e.event == "status" {
+                    let Some(attempt) = e.data["activity"]["attempt"].as_u64() else {
+                        cleared = !attempts.is_empty();
+                        return false;
+                    };
+                    assert_eq!(e.data["state"], "running");
+                    assert_eq!(e.data["activity"]["name"], "agent_toolPlanner");
+                    assert_eq!(
+                        e.data["detail"],
+                        format!("The model is busy, retrying (attempt {attempt})\u{2026}")
+                    );
+                    assert!(
+                        e.data["activity"]["last_failure"]
+                            .as_str()
+                            .is_some_and(|failure| failure.contains("500")),
+                        "{}",
+                        e.data
+                    );
+                    attempts.push(attempt);
+                }
+                e.event == "history" && count_actor(messages(&e.data), "agent") == 2
+            },
+        )
+        .await;
+    assert_eq!(last_agent(messages(&reply.data))["next"], "confirm");
+    assert_eq!(
+        attempts,
+        [2, 3, 4],
+        "every attempt after the first is shown"
+    );
+    if !cleared {
+        events
+            .wait_for("the retry note to go", Duration::from_secs(10), |e| {
+                e.event == "status" && e.data["activity"].is_null()
+            })
+            .await;
+    }
+}

@@ -142,6 +142,17 @@ fn workflow_settings(env: &Env, llm: &LlmSettings) -> Result<WorkflowSettings, S
             "must be at least 1",
         ));
     }
+    // Temporal refuses to schedule an activity whose retry policy waits longer before the
+    // second attempt than between any two: every turn would fail.
+    if settings.llm_retry.maximum_interval_ms < settings.llm_retry.initial_interval_ms {
+        return Err(SettingsError::new(
+            "LLM_RETRY_MAX_INTERVAL_MS",
+            format!(
+                "must be at least LLM_RETRY_INITIAL_INTERVAL_MS ({} ms)",
+                settings.llm_retry.initial_interval_ms
+            ),
+        ));
+    }
     Ok(settings)
 }
 
@@ -215,6 +226,24 @@ mod tests {
             let err = settings(&[(name, value)]).unwrap_err();
             assert_eq!(err.variable, name, "{name}={value}: {err}");
         }
+    }
+
+    #[test]
+    fn a_retry_policy_temporal_would_refuse_stops_the_worker() {
+        let err = settings(&[
+            ("LLM_RETRY_INITIAL_INTERVAL_MS", "2000"),
+            ("LLM_RETRY_MAX_INTERVAL_MS", "500"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.variable, "LLM_RETRY_MAX_INTERVAL_MS", "{err}");
+        assert!(err.to_string().contains("2000 ms"), "{err}");
+        assert!(
+            settings(&[
+                ("LLM_RETRY_INITIAL_INTERVAL_MS", "500"),
+                ("LLM_RETRY_MAX_INTERVAL_MS", "500"),
+            ])
+            .is_ok()
+        );
     }
 
     #[test]

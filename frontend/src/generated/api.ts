@@ -376,6 +376,20 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description An activity that failed and is being tried again (from the run's pending activities). */
+        ActivityRetry: {
+            /**
+             * Format: int32
+             * @description The attempt under way or next, from 2 up.
+             */
+            attempt: number;
+            /** @description Why the last attempt failed. */
+            last_failure?: string | null;
+            /** @description The activity type, e.g. `agent_toolPlanner` or a tool's name. */
+            name: string;
+            /** @description When the next attempt starts, if it waits (RFC 3339). */
+            next_attempt_at?: string | null;
+        };
         /**
          * @description Who a message in the history came from.
          * @enum {string}
@@ -606,6 +620,7 @@ export interface components {
         };
         /** @description The `data` of a `status` event. */
         Status: {
+            activity?: components["schemas"]["ActivityRetry"] | null;
             /** @description The state in words, for the UI to show. */
             detail: string;
             state: components["schemas"]["ConversationState"];

@@ -326,7 +326,7 @@ impl EventReader {
         &mut self,
         what: &str,
         timeout: Duration,
-        wanted: impl Fn(&SseEvent) -> bool,
+        mut wanted: impl FnMut(&SseEvent) -> bool,
     ) -> SseEvent {
         let mut seen = Vec::new();
         let found = tokio::time::timeout(timeout, async {
