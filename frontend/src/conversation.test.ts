@@ -64,6 +64,30 @@ describe('parseStatus', () => {
     expect(parseStatus({ state: 'exploded' }).state).toBe('unknown');
     expect(parseStatus(null).state).toBe('unknown');
   });
+
+  it('reads the activity being retried', () => {
+    const activity = {
+      name: 'agent_toolPlanner',
+      attempt: 3,
+      last_failure: 'HTTP 500 from the model',
+      next_attempt_at: '2026-12-07T01:00:02Z',
+    };
+    const detail = 'The model is busy, retrying (attempt 3)…';
+    expect(parseStatus({ state: 'running', detail, activity })).toEqual({ state: 'running', detail, activity });
+    expect(parseStatus({ state: 'running', detail, activity: { name: 'FindEvents', attempt: 2 } }).activity).toEqual({
+      name: 'FindEvents',
+      attempt: 2,
+      last_failure: null,
+      next_attempt_at: null,
+    });
+  });
+
+  it('has no activity when none is said, or it names no activity and attempt', () => {
+    expect(parseStatus({ state: 'running', detail: '' })).not.toHaveProperty('activity');
+    expect(parseStatus({ state: 'running', detail: '', activity: null })).not.toHaveProperty('activity');
+    expect(parseStatus({ state: 'running', detail: '', activity: { attempt: 2 } })).not.toHaveProperty('activity');
+    expect(parseStatus({ state: 'running', detail: '', activity: { name: 'X', attempt: '2' } })).not.toHaveProperty('activity');
+  });
 });
 
 describe('live reply ids', () => {

@@ -3,7 +3,7 @@
 // still working, has the chat ended. Nothing here throws on a malformed message: the history
 // comes from an LLM by way of the workflow, so any field may be missing, null or odd.
 
-import type { ChatHistory, ChatState, ChatStatus, CurrentGoal, Message } from './types';
+import type { ActivityRetry, ChatHistory, ChatState, ChatStatus, CurrentGoal, Message } from './types';
 
 type Json = Record<string, unknown>;
 
@@ -53,10 +53,21 @@ export function parseHistory(data: unknown): ChatHistory {
 
 const STATES: readonly ChatState[] = ['running', 'completed', 'ended', 'failed', 'not_found', 'worker_unavailable'];
 
+/** A status's `activity`: what is being retried, when it names the activity and its attempt. */
+function readActivityRetry(raw: unknown): ActivityRetry | null {
+  if (!isObject(raw)) return null;
+  const name = str(raw.name);
+  const attempt = typeof raw.attempt === 'number' && Number.isInteger(raw.attempt) ? raw.attempt : null;
+  if (!name || attempt === null) return null;
+  return { name, attempt, last_failure: str(raw.last_failure), next_attempt_at: str(raw.next_attempt_at) };
+}
+
 export function parseStatus(data: unknown): ChatStatus {
   if (!isObject(data)) return { state: 'unknown', detail: '' };
   const state = STATES.find((s) => s === data.state) ?? 'unknown';
-  return { state, detail: typeof data.detail === 'string' ? data.detail : '' };
+  const status: ChatStatus = { state, detail: typeof data.detail === 'string' ? data.detail : '' };
+  const activity = readActivityRetry(data.activity);
+  return activity ? { ...status, activity } : status;
 }
 
 /** What an agent message says and proposes, whatever shape it arrived in. */

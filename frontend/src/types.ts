@@ -47,6 +47,10 @@ export type PlannerDecision = Schemas['PlannerDecision'];
  */
 export type ChatState = Schemas['ConversationState'] | 'unknown';
 
+/** A model call or a tool that failed and is being tried again (`activity` on a status). */
+export type ActivityRetry = Schemas['ActivityRetry'];
+
+/** A `status` event; `activity` is there only while something is being retried. */
 export type ChatStatus = Omit<Schemas['Status'], 'state'> & { state: ChatState };
 
 /** `GET /ui-config`. */

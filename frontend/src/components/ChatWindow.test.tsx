@@ -56,6 +56,20 @@ describe('ChatWindow', () => {
     expect(screen.getByTestId('agent-thinking')).toHaveTextContent('thinking');
   });
 
+  it('shows the retry note instead of the thinking indicator while a model call is retried', () => {
+    const retrying = { text: 'The model is busy, retrying (attempt 3)…', nextAttemptAt: Date.now() + 2500 };
+    renderChat([greeting, userAustin], { working: true, retrying });
+    expect(screen.queryByTestId('agent-thinking')).toBeNull();
+    expect(screen.getByTestId('agent-retrying')).toHaveTextContent('The model is busy, retrying (attempt 3)…');
+    expect(screen.getByTestId('agent-retrying')).toHaveTextContent(/next try in [23]s/);
+    expect(screen.getByRole('status')).toBe(screen.getByTestId('agent-retrying'));
+  });
+
+  it('shows no wait in the retry note when the next attempt is due', () => {
+    renderChat([greeting, userAustin], { working: true, retrying: { text: 'FindEvents failed, retrying (attempt 2)…', nextAttemptAt: null } });
+    expect(screen.getByTestId('agent-retrying')).toHaveTextContent(/^FindEvents failed, retrying \(attempt 2\)…$/);
+  });
+
   it('marks the end of the chat and offers a new one', async () => {
     const user = userEvent.setup();
     const { props } = renderChat([greeting, done], { ended: true, pending: null });

@@ -1,14 +1,16 @@
 // The conversation: every message in order, the reply the agent is writing, then whatever the
-// user should see next — the confirm card for a proposed tool, the thinking indicator, or the
-// end-of-chat marker.
+// user should see next — the confirm card for a proposed tool, the thinking indicator (or, while
+// a model call or tool is being retried, the retry note), or the end-of-chat marker.
 
 import { useEffect, useRef } from 'react';
 import type { PendingTool, QueuedPrompt } from '../conversation';
 import { asAgentMessage, type LiveReply } from '../liveReplies';
+import type { Retrying } from '../retrying';
 import type { Message } from '../types';
 import { ChatEnded } from './ChatEnded';
 import { ConfirmCard } from './ConfirmCard';
 import { MessageBubble, QueuedBubble } from './MessageBubble';
+import { RetryIndicator } from './RetryIndicator';
 import { ThinkingIndicator } from './ThinkingIndicator';
 
 export interface ChatWindowProps {
@@ -17,6 +19,8 @@ export interface ChatWindowProps {
   working: boolean;
   /** The agent's reply as the model writes it; shown instead of the thinking indicator. */
   live?: LiveReply | null;
+  /** A model call or tool being retried; shown instead of the thinking indicator. */
+  retrying?: Retrying | null;
   pending: PendingTool | null;
   /** Sent prompts the conversation has not taken in yet. */
   queued?: QueuedPrompt[];
@@ -28,7 +32,8 @@ export interface ChatWindowProps {
 }
 
 export function ChatWindow(props: ChatWindowProps) {
-  const { messages, loading, working, live = null, pending, queued = [], ended, endedReason, starting, onConfirm, onNewChat } = props;
+  const { messages, loading, working, live = null, retrying = null, pending, queued = [], ended, endedReason, starting, onConfirm, onNewChat } =
+    props;
   const rows = live ? [...messages, asAgentMessage(live)] : messages;
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -37,10 +42,11 @@ export function ChatWindow(props: ChatWindowProps) {
   // same history arrives again, so reading back up is not interrupted).
   const pendingIndex = pending?.index ?? -1;
   const streaming = live !== null;
+  const retryShown = retrying !== null;
   useEffect(() => {
     const el = scroller.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [messages.length, queued.length, working, streaming, pendingIndex, ended]);
+  }, [messages.length, queued.length, working, streaming, retryShown, pendingIndex, ended]);
 
   // A growing reply follows its text down, unless the user has scrolled up to read.
   const liveLength = live?.text.length ?? 0;
@@ -76,7 +82,7 @@ export function ChatWindow(props: ChatWindowProps) {
         {pending?.forceConfirm && !ended ? (
           <ConfirmCard key={pending.index} tool={pending.tool} args={pending.args} onConfirm={onConfirm} />
         ) : null}
-        {working && !live ? <ThinkingIndicator /> : null}
+        {retrying ? <RetryIndicator retrying={retrying} /> : working && !live ? <ThinkingIndicator /> : null}
         {ended ? <ChatEnded reason={endedReason} starting={starting} onNewChat={onNewChat} /> : null}
       </div>
     </div>

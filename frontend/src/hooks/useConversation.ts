@@ -1,8 +1,8 @@
 // The live state of one conversation: its messages, goal and status (from the feed), the
-// reply the agent is writing right now, whether the agent is working, and the user's actions
-// (send, confirm, end). Action failures go to `onError`; the worker being down or the server
-// being unreachable are reported as state, because they last until the feed sees things
-// recover.
+// reply the agent is writing right now, whether the agent is working (and whether one of its
+// model calls or tools is being retried), and the user's actions (send, confirm, end). Action
+// failures go to `onError`; the worker being down or the server being unreachable are reported
+// as state, because they last until the feed sees things recover.
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import * as api from '../api';
@@ -19,6 +19,7 @@ import {
 } from '../conversation';
 import { openFeed } from '../feed';
 import { applyDelta, replyToShow, withoutFinished, type LiveReplies, type LiveReply } from '../liveReplies';
+import { retryingFrom, type Retrying } from '../retrying';
 import type { ChatHistory, ChatStatus, CurrentGoal, Message } from '../types';
 
 const UNKNOWN: ChatStatus = { state: 'unknown', detail: '' };
@@ -30,6 +31,8 @@ export interface Conversation {
   /** The agent's reply as the model writes it, until its message is in the history. */
   live: LiveReply | null;
   status: ChatStatus;
+  /** A model call or tool being retried right now, while the chat goes on. */
+  retrying: Retrying | null;
   /** What keeps us from the server right now, if anything. */
   connectionProblem: string | null;
   /** True until the first history arrives. */
@@ -155,6 +158,7 @@ export function useConversation(workflowId: string | null, onError: (text: strin
   const working = !loading && isAgentWorking(messages, { ended, awaitingAfter });
   const live = useMemo(() => replyToShow(replies, finished, working), [replies, finished, working]);
   const pending = useMemo(() => (ended ? null : pendingTool(messages)), [ended, messages]);
+  const retrying = useMemo(() => (ended ? null : retryingFrom(status)), [ended, status]);
   // A finished workflow drops prompts it had not taken yet, so they are no longer "on the way".
   const queued = useMemo(() => (ended ? [] : stillQueued(queuedPrompts, messages)), [ended, queuedPrompts, messages]);
 
@@ -200,5 +204,5 @@ export function useConversation(workflowId: string | null, onError: (text: strin
     }
   }, [workflowId, onError]);
 
-  return { messages, goal, live, status, connectionProblem, loading, ended, working, pending, queued, send, confirm, endChat };
+  return { messages, goal, live, status, retrying, connectionProblem, loading, ended, working, pending, queued, send, confirm, endChat };
 }

@@ -103,6 +103,7 @@ export function TripChat({ shell }: { shell: Shell }) {
             loading={chat.loading || starting}
             working={chat.working}
             live={chat.live}
+            retrying={chat.retrying}
             pending={chat.pending}
             queued={chat.queued}
             ended={chat.ended}
