@@ -13,6 +13,7 @@ const API_PATHS = [
   '/confirm',
   '/end-chat',
   '/get-conversation-history',
+  '/get-conversation-usage',
   '/get-latest-tool-data',
   '/events',
   '/ui-config',

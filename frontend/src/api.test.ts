@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as api from './api';
 import { installFetch } from './test/fakeFetch';
 import { emailView } from './test/emailFixtures';
-import { goalCatalog, greeting } from './test/fixtures';
+import { goalCatalog, greeting, usageReport } from './test/fixtures';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -97,6 +97,25 @@ describe('api', () => {
     const error = await api.getHistory('c1').catch((e: unknown) => e);
     expect(api.isWorkerUnavailable(error)).toBe(true);
     expect(api.isWorkerUnavailable(new api.ApiError(503, 'x'))).toBe(false);
+  });
+
+  it("asks for the conversation's usage and reads it", async () => {
+    const { calls } = installFetch({ 'GET /get-conversation-usage': { body: usageReport } });
+    await expect(api.getUsage('c1')).resolves.toEqual({
+      calls: 3,
+      prompt_tokens: 1100,
+      completion_tokens: 134,
+      cost_usd: 0.0021,
+      models: ['openai/gpt-4o-mini'],
+    });
+    expect(calls).toEqual([{ method: 'GET', path: '/get-conversation-usage', params: { workflow_id: 'c1' } }]);
+  });
+
+  it('refuses a usage answer that is not a report, and carries a 404', async () => {
+    installFetch({ 'GET /get-conversation-usage': { body: [1, 2] } });
+    await expect(api.getUsage('c1')).rejects.toBeInstanceOf(api.ApiError);
+    installFetch({ 'GET /get-conversation-usage': { status: 404, body: { detail: 'No worker.' } } });
+    await expect(api.getUsage('c1')).rejects.toMatchObject({ status: 404, detail: 'No worker.' });
   });
 
   it('reports an unreachable server as status 0', async () => {

@@ -5,7 +5,8 @@
 
 import { isObject, parseHistory } from './conversation';
 import { parseEmailView } from './email';
-import type { ChatHistory, EmailView, GoalCatalog, GoalInfo, UiConfig } from './types';
+import type { ChatHistory, ConversationUsage, EmailView, GoalCatalog, GoalInfo, UiConfig } from './types';
+import { parseUsage } from './usage';
 
 /** The api refuses prompts larger than this (UTF-8 bytes). */
 export const MAX_PROMPT_BYTES = 8 * 1024;
@@ -96,6 +97,13 @@ export async function endChat(workflowId: string): Promise<void> {
  */
 export async function getHistory(workflowId: string): Promise<ChatHistory> {
   return parseHistory(await request('GET', '/get-conversation-history', { workflow_id: workflowId }));
+}
+
+/** What the conversation's model calls have used so far, and what that cost. */
+export async function getUsage(workflowId: string): Promise<ConversationUsage> {
+  const usage = parseUsage(await request('GET', '/get-conversation-usage', { workflow_id: workflowId }));
+  if (!usage) throw new ApiError(0, 'The server answered with something that is not a usage report.');
+  return usage;
 }
 
 /** A 404 from the history endpoint means the worker is down, not that the chat is gone. */

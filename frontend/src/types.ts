@@ -53,6 +53,12 @@ export type ActivityRetry = Schemas['ActivityRetry'];
 /** A `status` event; `activity` is there only while something is being retried. */
 export type ChatStatus = Omit<Schemas['Status'], 'state'> & { state: ChatState };
 
+/**
+ * `GET /get-conversation-usage`, as `usage.ts` reads it: the conversation's model calls and
+ * tokens, and what they cost in US dollars (null when a model used has no known price).
+ */
+export type ConversationUsage = Omit<Schemas['UsageReport'], 'by_step' | 'cost_usd'> & { cost_usd: number | null };
+
 /** `GET /ui-config`. */
 export type UiConfig = Schemas['UiConfig'];
 

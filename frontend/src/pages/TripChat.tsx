@@ -1,5 +1,5 @@
-// The trip chat: which conversation (from `?c=`), its live state, the agent it talks to, and
-// the banners for anything that went wrong. A new chat (the first visit without `?c=`, or
+// The trip chat: which conversation (from `?c=`), its live state, the agent it talks to and
+// what its model calls have cost, and the banners for anything that went wrong. A new chat (the first visit without `?c=`, or
 // "New chat") starts with the choice of agent.
 
 import { useCallback, useEffect, useState } from 'react';
@@ -9,11 +9,13 @@ import { CurrentAgent } from '../components/CurrentAgent';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { GoalPicker } from '../components/GoalPicker';
 import { ghostButton, Header, type Shell } from '../components/Header';
+import { UsageLine } from '../components/UsageLine';
 import { useAgentChoice } from '../hooks/useAgentChoice';
 import { useConversation } from '../hooks/useConversation';
 import { useConversationId } from '../hooks/useConversationId';
 import { useGoals } from '../hooks/useGoals';
 import { useTransientError } from '../hooks/useTransientError';
+import { useUsage } from '../hooks/useUsage';
 import type { ChatStatus } from '../types';
 
 function lastingProblem(status: ChatStatus, connectionProblem: string | null): string | null {
@@ -35,6 +37,7 @@ export function TripChat({ shell }: { shell: Shell }) {
   const conversationId = useConversationId();
   const { id, starting } = conversationId;
   const chat = useConversation(id, transient.show);
+  const usage = useUsage(id, chat.messages);
   const goals = useGoals();
   const { choosing, open: newChat, cancel: cancelNewChat } = useAgentChoice(id);
   const [chosenGoal, setChosenGoal] = useState<string | null>(null);
@@ -70,7 +73,14 @@ export function TripChat({ shell }: { shell: Shell }) {
       <Header
         shell={shell}
         title="Trip planner"
-        subtitle={!choosing && chat.goal ? <CurrentAgent goal={chat.goal} /> : null}
+        subtitle={
+          !choosing && (chat.goal || usage) ? (
+            <div className="flex min-w-0 items-baseline gap-3">
+              {chat.goal ? <CurrentAgent goal={chat.goal} /> : null}
+              {usage ? <UsageLine usage={usage} /> : null}
+            </div>
+          ) : null
+        }
         workflowId={choosing ? null : id}
       >
         <button

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, vi } from 'vitest';
 import { installFetch, type Reply } from './fakeFetch';
 import { FakeEventSource } from './FakeEventSource';
-import { goalCatalog, greeting } from './fixtures';
+import { goalCatalog, greeting, usageReport } from './fixtures';
 
 export const uiConfig = {
   temporal_ui_url: 'http://localhost:8233',
@@ -22,6 +22,7 @@ export function setUp(routes: Record<string, Reply> = {}, path = '/') {
     'GET /goals': { body: goalCatalog },
     'POST /start-workflow': { body: { message: 'started', workflow_id: 'fresh-1' } },
     'GET /get-conversation-history': { body: { messages: [greeting] } },
+    'GET /get-conversation-usage': { body: usageReport },
     'POST /send-prompt': { body: { message: 'sent', workflow_id: 'c1' } },
     'POST /confirm': { body: { message: 'confirmed' } },
     'POST /end-chat': { body: { message: 'ended' } },

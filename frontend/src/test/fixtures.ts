@@ -89,3 +89,16 @@ export const goalCatalog = {
 export function streamedReply(replyId: string, text: string, next = 'question'): Message {
   return { actor: 'agent', response: { next, tool: null, args: {}, response: text, force_confirm: true, reply_id: replyId } };
 }
+
+/** `GET /get-conversation-usage` after the greeting and one reply, on a priced model. */
+export const usageReport = {
+  calls: 3,
+  prompt_tokens: 1100,
+  completion_tokens: 134,
+  cost_usd: 0.0021,
+  by_step: {
+    planner: { calls: 2, prompt_tokens: 900, completion_tokens: 120, cost_usd: 0.0018 },
+    validator: { calls: 1, prompt_tokens: 200, completion_tokens: 14, cost_usd: 0.0003 },
+  },
+  models: ['openai/gpt-4o-mini'],
+};
