@@ -73,14 +73,15 @@ export async function waitForPromptFocus(page) {
 
 /**
  * Waits until there are more than `before` agent messages, none still being written, and the
- * agent has stopped working; returns the last one's text.
+ * agent has stopped working (nor is anything being retried); returns the last one's text.
  */
 export async function waitForAgentReply(page, before) {
   await page.waitForFunction(
     (n) =>
       document.querySelectorAll('[data-testid="message-agent"]').length > n &&
       !document.querySelector('[data-testid="message-agent"][data-streaming]') &&
-      !document.querySelector('[data-testid="agent-thinking"]'),
+      !document.querySelector('[data-testid="agent-thinking"]') &&
+      !document.querySelector('[data-testid="agent-retrying"]'),
     before,
     { timeout: STEP_TIMEOUT },
   );

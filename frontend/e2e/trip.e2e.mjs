@@ -5,7 +5,8 @@
 //   BASE_URL=http://127.0.0.1:8000 SCREENSHOT_DIR=/tmp/shots node e2e/trip.e2e.mjs
 //
 // Steps: choose the recommended trip agent for a new chat, book a trip from greeting to invoice
-// (confirming FindEvents, SearchFlights and CreateInvoice), check the invoice link and the chat-ended marker, screenshot it; open a
+// (confirming FindEvents, SearchFlights and CreateInvoice) while the header's token count grows,
+// check the invoice link and the chat-ended marker, screenshot it; open a
 // fresh conversation and check dark mode; then, on a conversation whose history is served
 // from a canned response, check that markup in an agent message is shown as text.
 // Exit code 0 when every step passed, 1 otherwise (with failure.png and the page's text).
@@ -28,6 +29,26 @@ import {
 
 const XSS_CONVERSATION = 'xss-check';
 
+/**
+ * Waits until the header shows the conversation's usage with more than `above` tokens;
+ * returns the count.
+ */
+async function waitForTokensAbove(page, above) {
+  const handle = await page.waitForFunction(
+    (n) => {
+      const text = document.querySelector('[data-testid="conversation-usage"]')?.textContent ?? '';
+      const match = /^([\d,]+) tokens? · /.exec(text);
+      const tokens = match ? Number(match[1].replaceAll(',', '')) : 0;
+      return tokens > n ? { tokens, text } : null;
+    },
+    above,
+    { timeout: STEP_TIMEOUT },
+  );
+  const { tokens, text } = await handle.jsonValue();
+  log(`   usage: ${text}`);
+  return tokens;
+}
+
 async function tripConversation(page) {
   const conversation = await step('open the UI and start a conversation with the recommended trip agent', () => startChat(page));
 
@@ -47,8 +68,11 @@ async function tripConversation(page) {
     log(`   demo label: ${await demo.innerText()}`);
   });
 
+  const greetingTokens = await step("the header shows the greeting's tokens", () => waitForTokensAbove(page, 0));
+
   await step('ask for Austin in December', () => sendPrompt(page, "I'd like to go to Austin in December"));
   await step('confirm FindEvents', () => confirmTool(page, 'FindEvents'));
+  await step('the header counts the tokens of the replies since', () => waitForTokensAbove(page, greetingTokens));
   await step('say where we fly from', () => sendPrompt(page, "I'm flying from Chicago"));
   await step('confirm SearchFlights', () => confirmTool(page, 'SearchFlights'));
   await step('ask for the invoice', () => sendPrompt(page, 'Yes, invoice the cheapest flight'));

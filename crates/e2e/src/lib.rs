@@ -1,9 +1,10 @@
 //! End-to-end tests of the product as its users run it; the tests live in `tests/`:
 //!
 //! - `browser.rs`: the chat UI in Debian's Chromium (driven by `playwright-core`) against
-//!   the real api, worker, demo model and Temporal: a whole trip; a reply growing as the
-//!   model streams it over NATS, and continuing after a reload mid-reply; choosing an agent
-//!   at a new chat and running the Travel Desk's MCP tools.
+//!   the real api, worker, demo model and Temporal: a whole trip, with the conversation's
+//!   tokens in the header; a reply growing as the model streams it over NATS, and continuing
+//!   after a reload mid-reply; choosing an agent at a new chat and running the Travel Desk's
+//!   MCP tools; a model call that fails and is retried, each attempt shown in the chat.
 //! - `email_browser.rs`: the Email page in the same browser against the same stack with the
 //!   keyless outbox: a draft survives a reload, an email is scheduled and canceled, another
 //!   is sent.
@@ -54,13 +55,15 @@ pub struct BrowserRun {
 }
 
 /// Runs `frontend/<script>` with Node against the api at `base_url`, saving screenshots
-/// into `screenshots`. Blocks until the script ends (call it from `spawn_blocking`).
+/// into `screenshots`, with the script's own settings `env` on top. Blocks until the script
+/// ends (call it from `spawn_blocking`).
 pub fn run_browser_script(
     frontend: &Path,
     script: &str,
     base_url: &str,
     screenshots: &Path,
     chromium: &Path,
+    env: &[(String, String)],
 ) -> BrowserRun {
     let output = Command::new("node")
         .arg(script)
@@ -68,6 +71,7 @@ pub fn run_browser_script(
         .env("BASE_URL", base_url)
         .env("SCREENSHOT_DIR", screenshots)
         .env("CHROMIUM_PATH", chromium)
+        .envs(env.iter().map(|(name, value)| (name, value)))
         .output()
         .expect("node runs");
     BrowserRun {

@@ -4,32 +4,45 @@
 //! worker, task queue and api).
 //!
 //! - `trip.e2e.mjs` books the whole trip by typing and clicking Confirm three times, checks
-//!   the invoice link, takes the screenshot the README shows, and checks that markup in an
-//!   agent message renders as text.
+//!   the conversation's tokens in the header and the invoice link, takes the screenshot the
+//!   README shows, and checks that markup in an agent message renders as text.
 //! - `live.e2e.mjs` watches replies grow as the demo model writes them slowly (their text
 //!   travels over a real NATS server), and reloads the page in the middle of one.
 //! - `goals.e2e.mjs` chooses the Travel Desk for a new chat and runs the bundled MCP server's
 //!   tools through the UI, then lets the agent picker hand a chat over to it.
+//! - `retry.e2e.mjs` sends a prompt whose model call fails three times: the chat shows each
+//!   attempt of the retry in place of the thinking indicator, then the reply.
 
 use std::{path::PathBuf, time::Duration};
 
 use e2e::{browser_prerequisites, run_browser_script};
+use serde_json::Value;
 use testkit::{
     ApiProcess, NatsServer, Stack, cargo_binary,
-    demo_llm::{Config, LlmServer},
-    workspace_root,
+    demo_llm::{Config, Fault, LlmServer, Step},
+    wait_until, workspace_root,
 };
 
-/// Runs `frontend/<script>` in Chromium against `api`; panics with the script's output and
-/// the servers' logs when it fails. Returns the script's output.
-async fn run_in_chromium(script: &str, stack: &Stack, api: &ApiProcess) -> String {
+/// Runs `frontend/<script>` in Chromium against `api`, with the script's settings `env`;
+/// panics with the script's output and the servers' logs when it fails. Returns the
+/// script's output.
+async fn run_in_chromium(
+    script: &str,
+    stack: &Stack,
+    api: &ApiProcess,
+    env: &[(&str, &str)],
+) -> String {
     let frontend = workspace_root().join("frontend");
     let chromium = browser_prerequisites(&frontend);
     let screenshots = screenshots();
     let run = tokio::task::spawn_blocking({
         let base_url = api.base_url();
         let script = script.to_owned();
-        move || run_browser_script(&frontend, &script, &base_url, &screenshots, &chromium)
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|&(name, value)| (name.into(), value.into()))
+            .collect();
+        move || run_browser_script(&frontend, &script, &base_url, &screenshots, &chromium, &env)
     })
     .await
     .unwrap();
@@ -60,13 +73,41 @@ async fn api_for(stack: &Stack, env: &[(&str, &str)]) -> ApiProcess {
         .expect("the api starts")
 }
 
+/// Starts conversation `id` through `api` and waits until the agent has greeted.
+async fn start_and_wait_for_the_greeting(api: &ApiProcess, id: &str) {
+    let http = reqwest::Client::new();
+    let base = api.base_url();
+    http.post(format!("{base}/start-workflow"))
+        .query(&[("workflow_id", id)])
+        .send()
+        .await
+        .and_then(|response| response.error_for_status())
+        .expect("the conversation starts");
+    wait_until("the greeting", Duration::from_secs(60), || async {
+        let history: Value = match http
+            .get(format!("{base}/get-conversation-history"))
+            .query(&[("workflow_id", id)])
+            .send()
+            .await
+        {
+            Ok(response) => response.json().await.unwrap_or(Value::Null),
+            Err(err) => return (None, err.to_string()),
+        };
+        let greeted = history["messages"]
+            .as_array()
+            .is_some_and(|messages| messages.iter().any(|m| m["actor"] == "agent"));
+        (greeted.then_some(()), history.to_string())
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn whole_trip_in_chromium_with_the_demo_model() {
     let stack = Stack::demo("browser").await;
     let api = api_for(&stack, &[]).await;
     let _ = std::fs::remove_file(screenshots().join("trip.png"));
 
-    let log = run_in_chromium("e2e/trip.e2e.mjs", &stack, &api).await;
+    let log = run_in_chromium("e2e/trip.e2e.mjs", &stack, &api, &[]).await;
 
     assert!(log.contains("CreateInvoice"), "{log}");
     assert!(
@@ -92,7 +133,7 @@ async fn replies_grow_as_the_model_writes_and_continue_after_a_reload_in_chromiu
     let api = api_for(&stack, &[("NATS_URL", &nats_url)]).await;
     let _ = std::fs::remove_file(screenshots().join("live.png"));
 
-    let log = run_in_chromium("e2e/live.e2e.mjs", &stack, &api).await;
+    let log = run_in_chromium("e2e/live.e2e.mjs", &stack, &api, &[]).await;
 
     assert!(log.contains("PASS"), "{log}");
     assert!(
@@ -128,7 +169,7 @@ async fn travel_desk_chosen_for_a_new_chat_runs_mcp_tools_in_chromium() {
     .await;
     let api = api_for(&stack, &[]).await;
 
-    let log = run_in_chromium("e2e/goals.e2e.mjs", &stack, &api).await;
+    let log = run_in_chromium("e2e/goals.e2e.mjs", &stack, &api, &[]).await;
 
     assert!(log.contains("PASS"), "{log}");
     // The note confirmed in the browser is in the MCP server's file, once.
@@ -137,4 +178,32 @@ async fn travel_desk_chosen_for_a_new_chat_runs_mcp_tools_in_chromium() {
     assert_eq!(lines.len(), 1, "{saved}");
     assert!(lines[0].contains("hotel check-in"), "{saved}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_retried_model_call_shows_each_attempt_then_the_reply_in_chromium() {
+    let llm = LlmServer::start(Config::default())
+        .await
+        .expect("LLM server");
+    // Two seconds between attempts: each retry state outlasts the api's one-second look.
+    let stack = Stack::start(
+        "browser-retry",
+        llm,
+        &[
+            ("LLM_RETRY_INITIAL_INTERVAL_MS", "2000"),
+            ("LLM_RETRY_BACKOFF", "1.0"),
+            ("LLM_RETRY_MAX_INTERVAL_MS", "2000"),
+            ("LLM_RETRY_MAX_ATTEMPTS", "6"),
+        ],
+    )
+    .await;
+    let api = api_for(&stack, &[]).await;
+    // Greeted first, so only the planning of the prompt the page sends fails.
+    let id = "browser-retry-chat";
+    start_and_wait_for_the_greeting(&api, id).await;
+    stack.llm.inject(Fault::fail(3, 500).on_step(Step::Planner));
+
+    let log = run_in_chromium("e2e/retry.e2e.mjs", &stack, &api, &[("CONVERSATION", id)]).await;
+
+    assert!(log.contains("PASS"), "{log}");
 }

@@ -52,6 +52,7 @@ async fn draft_survives_a_reload_and_emails_are_canceled_or_sent_in_chromium() {
                 &base_url,
                 &screenshots,
                 &chromium,
+                &[],
             )
         }
     })
