@@ -6,7 +6,7 @@
 # URLs, and on Ctrl-C stops every process it started (and nothing else).
 #
 # Settings come from the environment and .env (the environment wins). Ports can be moved
-# with TEMPORAL_PORT, TEMPORAL_UI_PORT, API_PORT, DEMO_LLM_PORT and NATS_PORT (a NATS_URL of
+# with TEMPORAL_PORT, TEMPORAL_UI_PORT, API_PORT, DEMO_LLM_PORT, WORKER_METRICS_PORT and NATS_PORT (a NATS_URL of
 # your own is used instead of starting one). BUILD_PROFILE picks the build: local (the
 # default: unoptimized without debug information, the quickest first build), release
 # (optimized, as the Dockerfile and the benchmark build it; a fresh build takes about three
@@ -54,6 +54,7 @@ llm_base_url="$(setting LLM_BASE_URL)"
 mcp_config="$(setting MCP_CONFIG)"
 nats_port="$(setting NATS_PORT 4222)"
 nats_url="$(setting NATS_URL)"
+worker_metrics_port="$(setting WORKER_METRICS_PORT 9464)"
 
 logs="$data_dir/logs"
 pid_file="$data_dir/run.pid"
@@ -80,7 +81,7 @@ if [[ -f "$pid_file" ]]; then
 fi
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-ports=("TEMPORAL_PORT:$temporal_port" "TEMPORAL_UI_PORT:$temporal_ui_port" "API_PORT:$api_port" "DEMO_LLM_PORT:$demo_llm_port")
+ports=("TEMPORAL_PORT:$temporal_port" "TEMPORAL_UI_PORT:$temporal_ui_port" "API_PORT:$api_port" "DEMO_LLM_PORT:$demo_llm_port" "WORKER_METRICS_PORT:$worker_metrics_port")
 [[ -z "$nats_url" ]] && ports+=("NATS_PORT:$nats_port")
 for entry in "${ports[@]}"; do
   name="${entry%%:*}" port="${entry#*:}"
@@ -265,6 +266,8 @@ if [[ -z "$mcp_config" ]]; then
 JSON
 fi
 export MCP_CONFIG="$mcp_config"
+# Prometheus text: the worker's (Temporal SDK and agent metrics) here, the api's at /metrics.
+export WORKER_METRICS_ADDR="127.0.0.1:$worker_metrics_port"
 
 start worker "$logs/worker.log" "$bin/worker"
 wait_for "the worker" 60 "$logs/worker.log" grep -q "worker polling" "$logs/worker.log"
@@ -275,6 +278,7 @@ wait_for "the api" 60 "$logs/api.log" http_ok "http://127.0.0.1:$api_port/health
 printf '\nReady.\n'
 say "  Chat UI:          $chat_url"
 say "  Temporal Web UI:  $temporal_ui_url"
+say "  Metrics:          http://localhost:$worker_metrics_port/metrics (worker), $chat_url/metrics (api)"
 say "  Logs:             $logs"
 say "Press Ctrl-C to stop everything."
 

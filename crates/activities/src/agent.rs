@@ -25,6 +25,7 @@ use crate::{
     failure::{goal_failure, prompt_failure},
     live::{LiveText, publish_verdict},
     llm::{LlmClient, LlmStep},
+    metrics::AgentMetrics,
     resolve::GoalResolver,
 };
 
@@ -52,6 +53,12 @@ impl AgentActivities {
             goals,
             bus,
         }
+    }
+
+    /// Records every model call into `metrics`.
+    pub fn with_metrics(mut self, metrics: AgentMetrics) -> Self {
+        self.llm = self.llm.with_metrics(metrics);
+        self
     }
 
     /// Calls the model for one step and parses its answer with `parse`.

@@ -17,6 +17,7 @@ mod heartbeat;
 mod live;
 mod llm;
 pub mod mcp;
+mod metrics;
 mod resolve;
 mod tools;
 
@@ -25,5 +26,6 @@ pub use email::{EmailActivities, EmailSettings};
 pub use failure::error_types;
 pub use llm::{LlmClient, LlmError, LlmStep};
 pub use mcp::{McpActivities, McpConfig, McpServers};
+pub use metrics::AgentMetrics;
 pub use resolve::{GoalResolver, ResolveError};
 pub use tools::ToolActivities;

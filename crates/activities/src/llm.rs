@@ -5,7 +5,7 @@
 //! back as an [`LlmError`] that knows whether it is worth retrying and how long to wait
 //! (a 429's `Retry-After`), and the activity turns that into a Temporal failure.
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use async_openai::{
     Client,
@@ -24,6 +24,8 @@ use prompts::ChatPrompt;
 use reqwest::{StatusCode, header::RETRY_AFTER};
 
 use settings::{ExposeSecret, LlmSettings};
+
+use crate::metrics::AgentMetrics;
 
 /// Which agent step a call is for; sent as the `X-Agent-Step` header so an
 /// OpenAI-compatible test or demo server can tell the requests apart.
@@ -84,6 +86,24 @@ pub enum LlmError {
 }
 
 impl LlmError {
+    /// A short name for the kind of failure: the `outcome` label of the model call metrics.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            LlmError::RateLimited { .. } => "rate_limited",
+            LlmError::QuotaExceeded(_) => "quota_exceeded",
+            LlmError::Unauthorized(_) => "unauthorized",
+            LlmError::Forbidden(_) => "forbidden",
+            LlmError::UnknownModel { .. } => "unknown_model",
+            LlmError::ContentPolicy { .. } => "content_policy",
+            LlmError::BadRequest { .. } => "bad_request",
+            LlmError::Server { .. } => "server_error",
+            LlmError::Timeout(_) => "timeout",
+            LlmError::Connection(_) => "connection",
+            LlmError::MalformedResponse(_) => "malformed_response",
+            LlmError::EmptyAnswer => "empty_answer",
+        }
+    }
+
     /// True when trying the same request again later can succeed.
     pub fn is_retryable(&self) -> bool {
         matches!(
@@ -249,6 +269,7 @@ pub struct LlmClient {
     configured: String,
     model: String,
     timeout: Duration,
+    metrics: AgentMetrics,
 }
 
 impl LlmClient {
@@ -291,7 +312,40 @@ impl LlmClient {
             configured: settings.model.clone(),
             model: settings.model_name.clone(),
             timeout: settings.request_timeout,
+            metrics: AgentMetrics::default(),
         }
+    }
+
+    /// Records every call (outcome, duration, reported tokens) into `metrics`.
+    pub fn with_metrics(mut self, metrics: AgentMetrics) -> Self {
+        self.metrics = metrics;
+        self
+    }
+
+    /// Counts a finished call, whichever way it ended.
+    fn measured(
+        &self,
+        step: LlmStep,
+        started: Instant,
+        result: Result<Completion, LlmError>,
+    ) -> Result<Completion, LlmError> {
+        let (outcome, tokens) = match &result {
+            Ok(completion) => (
+                "ok",
+                completion
+                    .usage
+                    .map(|usage| (usage.prompt_tokens, usage.completion_tokens)),
+            ),
+            Err(err) => (err.kind(), None),
+        };
+        self.metrics.llm_call(
+            step.as_str(),
+            &self.configured,
+            outcome,
+            started.elapsed(),
+            tokens,
+        );
+        result
     }
 
     /// The model as configured, `provider/model`.
@@ -321,6 +375,16 @@ impl LlmClient {
         step: LlmStep,
         prompt: &ChatPrompt,
     ) -> Result<Completion, LlmError> {
+        let started = Instant::now();
+        let result = self.complete_unmeasured(step, prompt).await;
+        self.measured(step, started, result)
+    }
+
+    async fn complete_unmeasured(
+        &self,
+        step: LlmStep,
+        prompt: &ChatPrompt,
+    ) -> Result<Completion, LlmError> {
         let response = self
             .client
             .chat()
@@ -342,6 +406,17 @@ impl LlmClient {
     /// Like [`LlmClient::complete`], with the answer streamed (`stream: true`, usage in the
     /// last chunk): `on_text` sees each piece as it arrives.
     pub async fn stream(
+        &self,
+        step: LlmStep,
+        prompt: &ChatPrompt,
+        on_text: impl FnMut(&str) + Send,
+    ) -> Result<Completion, LlmError> {
+        let started = Instant::now();
+        let result = self.stream_unmeasured(step, prompt, on_text).await;
+        self.measured(step, started, result)
+    }
+
+    async fn stream_unmeasured(
         &self,
         step: LlmStep,
         prompt: &ChatPrompt,

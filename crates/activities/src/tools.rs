@@ -8,7 +8,7 @@
 //! [`ToolRegistry::run`] with the activity's own type name, so the Web UI shows `FindEvents`,
 //! `SearchFlights` and `CreateInvoice` as they are.
 
-use std::{marker::PhantomData, sync::Arc};
+use std::{marker::PhantomData, sync::Arc, time::Instant};
 
 use futures::future::BoxFuture;
 use serde_json::Value;
@@ -19,15 +19,25 @@ use temporalio_sdk::activities::{
 use tools::{ToolCall, ToolRegistry};
 use tracing::info;
 
-use crate::{failure::tool_failure, heartbeat::heartbeating};
+use crate::{failure::tool_failure, heartbeat::heartbeating, metrics::AgentMetrics};
 
 pub struct ToolActivities {
     registry: ToolRegistry,
+    metrics: AgentMetrics,
 }
 
 impl ToolActivities {
     pub fn new(registry: ToolRegistry) -> Self {
-        Self { registry }
+        Self {
+            registry,
+            metrics: AgentMetrics::default(),
+        }
+    }
+
+    /// Counts and times every run (`agent_tool_runs_total`, `agent_tool_run_seconds`).
+    pub fn with_metrics(mut self, metrics: AgentMetrics) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     async fn run(&self, ctx: &ActivityContext, args: Value) -> Result<Value, ActivityError> {
@@ -39,9 +49,15 @@ impl ToolActivities {
         };
         let tool = info.activity_type.as_str();
         info!(workflow_id = %call.workflow_id, tool, call_id = %call.call_id, attempt = info.attempt, "running tool");
-        heartbeating(ctx, self.registry.run(tool, args, &call))
-            .await?
-            .map_err(tool_failure)
+        let started = Instant::now();
+        let ran = heartbeating(ctx, self.registry.run(tool, args, &call)).await;
+        let outcome = match &ran {
+            Ok(Ok(_)) => "ok",
+            Ok(Err(_)) => "error",
+            Err(_) => "cancelled",
+        };
+        self.metrics.tool_run(tool, outcome, started.elapsed());
+        ran?.map_err(tool_failure)
     }
 }
 

@@ -324,7 +324,13 @@ where
         Some(extra) => stream::select(snapshots, extra).boxed(),
         None => snapshots.boxed(),
     };
-    let stream = merged.take_until(async move { shutdown.wait().await });
+    let open = state.metrics.stream_opened();
+    let stream = merged
+        .take_until(async move { shutdown.wait().await })
+        // Counted as open until the stream (and with it `open`) is dropped.
+        .inspect(move |_| {
+            let _ = &open;
+        });
     let mut response = Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(KEEP_ALIVE).text("keep-alive"))
         .into_response();

@@ -17,6 +17,7 @@
 pub mod domain;
 pub mod error;
 pub mod events;
+pub mod metrics;
 pub mod openapi;
 pub mod prices;
 mod routes;
@@ -58,6 +59,8 @@ pub struct AppState {
     /// Live reply text from the worker (off when NATS is unreachable).
     pub bus: reply_bus::ReplyBus,
     pub shutdown: Shutdown,
+    /// What `GET /metrics` reports.
+    pub metrics: Arc<metrics::ApiMetrics>,
 }
 
 impl AppState {
@@ -76,6 +79,7 @@ impl AppState {
             settings: Arc::new(settings),
             bus,
             shutdown: Shutdown::default(),
+            metrics: Arc::default(),
         }
     }
 }
@@ -111,6 +115,7 @@ pub fn app(state: AppState) -> Router {
         .route("/health", get(routes::meta::health))
         .route("/ui-config", get(routes::meta::ui_config))
         .route("/openapi.json", get(routes::meta::openapi_json))
+        .route("/metrics", get(metrics::metrics))
         .route("/goals", get(routes::goals::list))
         .route(
             "/start-workflow",
@@ -140,6 +145,10 @@ pub fn app(state: AppState) -> Router {
         .route("/email/events", get(routes::email::events))
         .fallback(routes::ui::fallback)
         .method_not_allowed_fallback(routes::ui::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(cors)
         .layer(
             TraceLayer::new_for_http()

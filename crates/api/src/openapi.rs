@@ -43,6 +43,7 @@ use crate::{
         crate::routes::meta::health,
         crate::routes::meta::ui_config,
         crate::routes::meta::openapi_json,
+        crate::metrics::metrics,
         crate::routes::conversations::start_workflow,
         crate::routes::conversations::send_prompt,
         crate::routes::conversations::confirm,

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::{TestApp, count_actor, event_count};
+use support::{TestApp, count_actor, event_count, metric_sum, scrape};
 use temporalio_client::{WorkflowDescribeOptions, WorkflowExecutionStatus};
 use testkit::{Stack, wait_until};
 use workflows::AgentGoalWorkflow;
@@ -559,7 +559,8 @@ async fn usage_adds_up_what_the_model_reported_across_runs_and_prices_it() {
         .await
         .unwrap();
     // A priced model (served by our LLM server), and runs of four messages, so the trip
-    // continues as new after its first tool.
+    // continues as new after its first tool. The worker serves its metrics too.
+    let worker_metrics = format!("127.0.0.1:{}", testkit::free_port());
     let stack = Stack::start(
         "api-usage",
         llm,
@@ -567,11 +568,13 @@ async fn usage_adds_up_what_the_model_reported_across_runs_and_prices_it() {
             ("LLM_MODEL", "openai/gpt-4o-mini"),
             ("LLM_KEY", "sk-test-usage"),
             ("AGENT_MAX_HISTORY_MESSAGES", "4"),
+            ("WORKER_METRICS_ADDR", &worker_metrics),
         ],
     )
     .await;
     let app = TestApp::for_stack(&stack).await;
     let id = "api-usage-chat";
+    let events = app.events(id).await;
     app.post_ok(
         "/send-prompt",
         &[("workflow_id", id), ("prompt", "Austin in December")],
@@ -616,6 +619,89 @@ async fn usage_adds_up_what_the_model_reported_across_runs_and_prices_it() {
         .as_f64()
         .expect("a priced model has a cost");
     assert!((cost - expected).abs() < 2e-6, "{cost} vs {expected}");
+
+    // The worker's metrics count the same calls and tokens, and the tool run.
+    let page = scrape(&format!("http://{worker_metrics}/metrics")).await;
+    let model = ("model", "openai/gpt-4o-mini");
+    let sum = |name: &str, labels: &[(&str, &str)]| metric_sum(&page, name, labels);
+    assert_eq!(
+        sum("agent_llm_requests_total", &[model, ("outcome", "ok")]),
+        Some(calls as f64),
+        "{page}"
+    );
+    assert_eq!(
+        sum("agent_llm_tokens_total", &[model, ("kind", "prompt")]),
+        Some(prompt as f64)
+    );
+    assert_eq!(
+        sum("agent_llm_tokens_total", &[model, ("kind", "completion")]),
+        Some(completion as f64)
+    );
+    // Priced per call in millionths of a dollar: within half of one per call of the total.
+    let microusd = sum("agent_llm_cost_microusd_total", &[model]).expect("a cost metric");
+    assert!(
+        (microusd - expected * 1e6).abs() <= calls as f64 * 0.5 + 1e-6,
+        "{microusd} vs {}",
+        expected * 1e6
+    );
+    assert_eq!(
+        sum("agent_llm_request_seconds_count", &[("step", "planner")]),
+        sum("agent_llm_requests_total", &[("step", "planner")])
+    );
+    assert_eq!(
+        sum(
+            "agent_tool_runs_total",
+            &[("tool", "FindEvents"), ("outcome", "ok")]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        sum("agent_tool_run_seconds_count", &[("tool", "FindEvents")]),
+        Some(1.0)
+    );
+    // The Temporal SDK's own families come from the same endpoint.
+    for family in [
+        "temporal_workflow_task_schedule_to_start_latency_count",
+        "temporal_activity_execution_latency_count",
+    ] {
+        assert!(
+            sum(family, &[]).is_some_and(|n| n > 0.0),
+            "{family}: {page}"
+        );
+    }
+
+    // The api's: requests by declared route and status, and the open event stream.
+    let page = scrape(&format!("{}/metrics", app.base_url)).await;
+    let sum = |name: &str, labels: &[(&str, &str)]| metric_sum(&page, name, labels);
+    let route = |method, path| [("method", method), ("route", path), ("status", "200")];
+    assert_eq!(
+        sum("api_requests_total", &route("POST", "/send-prompt")),
+        Some(1.0),
+        "{page}"
+    );
+    assert_eq!(
+        sum("api_requests_total", &route("POST", "/confirm")),
+        Some(1.0)
+    );
+    assert!(
+        sum(
+            "api_requests_total",
+            &route("GET", "/get-conversation-history")
+        ) >= Some(1.0)
+    );
+    assert_eq!(
+        sum("api_request_seconds_count", &route("POST", "/send-prompt")),
+        Some(1.0)
+    );
+    assert_eq!(sum("api_event_streams_open", &[]), Some(1.0));
+    assert_eq!(sum("api_watched_workflows", &[]), Some(1.0));
+    drop(events);
+    wait_until("the stream to close", Duration::from_secs(10), || async {
+        let page = scrape(&format!("{}/metrics", app.base_url)).await;
+        let open = metric_sum(&page, "api_event_streams_open", &[]);
+        ((open == Some(0.0)).then_some(()), format!("{open:?} open"))
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -510,6 +510,7 @@ async fn openapi_document_lists_every_endpoint() {
         ("/health", "get"),
         ("/ui-config", "get"),
         ("/openapi.json", "get"),
+        ("/metrics", "get"),
         ("/start-workflow", "post"),
         ("/send-prompt", "post"),
         ("/confirm", "post"),
@@ -530,12 +531,21 @@ async fn openapi_document_lists_every_endpoint() {
             .get(path)
             .unwrap_or_else(|| panic!("{path} is missing"))[method];
         assert!(operation.is_object(), "{method} {path} is missing");
-        if path != "/" && !["/health", "/ui-config", "/openapi.json", "/goals"].contains(&path) {
+        if path != "/"
+            && ![
+                "/health",
+                "/ui-config",
+                "/openapi.json",
+                "/metrics",
+                "/goals",
+            ]
+            .contains(&path)
+        {
             let params = operation["parameters"].to_string();
             assert!(params.contains("workflow_id"), "{path} lacks workflow_id");
         }
     }
-    assert_eq!(paths.len(), 19, "every documented path is an endpoint");
+    assert_eq!(paths.len(), 20, "every documented path is an endpoint");
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     for schema in [
         "ErrorBody",

@@ -29,6 +29,8 @@ const SETTINGS: &[&str] = &[
     "TEMPORAL_UI_URL",
     "NATS_URL",
     "SPECULATIVE_PLANNING",
+    "WORKER_METRICS_ADDR",
+    "LLM_PRICES",
 ];
 
 /// What the worker needs from a deployment.
@@ -57,6 +59,8 @@ const WORKER_SETTINGS: &[&str] = &[
     "GOAL_CATEGORIES",
     "NATS_URL",
     "SPECULATIVE_PLANNING",
+    "WORKER_METRICS_ADDR",
+    "LLM_PRICES",
 ];
 
 /// What the api needs from a deployment.
@@ -75,6 +79,7 @@ const API_SETTINGS: &[&str] = &[
     "AGENT_GOAL",
     "GOAL_CATEGORIES",
     "NATS_URL",
+    "LLM_PRICES",
 ];
 
 fn compose() -> Value {
@@ -137,7 +142,9 @@ fn compose_runs_temporal_on_postgres_with_its_web_ui() {
             "nats",
             "demo-llm",
             "worker",
-            "api"
+            "api",
+            "prometheus",
+            "grafana"
         ])
     );
 
@@ -260,6 +267,119 @@ fn compose_carries_live_replies_over_nats_with_jetstream() {
     for side in ["worker", "api"] {
         assert_eq!(env(service(&compose, side), "NATS_URL"), "nats://nats:4222");
     }
+}
+
+#[test]
+fn compose_scrapes_worker_and_api_into_prometheus_with_a_grafana_dashboard() {
+    let root = workspace_root();
+    let compose = compose();
+    // Prometheus reads the scrape config the repo ships and scrapes every worker replica on
+    // the port the worker serves its metrics on, and the api.
+    let prometheus = service(&compose, "prometheus");
+    let mounts = strings(&prometheus["volumes"]);
+    assert!(
+        mounts
+            .iter()
+            .any(|m| m.starts_with("./deploy/prometheus.yml:/etc/prometheus/prometheus.yml")),
+        "{mounts:?}"
+    );
+    let worker_port = env(service(&compose, "worker"), "WORKER_METRICS_ADDR")
+        .rsplit_once(':')
+        .unwrap()
+        .1
+        .to_owned();
+    let scrape: Value = serde_norway::from_str(
+        &std::fs::read_to_string(root.join("deploy/prometheus.yml")).unwrap(),
+    )
+    .expect("deploy/prometheus.yml is valid YAML");
+    let job = |name: &str| {
+        scrape["scrape_configs"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .find(|job| job["job_name"] == name)
+            .unwrap_or_else(|| panic!("no {name} job"))
+            .clone()
+    };
+    let worker = job("worker");
+    assert_eq!(worker["dns_sd_configs"][0]["names"][0], "worker");
+    assert_eq!(
+        worker["dns_sd_configs"][0]["port"]
+            .as_u64()
+            .unwrap()
+            .to_string(),
+        worker_port
+    );
+    assert_eq!(job("api")["static_configs"][0]["targets"][0], "api:8000");
+
+    // Grafana gets the datasource and the dashboard from the repo's files.
+    let grafana = service(&compose, "grafana");
+    assert!(depends_on(grafana).contains("prometheus"));
+    for mount in strings(&grafana["volumes"]) {
+        let local = mount.split(':').next().unwrap();
+        assert!(root.join(local).exists(), "{local} is mounted but missing");
+    }
+    let datasource: Value = serde_norway::from_str(
+        &std::fs::read_to_string(
+            root.join("deploy/grafana/provisioning/datasources/prometheus.yml"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        datasource["datasources"][0]["url"],
+        "http://prometheus:9090"
+    );
+    let dashboard: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("deploy/grafana/dashboards/agent.json")).unwrap(),
+    )
+    .expect("the dashboard is JSON");
+    let titles: Vec<&str> = dashboard["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["title"].as_str().unwrap())
+        .collect();
+    for wanted in [
+        "Turn latency",
+        "Model call latency",
+        "Model call errors",
+        "Tokens per hour",
+        "Cost per hour",
+        "Tool runs",
+        "Temporal task latencies",
+    ] {
+        assert!(
+            titles.iter().any(|t| t.starts_with(wanted)),
+            "no {wanted} panel: {titles:?}"
+        );
+    }
+    // Every family of ours a panel queries is one the code defines.
+    let sources = [
+        "crates/activities/src/metrics.rs",
+        "crates/api/src/metrics.rs",
+    ]
+    .map(|file| std::fs::read_to_string(root.join(file)).unwrap())
+    .join("\n");
+    let text = dashboard.to_string();
+    let mut checked = 0;
+    for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+        if !(word.starts_with("agent_") || word.starts_with("api_")) || word == "agent_toolPlanner"
+        {
+            continue;
+        }
+        let family = ["_bucket", "_count", "_sum"]
+            .iter()
+            .find_map(|suffix| word.strip_suffix(suffix))
+            .unwrap_or(word);
+        let defined = family.strip_suffix("_total").unwrap_or(family);
+        assert!(
+            sources.contains(&format!("\"{defined}\"")) || sources.contains(&format!("`{family}`")),
+            "the dashboard queries {word}, which no code defines"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 8, "{checked}");
 }
 
 #[test]

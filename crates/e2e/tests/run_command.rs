@@ -264,6 +264,7 @@ async fn run_command_serves_a_conversation_stops_cleanly_and_keeps_the_data() {
         free_port(),
         free_port(),
         free_port(),
+        free_port(),
     ];
     let env: Vec<(String, String)> = [
         ("BUILD_PROFILE", "dev".to_owned()),
@@ -277,6 +278,7 @@ async fn run_command_serves_a_conversation_stops_cleanly_and_keeps_the_data() {
         ("API_PORT", ports[2].to_string()),
         ("DEMO_LLM_PORT", ports[3].to_string()),
         ("NATS_PORT", ports[4].to_string()),
+        ("WORKER_METRICS_PORT", ports[5].to_string()),
         (
             "NATS_SERVER",
             testkit::nats_server().unwrap().display().to_string(),
@@ -364,6 +366,25 @@ async fn run_command_serves_a_conversation_stops_cleanly_and_keeps_the_data() {
         .unwrap();
     assert_eq!(confirmed["confirmed"], true, "{confirmed}");
     let before = wait_for_messages(&http, &base, &id, "tool_result", 1).await;
+
+    // The worker serves its metrics where the script says, counting what just ran.
+    let metrics_line = run.wait_for_line("Metrics:", Duration::from_secs(5));
+    assert!(
+        metrics_line.contains(&format!("localhost:{}/metrics (worker)", ports[5])),
+        "{metrics_line}"
+    );
+    let metrics = http
+        .get(format!("http://127.0.0.1:{}/metrics", ports[5]))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("agent_tool_runs_total{") && metrics.contains("tool=\"FindEvents\""),
+        "{metrics}"
+    );
 
     // Ctrl-C stops every child and frees every port.
     let children = descendants(run.child.id());

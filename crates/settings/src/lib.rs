@@ -10,6 +10,7 @@
 mod env;
 mod llm;
 mod logging;
+mod prices;
 mod shutdown;
 #[cfg(feature = "temporal")]
 mod temporal;
@@ -17,6 +18,7 @@ mod temporal;
 pub use env::{Env, SettingsError};
 pub use llm::{DEFAULT_MODEL, DEMO_BASE_URL, DEMO_MODEL, LlmSettings, Provider};
 pub use logging::init_logging;
+pub use prices::{Price, PriceTable};
 pub use secrecy::{ExposeSecret, SecretString};
 pub use shutdown::shutdown_signal;
 #[cfg(feature = "temporal")]

@@ -9,8 +9,8 @@ mod settings;
 use std::sync::Arc;
 
 use activities::{
-    AgentActivities, EmailActivities, GoalResolver, McpActivities, McpConfig, McpServers,
-    ToolActivities,
+    AgentActivities, AgentMetrics, EmailActivities, GoalResolver, McpActivities, McpConfig,
+    McpServers, ToolActivities,
 };
 use anyhow::Context;
 use goals::GoalCatalog;
@@ -49,7 +49,7 @@ pub fn load_goals(settings: &GoalSettings, mcp: Option<&McpConfig>) -> anyhow::R
 
 /// Builds a worker serving `AgentGoalWorkflow`, the agent's LLM activities and one
 /// activity per tool, and the email assistant (`EmailAgentWorkflow` and its activities), on
-/// the task queue `settings` name.
+/// the task queue `settings` name. Model calls and tool runs are recorded into `metrics`.
 pub fn build(
     runtime: &Runtime,
     client: Client,
@@ -57,6 +57,7 @@ pub fn build(
     goals: GoalCatalog,
     mcp: Option<Arc<McpServers>>,
     bus: reply_bus::ReplyBus,
+    metrics: AgentMetrics,
 ) -> anyhow::Result<Worker> {
     let registry =
         ToolRegistry::new(settings.tools)?.with_agents(OfferedAgent::from_catalog(&goals));
@@ -65,15 +66,15 @@ pub fn build(
     let options = WorkerOptions::new(&settings.temporal.task_queue)
         .register_workflow::<AgentGoalWorkflow>()?
         .register_workflow::<EmailAgentWorkflow>()?
-        .register_activities(EmailActivities::new(&settings.llm, settings.email))
-        .register_activities(AgentActivities::new(
-            &settings.llm,
-            settings.workflow,
-            resolver,
-            bus,
-        ))
-        .register_activities(ToolActivities::new(registry))
-        .register_activities(McpActivities::new(mcp))
+        .register_activities(
+            EmailActivities::new(&settings.llm, settings.email).with_metrics(metrics.clone()),
+        )
+        .register_activities(
+            AgentActivities::new(&settings.llm, settings.workflow, resolver, bus)
+                .with_metrics(metrics.clone()),
+        )
+        .register_activities(ToolActivities::new(registry).with_metrics(metrics.clone()))
+        .register_activities(McpActivities::new(mcp).with_metrics(metrics))
         .build();
     Ok(Worker::new(runtime, client, options)?)
 }

@@ -5,9 +5,16 @@
 //! value stops it at once with a message naming the variable to fix. On a shutdown signal it
 //! stops polling and lets running tasks finish.
 
+use std::{net::SocketAddr, sync::Arc};
+
+use activities::AgentMetrics;
 use anyhow::Context;
 use settings::Env;
-use temporalio_sdk::Runtime;
+use temporalio_common::telemetry::{
+    PrometheusExporterOptions, TelemetryOptions, metrics::CoreMeter,
+    start_prometheus_metric_exporter,
+};
+use temporalio_sdk::{Runtime, runtime::RuntimeOptions};
 use tracing::{error, info, warn};
 use worker::Settings;
 
@@ -58,8 +65,7 @@ async fn run(env: &Env) -> anyhow::Result<()> {
         "goals loaded"
     );
 
-    let runtime =
-        Runtime::from_current_tokio(Default::default()).context("creating the Temporal runtime")?;
+    let (runtime, metrics) = runtime(settings.metrics_addr, &settings.prices)?;
     let client = settings.temporal.connect_with_retry("agent-worker").await;
     let task_queue = settings.temporal.task_queue.clone();
     let mcp = mcp.map(|config| std::sync::Arc::new(activities::McpServers::new(config)));
@@ -74,7 +80,7 @@ async fn run(env: &Env) -> anyhow::Result<()> {
         },
     )
     .await;
-    let mut worker = worker::build(&runtime, client, settings, goals, mcp.clone(), bus)?;
+    let mut worker = worker::build(&runtime, client, settings, goals, mcp.clone(), bus, metrics)?;
 
     let shutdown = worker.shutdown_handle();
     tokio::spawn(async move {
@@ -91,4 +97,33 @@ async fn run(env: &Env) -> anyhow::Result<()> {
     ran.context("worker stopped with an error")?;
     info!("worker stopped");
     Ok(())
+}
+
+/// The Temporal runtime, with its metrics and ours served as Prometheus text on `metrics_addr`
+/// (`WORKER_METRICS_ADDR`) when it is set.
+fn runtime(
+    metrics_addr: Option<SocketAddr>,
+    prices: &settings::PriceTable,
+) -> anyhow::Result<(Runtime, AgentMetrics)> {
+    let Some(addr) = metrics_addr else {
+        let runtime = Runtime::from_current_tokio(Default::default())
+            .context("creating the Temporal runtime")?;
+        return Ok((runtime, AgentMetrics::default()));
+    };
+    let exporter = start_prometheus_metric_exporter(
+        PrometheusExporterOptions::builder()
+            .socket_addr(addr)
+            .counters_total_suffix(true)
+            .use_seconds_for_durations(true)
+            .build(),
+    )
+    .with_context(|| format!("serving metrics on WORKER_METRICS_ADDR={addr}"))?;
+    info!(addr = %exporter.bound_addr, "serving Prometheus metrics at /metrics");
+    let meter: Arc<dyn CoreMeter> = exporter.meter;
+    let options = RuntimeOptions::builder()
+        .telemetry_options(TelemetryOptions::builder().metrics(meter.clone()).build())
+        .build()
+        .map_err(|err| anyhow::anyhow!(err))?;
+    let runtime = Runtime::from_current_tokio(options).context("creating the Temporal runtime")?;
+    Ok((runtime, AgentMetrics::new(meter, prices.clone())))
 }

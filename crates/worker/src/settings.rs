@@ -6,13 +6,13 @@
 //! receive through the `get_wf_env_vars` activity. A bad value stops the worker at once with
 //! the variable to fix.
 
-use std::path::PathBuf;
+use std::{net::SocketAddr, path::PathBuf};
 
 use activities::EmailSettings;
 use goals::Categories;
 use models::{LlmRetrySettings, WorkflowSettings};
 use serde::Deserialize;
-use settings::{Env, LlmSettings, SettingsError, TemporalSettings};
+use settings::{Env, LlmSettings, PriceTable, SettingsError, TemporalSettings};
 use tools::ToolSettings;
 
 /// Everything the worker runs with.
@@ -29,6 +29,10 @@ pub struct Settings {
     pub mcp_config: Option<PathBuf>,
     /// `NATS_URL` and the reply stream's limits: where live reply text goes.
     pub bus: reply_bus::BusSettings,
+    /// `WORKER_METRICS_ADDR`: where Prometheus scrapes `/metrics` (off when unset).
+    pub metrics_addr: Option<SocketAddr>,
+    /// The model prices (`LLM_PRICES` over the shipped table) the cost metric uses.
+    pub prices: PriceTable,
 }
 
 /// Where the goal files are, and which goals the agent picker offers.
@@ -43,6 +47,28 @@ pub struct GoalSettings {
 #[derive(Deserialize)]
 struct McpEnv {
     mcp_config: Option<PathBuf>,
+}
+
+#[derive(Deserialize)]
+struct MetricsEnv {
+    worker_metrics_addr: Option<String>,
+    llm_prices: Option<String>,
+}
+
+/// `WORKER_METRICS_ADDR`, `host:port`; empty means off.
+fn metrics_addr(env: &Env) -> Result<Option<SocketAddr>, SettingsError> {
+    let raw: MetricsEnv = env.parse()?;
+    raw.worker_metrics_addr
+        .filter(|addr| !addr.trim().is_empty())
+        .map(|addr| {
+            addr.trim().parse().map_err(|_| {
+                SettingsError::new(
+                    "WORKER_METRICS_ADDR",
+                    format!("{addr:?} is not an address to listen on, such as 127.0.0.1:9464"),
+                )
+            })
+        })
+        .transpose()
 }
 
 #[derive(Deserialize)]
@@ -72,6 +98,8 @@ impl Settings {
             goals: GoalSettings::from_env(env)?,
             mcp_config: env.parse::<McpEnv>()?.mcp_config,
             bus: reply_bus::BusSettings::from_env(env)?,
+            metrics_addr: metrics_addr(env)?,
+            prices: PriceTable::new(env.parse::<MetricsEnv>()?.llm_prices.as_deref())?,
             llm,
         })
     }
@@ -222,6 +250,8 @@ mod tests {
             ("LLM_RETRY_BACKOFF", "0.5"),
             ("EMAIL_SEND_WINDOW_SECS", "soon"),
             ("RAPIDAPI_BASE_URL", "not a url"),
+            ("WORKER_METRICS_ADDR", "localhost"),
+            ("LLM_PRICES", "gpt-4o=1:2"),
         ] {
             let err = settings(&[(name, value)]).unwrap_err();
             assert_eq!(err.variable, name, "{name}={value}: {err}");

@@ -69,6 +69,12 @@ impl EmailActivities {
         }
     }
 
+    /// Records every model call into `metrics`.
+    pub fn with_metrics(mut self, metrics: crate::AgentMetrics) -> Self {
+        self.llm = self.llm.with_metrics(metrics);
+        self
+    }
+
     fn outbox_dir(&self) -> &std::path::Path {
         &self.settings.outbox_dir
     }

@@ -11,7 +11,7 @@
 mod config;
 mod servers;
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Instant};
 
 use models::{McpCallInput, ToolArgument, ToolDefinition, ToolSource};
 use serde_json::{Map, Value, json};
@@ -23,7 +23,7 @@ use workflows::contracts::mcp_markers as mcp_activity;
 pub use config::{ConfigError, McpConfig, ServerConfig};
 pub use servers::{McpError, McpServers};
 
-use crate::{failure::mcp_failure, heartbeat::heartbeating};
+use crate::{failure::mcp_failure, heartbeat::heartbeating, metrics::AgentMetrics};
 
 /// The planner-facing definition of one MCP tool, from MCP's tool description.
 pub fn definition(server: &str, tool: &Value) -> Option<ToolDefinition> {
@@ -135,11 +135,21 @@ pub fn tool_result(result: &Value) -> Value {
 /// The activity that runs MCP tools.
 pub struct McpActivities {
     servers: Arc<McpServers>,
+    metrics: AgentMetrics,
 }
 
 impl McpActivities {
     pub fn new(servers: Arc<McpServers>) -> Self {
-        Self { servers }
+        Self {
+            servers,
+            metrics: AgentMetrics::default(),
+        }
+    }
+
+    /// Counts and times every call (as `agent_tool_runs_total{tool}`).
+    pub fn with_metrics(mut self, metrics: AgentMetrics) -> Self {
+        self.metrics = metrics;
+        self
     }
 }
 
@@ -159,13 +169,21 @@ impl McpActivities {
             attempt = info.attempt,
             "calling MCP tool"
         );
+        let started = Instant::now();
         let answer = heartbeating(
             &ctx,
             self.servers
                 .call(&input.server, &input.tool, input.arguments),
         )
-        .await?
-        .map_err(mcp_failure)?;
+        .await;
+        let outcome = match &answer {
+            Ok(Ok(_)) => "ok",
+            Ok(Err(_)) => "error",
+            Err(_) => "cancelled",
+        };
+        self.metrics
+            .tool_run(&input.tool, outcome, started.elapsed());
+        let answer = answer?.map_err(mcp_failure)?;
         Ok(tool_result(&answer))
     }
 }

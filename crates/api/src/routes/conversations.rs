@@ -284,7 +284,10 @@ pub async fn get_conversation_usage(
 ) -> Result<Json<crate::prices::UsageReport>, ApiError> {
     let id = params.conversation()?;
     match state.temporal.usage(&id).await? {
-        Read::Found(usage) => Ok(Json(state.settings.prices.report(&usage))),
+        Read::Found(usage) => Ok(Json(crate::prices::UsageReport::new(
+            &state.settings.prices,
+            &usage,
+        ))),
         Read::ClosedUncleanly | Read::Missing => Err(ApiError::ConversationNotRunning(id)),
     }
 }

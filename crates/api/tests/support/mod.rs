@@ -364,3 +364,44 @@ fn parse_block(block: &str) -> Option<SseEvent> {
     let data = serde_json::from_str(&data.join("\n")).expect("event data is JSON");
     Some(SseEvent { event, id, data })
 }
+
+/// Fetches a Prometheus text page.
+pub async fn scrape(url: &str) -> String {
+    let response = reqwest::get(url)
+        .await
+        .expect("the metrics endpoint answers");
+    assert_eq!(response.status(), StatusCode::OK, "GET {url}");
+    let content_type = response.headers()[reqwest::header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(content_type.starts_with("text/plain"), "{content_type}");
+    response.text().await.unwrap()
+}
+
+/// The sum of the samples of `name` whose labels include every pair of `labels`; `None`
+/// when the page has no such sample.
+pub fn metric_sum(page: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    let mut total = None;
+    for line in page.lines().filter(|line| !line.starts_with('#')) {
+        let Some((series, value)) = line.rsplit_once(' ') else {
+            continue;
+        };
+        let (series_name, series_labels) = match series.split_once('{') {
+            Some((series_name, rest)) => (series_name, rest.trim_end_matches('}')),
+            None => (series, ""),
+        };
+        if series_name != name {
+            continue;
+        }
+        let matches = labels.iter().all(|(key, wanted)| {
+            series_labels
+                .split(',')
+                .any(|pair| pair == format!("{key}=\"{wanted}\""))
+        });
+        if matches {
+            *total.get_or_insert(0.0) += value.parse::<f64>().expect("a sample value");
+        }
+    }
+    total
+}
