@@ -103,13 +103,14 @@ async fn latency_is_added_to_every_call() {
     );
     assert!(server.requests()[0].elapsed_ms >= 300);
 
+    // Without latency the server answers at once (measured by the server: a loaded test
+    // machine may take longer to carry the answer back).
     server.set_latency(Duration::ZERO);
-    let started = Instant::now();
     plan(&server, &empty(), "hi").await;
     assert!(
-        started.elapsed() < Duration::from_millis(300),
-        "{:?}",
-        started.elapsed()
+        server.requests()[1].elapsed_ms < 300,
+        "{}",
+        server.requests()[1].elapsed_ms
     );
 }
 
