@@ -17,6 +17,7 @@ const API_PATHS = [
   '/get-latest-tool-data',
   '/events',
   '/ui-config',
+  '/goals',
   '/email',
 ];
 
