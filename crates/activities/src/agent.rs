@@ -61,6 +61,12 @@ impl AgentActivities {
         self
     }
 
+    /// Lets model call spans carry prompt text (`OTEL_RECORD_PROMPTS`).
+    pub fn recording_prompts(mut self, record: bool) -> Self {
+        self.llm = self.llm.recording_prompts(record);
+        self
+    }
+
     /// Calls the model for one step and parses its answer with `parse`.
     async fn ask<T>(
         &self,

@@ -25,6 +25,11 @@ use reqwest::{StatusCode, header::RETRY_AFTER};
 
 use settings::{ExposeSecret, LlmSettings};
 
+use opentelemetry::{
+    Context, KeyValue, global,
+    trace::{FutureExt as _, SpanKind, Status, TraceContextExt as _, Tracer as _},
+};
+
 use crate::metrics::AgentMetrics;
 
 /// Which agent step a call is for; sent as the `X-Agent-Step` header so an
@@ -270,6 +275,8 @@ pub struct LlmClient {
     model: String,
     timeout: Duration,
     metrics: AgentMetrics,
+    /// Put prompt and answer text on the model call's span (`OTEL_RECORD_PROMPTS`).
+    record_prompts: bool,
 }
 
 impl LlmClient {
@@ -313,7 +320,36 @@ impl LlmClient {
             model: settings.model_name.clone(),
             timeout: settings.request_timeout,
             metrics: AgentMetrics::default(),
+            record_prompts: false,
         }
+    }
+
+    /// Lets the model call spans carry the prompt and answer text.
+    pub fn recording_prompts(mut self, record: bool) -> Self {
+        self.record_prompts = record;
+        self
+    }
+
+    /// The span of one model call, a child of the activity's: the model, the step and,
+    /// only when asked for, the prompt.
+    fn start_span(&self, step: LlmStep, prompt: &ChatPrompt) -> Context {
+        let tracer = global::tracer("agent");
+        let mut attributes = vec![
+            KeyValue::new("gen_ai.operation.name", "chat"),
+            KeyValue::new("gen_ai.request.model", self.configured.clone()),
+            KeyValue::new("agent.step", step.as_str()),
+        ];
+        if self.record_prompts {
+            attributes.push(KeyValue::new("gen_ai.prompt", prompt.system.clone()));
+            attributes.push(KeyValue::new("gen_ai.prompt.user", prompt.user.clone()));
+        }
+        let parent = Context::current();
+        let span = tracer
+            .span_builder(format!("chat {}", self.configured))
+            .with_kind(SpanKind::Client)
+            .with_attributes(attributes)
+            .start_with_context(&tracer, &parent);
+        parent.with_span(span)
     }
 
     /// Records every call (outcome, duration, reported tokens) into `metrics`.
@@ -322,13 +358,41 @@ impl LlmClient {
         self
     }
 
-    /// Counts a finished call, whichever way it ended.
+    /// Counts a finished call, whichever way it ended, and ends its span.
     fn measured(
         &self,
         step: LlmStep,
         started: Instant,
+        span: Context,
         result: Result<Completion, LlmError>,
     ) -> Result<Completion, LlmError> {
+        let span = span.span();
+        match &result {
+            Ok(completion) => {
+                if let Some(usage) = completion.usage {
+                    span.set_attribute(KeyValue::new(
+                        "gen_ai.usage.input_tokens",
+                        usage.prompt_tokens as i64,
+                    ));
+                    span.set_attribute(KeyValue::new(
+                        "gen_ai.usage.output_tokens",
+                        usage.completion_tokens as i64,
+                    ));
+                }
+                if self.record_prompts {
+                    span.set_attribute(KeyValue::new("gen_ai.completion", completion.text.clone()));
+                }
+            }
+            Err(err) => {
+                span.set_attribute(KeyValue::new("error.type", err.kind()));
+                span.set_status(Status::error(err.to_string()));
+            }
+        }
+        span.set_attribute(KeyValue::new(
+            "agent.latency_ms",
+            started.elapsed().as_millis() as i64,
+        ));
+        span.end();
         let (outcome, tokens) = match &result {
             Ok(completion) => (
                 "ok",
@@ -376,8 +440,12 @@ impl LlmClient {
         prompt: &ChatPrompt,
     ) -> Result<Completion, LlmError> {
         let started = Instant::now();
-        let result = self.complete_unmeasured(step, prompt).await;
-        self.measured(step, started, result)
+        let span = self.start_span(step, prompt);
+        let result = self
+            .complete_unmeasured(step, prompt)
+            .with_context(span.clone())
+            .await;
+        self.measured(step, started, span, result)
     }
 
     async fn complete_unmeasured(
@@ -412,8 +480,12 @@ impl LlmClient {
         on_text: impl FnMut(&str) + Send,
     ) -> Result<Completion, LlmError> {
         let started = Instant::now();
-        let result = self.stream_unmeasured(step, prompt, on_text).await;
-        self.measured(step, started, result)
+        let span = self.start_span(step, prompt);
+        let result = self
+            .stream_unmeasured(step, prompt, on_text)
+            .with_context(span.clone())
+            .await;
+        self.measured(step, started, span, result)
     }
 
     async fn stream_unmeasured(

@@ -22,6 +22,7 @@ pub mod openapi;
 pub mod prices;
 mod routes;
 pub mod settings;
+mod spans;
 pub mod temporal;
 
 use std::{future::Future, sync::Arc, time::Duration};
@@ -149,6 +150,7 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             metrics::track,
         ))
+        .layer(axum::middleware::from_fn(spans::trace))
         .layer(cors)
         .layer(
             TraceLayer::new_for_http()

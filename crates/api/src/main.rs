@@ -9,6 +9,10 @@ async fn main() -> anyhow::Result<()> {
     let env = Env::load();
     settings::init_logging(&env);
     let settings = api::Settings::from_env(&env).context("reading the api's settings")?;
+    // Held until the api stops: dropping it sends the spans still buffered.
+    let _traces = settings::init_traces(&settings.traces, "agent-api")
+        .map_err(|err| anyhow::anyhow!(err))
+        .context("starting trace export")?;
     let goals = settings.load_goals().context("reading the goal files")?;
     let listener = tokio::net::TcpListener::bind((settings.host.as_str(), settings.port))
         .await

@@ -41,6 +41,8 @@ pub struct Settings {
     pub bus: reply_bus::BusSettings,
     /// The price of each model (`data/model_prices.json`, `LLM_PRICES`).
     pub prices: crate::prices::PriceTable,
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT`: where traces go, if anywhere.
+    pub traces: settings::TraceSettings,
 }
 
 /// The origins allowed to call the api from a browser.
@@ -131,6 +133,7 @@ impl Settings {
                 .unwrap_or_else(|| goals::DEFAULT_GOAL.to_owned()),
             bus: reply_bus::BusSettings::from_env(env)?,
             prices: crate::prices::PriceTable::new(raw.llm_prices.as_deref())?,
+            traces: settings::TraceSettings::from_env(env)?,
         })
     }
 }

@@ -31,6 +31,7 @@ const SETTINGS: &[&str] = &[
     "SPECULATIVE_PLANNING",
     "WORKER_METRICS_ADDR",
     "LLM_PRICES",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
 ];
 
 /// What the worker needs from a deployment.
@@ -61,6 +62,7 @@ const WORKER_SETTINGS: &[&str] = &[
     "SPECULATIVE_PLANNING",
     "WORKER_METRICS_ADDR",
     "LLM_PRICES",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
 ];
 
 /// What the api needs from a deployment.
@@ -144,7 +146,8 @@ fn compose_runs_temporal_on_postgres_with_its_web_ui() {
             "worker",
             "api",
             "prometheus",
-            "grafana"
+            "grafana",
+            "jaeger"
         ])
     );
 
@@ -380,6 +383,22 @@ fn compose_scrapes_worker_and_api_into_prometheus_with_a_grafana_dashboard() {
         checked += 1;
     }
     assert!(checked >= 8, "{checked}");
+}
+
+#[test]
+fn compose_sends_the_api_and_worker_traces_to_jaeger() {
+    let compose = compose();
+    let jaeger = service(&compose, "jaeger");
+    assert!(jaeger["image"].as_str().unwrap().starts_with("jaegertracing/"));
+    assert_eq!(env(jaeger, "COLLECTOR_OTLP_ENABLED"), "true");
+    assert!(strings(&jaeger["ports"]).contains(&"16686:16686".to_owned()));
+    for side in ["worker", "api"] {
+        assert_eq!(
+            env(service(&compose, side), "OTEL_EXPORTER_OTLP_ENDPOINT"),
+            "http://jaeger:4318",
+            "{side}"
+        );
+    }
 }
 
 #[test]

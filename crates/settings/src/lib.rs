@@ -14,6 +14,8 @@ mod prices;
 mod shutdown;
 #[cfg(feature = "temporal")]
 mod temporal;
+#[cfg(feature = "temporal")]
+mod traces;
 
 pub use env::{Env, SettingsError};
 pub use llm::{DEFAULT_MODEL, DEMO_BASE_URL, DEMO_MODEL, LlmSettings, Provider};
@@ -23,6 +25,8 @@ pub use secrecy::{ExposeSecret, SecretString};
 pub use shutdown::shutdown_signal;
 #[cfg(feature = "temporal")]
 pub use temporal::{ConnectError, TemporalSettings};
+#[cfg(feature = "temporal")]
+pub use traces::{TraceSettings, Traces, init_traces, temporal_plugin};
 
 #[cfg(test)]
 mod tests {

@@ -26,6 +26,8 @@ pub struct TemporalSettings {
     pub client_cert: Option<(PathBuf, PathBuf)>,
     /// `TEMPORAL_API_KEY`; implies TLS.
     pub api_key: Option<SecretString>,
+    /// Carry trace context through Temporal (on when `OTEL_EXPORTER_OTLP_ENDPOINT` is set).
+    pub traces: bool,
 }
 
 /// The variables, as they come.
@@ -88,6 +90,7 @@ impl TemporalSettings {
             task_queue: raw.temporal_task_queue,
             client_cert,
             api_key: raw.temporal_api_key,
+            traces: crate::TraceSettings::from_env(env)?.enabled(),
         };
         settings.url()?;
         Ok(settings)
@@ -155,11 +158,13 @@ impl TemporalSettings {
         let connection = Connection::connect(options)
             .await
             .map_err(|err| connect_error(&err))?;
-        Client::new(
-            connection,
-            ClientOptions::new(self.namespace.clone()).build(),
-        )
-        .map_err(|err| connect_error(&err))
+        let options = ClientOptions::new(self.namespace.clone());
+        let options = if self.traces {
+            options.plugin(crate::temporal_plugin()).build()
+        } else {
+            options.build()
+        };
+        Client::new(connection, options).map_err(|err| connect_error(&err))
     }
 
     /// Connects, retrying with backoff (capped at 10 s) until Temporal answers, logging

@@ -67,11 +67,14 @@ pub fn build(
         .register_workflow::<AgentGoalWorkflow>()?
         .register_workflow::<EmailAgentWorkflow>()?
         .register_activities(
-            EmailActivities::new(&settings.llm, settings.email).with_metrics(metrics.clone()),
+            EmailActivities::new(&settings.llm, settings.email)
+                .with_metrics(metrics.clone())
+                .recording_prompts(settings.traces.record_prompts),
         )
         .register_activities(
             AgentActivities::new(&settings.llm, settings.workflow, resolver, bus)
-                .with_metrics(metrics.clone()),
+                .with_metrics(metrics.clone())
+                .recording_prompts(settings.traces.record_prompts),
         )
         .register_activities(ToolActivities::new(registry).with_metrics(metrics.clone()))
         .register_activities(McpActivities::new(mcp).with_metrics(metrics))

@@ -34,6 +34,10 @@ async fn main() -> anyhow::Result<()> {
 
 async fn run(env: &Env) -> anyhow::Result<()> {
     let settings = Settings::from_env(env).context("reading the worker's settings")?;
+    // Held until the worker stops: dropping it sends the spans still buffered.
+    let _traces = settings::init_traces(&settings.traces, "agent-worker")
+        .map_err(|err| anyhow::anyhow!(err))
+        .context("starting trace export")?;
     info!(
         address = %settings.temporal.address,
         namespace = %settings.temporal.namespace,

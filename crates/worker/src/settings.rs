@@ -12,7 +12,7 @@ use activities::EmailSettings;
 use goals::Categories;
 use models::{LlmRetrySettings, WorkflowSettings};
 use serde::Deserialize;
-use settings::{Env, LlmSettings, PriceTable, SettingsError, TemporalSettings};
+use settings::{Env, LlmSettings, PriceTable, SettingsError, TemporalSettings, TraceSettings};
 use tools::ToolSettings;
 
 /// Everything the worker runs with.
@@ -33,6 +33,8 @@ pub struct Settings {
     pub metrics_addr: Option<SocketAddr>,
     /// The model prices (`LLM_PRICES` over the shipped table) the cost metric uses.
     pub prices: PriceTable,
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT` and `OTEL_RECORD_PROMPTS`: where traces go.
+    pub traces: TraceSettings,
 }
 
 /// Where the goal files are, and which goals the agent picker offers.
@@ -100,6 +102,7 @@ impl Settings {
             bus: reply_bus::BusSettings::from_env(env)?,
             metrics_addr: metrics_addr(env)?,
             prices: PriceTable::new(env.parse::<MetricsEnv>()?.llm_prices.as_deref())?,
+            traces: TraceSettings::from_env(env)?,
             llm,
         })
     }

@@ -20,6 +20,7 @@ use models::{
     SummaryInput, ToolSource, ValidationFailure, ValidationInput, ValidationResult,
     WorkflowSettings,
 };
+use opentelemetry::trace::FutureExt as _;
 use serde_json::{Value, json};
 use temporalio_common::error::ActivityExecutionError;
 use temporalio_macros::{workflow, workflow_methods};
@@ -51,6 +52,8 @@ pub struct AgentGoalWorkflow {
     replies: u64,
     /// What the conversation's model calls used, this run and the ones before it.
     usage: ConversationUsage,
+    /// The trace context of the user's latest prompt or confirm (empty without tracing).
+    trace: opentelemetry::Context,
 }
 
 /// Where the latest tool proposal stands.
@@ -103,6 +106,7 @@ impl AgentGoalWorkflow {
             settings: WorkflowSettings::default(),
             replies: 0,
             usage: input.carry_over.usage.unwrap_or_default(),
+            trace: opentelemetry::Context::new(),
         }
     }
 
@@ -115,89 +119,11 @@ impl AgentGoalWorkflow {
 
         loop {
             let wake = wait_for_work(ctx).await?;
-
-            if ctx.state(|s| s.chat_ended) {
-                info!(workflow_id = ctx.workflow_id(), "chat ended");
-                return Ok(ctx.state(|s| s.history.clone()));
+            // The turn belongs to the trace of what the user last did (a prompt, a confirm).
+            let trace = ctx.state(|s| s.trace.clone());
+            if let Some(history) = turn(ctx, wake).with_context(trace).await? {
+                return Ok(history);
             }
-
-            if let Wake::ProposalExpired = wake {
-                ctx.state_mut(Self::expire_proposal);
-                continue;
-            }
-
-            if ctx.state(|s| s.proposal == Proposal::Confirmed) {
-                run_confirmed_tool(ctx).await?;
-                continue;
-            }
-
-            let Some(prompt) = ctx.state_mut(|s| s.queue.pop_front()) else {
-                continue;
-            };
-
-            if !ctx.state(|s| s.goal_is_resolved()) && !resolve_goal(ctx, &prompt).await? {
-                continue;
-            }
-
-            let planned = match &prompt {
-                PendingPrompt::User { text }
-                    if ctx.state(|s| s.settings.speculative_planning)
-                        && ctx.patched(PARALLEL_VALIDATION) =>
-                {
-                    validate_while_planning(ctx, text, &prompt).await?
-                }
-                PendingPrompt::User { text } => {
-                    if !accept_user_prompt(ctx, text).await? {
-                        continue;
-                    }
-                    plan_next_step(ctx, &prompt).await?
-                }
-                PendingPrompt::Internal(_) => plan_next_step(ctx, &prompt).await?,
-            };
-            let Some(decision) = planned else {
-                continue;
-            };
-
-            match (decision.next, decision.tool_name().map(str::to_owned)) {
-                (NextStep::Confirm, Some(tool)) => {
-                    let missing = decision.missing_args();
-                    if !missing.is_empty() {
-                        info!(
-                            workflow_id = ctx.workflow_id(),
-                            tool,
-                            ?missing,
-                            "proposal lacks arguments; asking again"
-                        );
-                        ctx.state_mut(|s| {
-                            s.queue.push_back(PendingPrompt::Internal(
-                                InternalPrompt::MissingArguments {
-                                    tool,
-                                    missing,
-                                    response: decision.response.clone(),
-                                },
-                            ))
-                        });
-                        continue;
-                    }
-                    let now = ctx.workflow_time().unwrap_or(SystemTime::UNIX_EPOCH);
-                    ctx.state_mut(|s| {
-                        s.proposal = if s.needs_confirm(&tool) {
-                            Proposal::Waiting { since: now }
-                        } else {
-                            Proposal::Confirmed
-                        };
-                    });
-                }
-                (NextStep::Done, _) => {
-                    ctx.state_mut(|s| s.history.push(Actor::Agent, to_json(&decision)));
-                    info!(workflow_id = ctx.workflow_id(), "goal complete");
-                    return Ok(ctx.state(|s| s.history.clone()));
-                }
-                _ => {}
-            }
-
-            ctx.state_mut(|s| s.history.push(Actor::Agent, to_json(&decision)));
-            continue_as_new_if_due(ctx).await?;
         }
     }
 
@@ -217,11 +143,13 @@ impl AgentGoalWorkflow {
             return;
         }
         self.queue.push_back(PendingPrompt::user(prompt));
+        self.trace = opentelemetry::Context::current();
     }
 
     /// The user's go-ahead for the proposed tool.
     #[signal(name = "confirm")]
     pub fn confirm(&mut self, ctx: &mut SyncWorkflowContext<Self>) {
+        self.trace = opentelemetry::Context::current();
         if self.confirm_pending().is_none() {
             info!(
                 workflow_id = ctx.workflow_id(),
@@ -233,6 +161,7 @@ impl AgentGoalWorkflow {
     /// Like `confirm`, but tells the caller whether a proposal was waiting.
     #[update(name = "confirm_tool")]
     pub fn confirm_tool(&mut self, _ctx: &mut SyncWorkflowContext<Self>) -> ConfirmOutcome {
+        self.trace = opentelemetry::Context::current();
         let tool = self.confirm_pending();
         ConfirmOutcome {
             confirmed: tool.is_some(),
@@ -335,6 +264,96 @@ impl AgentGoalWorkflow {
         self.decision = Some(message.clone());
         self.history.push(Actor::Agent, to_json(&message));
     }
+}
+
+/// One wake-up's work: a prompt answered, a tool run, a proposal expired. Returns the
+/// history when the conversation is over.
+async fn turn(
+    ctx: &mut WorkflowContext<AgentGoalWorkflow>,
+    wake: Wake,
+) -> WorkflowResult<Option<ConversationHistory>> {
+    if ctx.state(|s| s.chat_ended) {
+        info!(workflow_id = ctx.workflow_id(), "chat ended");
+        return Ok(Some(ctx.state(|s| s.history.clone())));
+    }
+
+    if let Wake::ProposalExpired = wake {
+        ctx.state_mut(AgentGoalWorkflow::expire_proposal);
+        return Ok(None);
+    }
+
+    if ctx.state(|s| s.proposal == Proposal::Confirmed) {
+        run_confirmed_tool(ctx).await?;
+        return Ok(None);
+    }
+
+    let Some(prompt) = ctx.state_mut(|s| s.queue.pop_front()) else {
+        return Ok(None);
+    };
+
+    if !ctx.state(|s| s.goal_is_resolved()) && !resolve_goal(ctx, &prompt).await? {
+        return Ok(None);
+    }
+
+    let planned = match &prompt {
+        PendingPrompt::User { text }
+            if ctx.state(|s| s.settings.speculative_planning)
+                && ctx.patched(PARALLEL_VALIDATION) =>
+        {
+            validate_while_planning(ctx, text, &prompt).await?
+        }
+        PendingPrompt::User { text } => {
+            if !accept_user_prompt(ctx, text).await? {
+                return Ok(None);
+            }
+            plan_next_step(ctx, &prompt).await?
+        }
+        PendingPrompt::Internal(_) => plan_next_step(ctx, &prompt).await?,
+    };
+    let Some(decision) = planned else {
+        return Ok(None);
+    };
+
+    match (decision.next, decision.tool_name().map(str::to_owned)) {
+        (NextStep::Confirm, Some(tool)) => {
+            let missing = decision.missing_args();
+            if !missing.is_empty() {
+                info!(
+                    workflow_id = ctx.workflow_id(),
+                    tool,
+                    ?missing,
+                    "proposal lacks arguments; asking again"
+                );
+                ctx.state_mut(|s| {
+                    s.queue
+                        .push_back(PendingPrompt::Internal(InternalPrompt::MissingArguments {
+                            tool,
+                            missing,
+                            response: decision.response.clone(),
+                        }))
+                });
+                return Ok(None);
+            }
+            let now = ctx.workflow_time().unwrap_or(SystemTime::UNIX_EPOCH);
+            ctx.state_mut(|s| {
+                s.proposal = if s.needs_confirm(&tool) {
+                    Proposal::Waiting { since: now }
+                } else {
+                    Proposal::Confirmed
+                };
+            });
+        }
+        (NextStep::Done, _) => {
+            ctx.state_mut(|s| s.history.push(Actor::Agent, to_json(&decision)));
+            info!(workflow_id = ctx.workflow_id(), "goal complete");
+            return Ok(Some(ctx.state(|s| s.history.clone())));
+        }
+        _ => {}
+    }
+
+    ctx.state_mut(|s| s.history.push(Actor::Agent, to_json(&decision)));
+    continue_as_new_if_due(ctx).await?;
+    Ok(None)
 }
 
 /// Waits until there is a prompt, a confirm or the end of the chat, or until a waiting

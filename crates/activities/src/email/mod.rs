@@ -75,6 +75,12 @@ impl EmailActivities {
         self
     }
 
+    /// Lets model call spans carry prompt text (`OTEL_RECORD_PROMPTS`).
+    pub fn recording_prompts(mut self, record: bool) -> Self {
+        self.llm = self.llm.recording_prompts(record);
+        self
+    }
+
     fn outbox_dir(&self) -> &std::path::Path {
         &self.settings.outbox_dir
     }
