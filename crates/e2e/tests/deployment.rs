@@ -389,7 +389,12 @@ fn compose_scrapes_worker_and_api_into_prometheus_with_a_grafana_dashboard() {
 fn compose_sends_the_api_and_worker_traces_to_jaeger() {
     let compose = compose();
     let jaeger = service(&compose, "jaeger");
-    assert!(jaeger["image"].as_str().unwrap().starts_with("jaegertracing/"));
+    assert!(
+        jaeger["image"]
+            .as_str()
+            .unwrap()
+            .starts_with("jaegertracing/")
+    );
     assert_eq!(env(jaeger, "COLLECTOR_OTLP_ENABLED"), "true");
     assert!(strings(&jaeger["ports"]).contains(&"16686:16686".to_owned()));
     for side in ["worker", "api"] {
