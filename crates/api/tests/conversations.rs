@@ -733,18 +733,7 @@ async fn usage_of_a_model_without_a_price_has_tokens_and_no_cost() {
 async fn a_model_call_being_retried_shows_its_attempts_on_the_event_stream() {
     use testkit::demo_llm::{Fault, LlmServer, Step};
     let llm = LlmServer::start(Default::default()).await.unwrap();
-    // Two seconds between attempts: each retry state outlasts the api's one-second look.
-    let stack = Stack::start(
-        "api-retrying",
-        llm,
-        &[
-            ("LLM_RETRY_INITIAL_INTERVAL_MS", "2000"),
-            ("LLM_RETRY_BACKOFF", "1.0"),
-            ("LLM_RETRY_MAX_INTERVAL_MS", "2000"),
-            ("LLM_RETRY_MAX_ATTEMPTS", "6"),
-        ],
-    )
-    .await;
+    let stack = Stack::start("api-retrying", llm, testkit::VISIBLE_RETRIES).await;
     let app = TestApp::for_stack(&stack).await;
     let id = "api-retrying-chat";
     app.post_ok("/start-workflow", &[("workflow_id", id)]).await;

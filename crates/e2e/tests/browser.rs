@@ -185,18 +185,7 @@ async fn a_retried_model_call_shows_each_attempt_then_the_reply_in_chromium() {
     let llm = LlmServer::start(Config::default())
         .await
         .expect("LLM server");
-    // Two seconds between attempts: each retry state outlasts the api's one-second look.
-    let stack = Stack::start(
-        "browser-retry",
-        llm,
-        &[
-            ("LLM_RETRY_INITIAL_INTERVAL_MS", "2000"),
-            ("LLM_RETRY_BACKOFF", "1.0"),
-            ("LLM_RETRY_MAX_INTERVAL_MS", "2000"),
-            ("LLM_RETRY_MAX_ATTEMPTS", "6"),
-        ],
-    )
-    .await;
+    let stack = Stack::start("browser-retry", llm, testkit::VISIBLE_RETRIES).await;
     let api = api_for(&stack, &[]).await;
     // Greeted first, so only the planning of the prompt the page sends fails.
     let id = "browser-retry-chat";

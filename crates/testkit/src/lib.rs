@@ -25,7 +25,7 @@ pub use dev_server::{DevServer, DevServerOptions, LOW_LATENCY_CONFIG, client_for
 pub use nats::{NatsServer, nats_server};
 pub use process::{ApiProcess, ChildProcess, NO_NATS, WorkerProcess, free_port};
 pub use replay::{assert_conversation_replays, assert_replays_events, histories_dir};
-pub use stack::{Stack, prompt_of};
+pub use stack::{Stack, VISIBLE_RETRIES, prompt_of};
 
 /// Re-exported so tests script the LLM without naming the crate.
 pub use demo_llm;

@@ -11,6 +11,15 @@ use crate::{
     process::WorkerProcess,
 };
 
+/// A retry policy slow enough to watch: two seconds before each of up to five retries, so
+/// each retry state outlasts the api's one-second look at pending activities.
+pub const VISIBLE_RETRIES: &[(&str, &str)] = &[
+    ("LLM_RETRY_INITIAL_INTERVAL_MS", "2000"),
+    ("LLM_RETRY_BACKOFF", "1.0"),
+    ("LLM_RETRY_MAX_INTERVAL_MS", "2000"),
+    ("LLM_RETRY_MAX_ATTEMPTS", "6"),
+];
+
 /// A worker serving its own task queue on the shared dev server, talking to its own LLM
 /// server. Tests share the Temporal server but nothing else, so they run in parallel.
 pub struct Stack {
