@@ -258,13 +258,12 @@ async fn a_turn_is_one_trace_from_the_request_to_the_model_call() {
     )
     .await;
     until_agent_messages(&http, &base, id, 3).await;
-    let second = trace_of(
+    trace_of(
         &received,
         "POST /send-prompt",
         &["HandleSignal:user_prompt", "RunActivity:agent_toolPlanner"],
     )
     .await;
-    let _ = second;
     wait_until("both turns' traces", Duration::from_secs(30), || {
         let all = spans(&received);
         let turns = all
