@@ -70,7 +70,7 @@ describe('App', () => {
     expect(screen.queryByTestId('agent-thinking')).toBeNull();
 
     await user.click(screen.getByTestId('confirm-button'));
-    expect(calls).toContainEqual({ method: 'POST', path: '/confirm', params: { workflow_id: 'c1' } });
+    expect(calls).toContainEqual({ method: 'POST', path: '/confirm', params: { workflow_id: 'c1', proposal: 'p-1' } });
     expect(screen.getByTestId('agent-thinking')).toBeVisible();
     await waitFor(() => expect(screen.getByTestId('prompt-input')).toHaveFocus());
   });

@@ -63,11 +63,84 @@ describe('api', () => {
     });
   });
 
-  it('confirms and ends the named conversation', async () => {
-    const { calls } = installFetch({ 'POST /confirm': { body: { message: 'ok' } }, 'POST /end-chat': { body: { message: 'ok' } } });
-    await api.confirm('c1');
+  it('confirms the proposal named, and answers with what ran', async () => {
+    const ran = { tool: 'FindEvents', args: { city: 'Austin', month: 'December' }, result: { events: [] } };
+    const { calls } = installFetch({
+      'POST /confirm': { body: { message: 'Ran FindEvents.', workflow_id: 'c1', proposal_id: 'p-1', tool_calls: [ran, 'odd'] } },
+    });
+    await expect(api.confirm('c1', 'p-1')).resolves.toEqual({ message: 'Ran FindEvents.', proposalId: 'p-1', runs: [ran] });
+    expect(calls).toEqual([{ method: 'POST', path: '/confirm', params: { workflow_id: 'c1', proposal: 'p-1' } }]);
+  });
+
+  it('sends edited arguments as a JSON body', async () => {
+    const { calls, fetchMock } = installFetch({ 'POST /confirm': { body: { message: 'ok', workflow_id: 'c1', proposal_id: 'p-1', tool_calls: [] } } });
+    await api.confirm('c1', 'p-1', { city: 'Denver', month: 'March' });
+    expect(calls).toEqual([
+      { method: 'POST', path: '/confirm', params: { workflow_id: 'c1', proposal: 'p-1' }, body: { args: { city: 'Denver', month: 'March' } } },
+    ]);
+    expect(fetchMock.mock.calls[0]?.[1]?.headers).toMatchObject({ 'Content-Type': 'application/json' });
+  });
+
+  it('confirms whatever waits when the proposal has no id', async () => {
+    const { calls } = installFetch({ 'POST /confirm': { body: { message: 'ok' } } });
+    await expect(api.confirm('c1', null)).resolves.toEqual({ message: 'ok', proposalId: null, runs: [] });
+    expect(calls[0]?.params).toEqual({ workflow_id: 'c1' });
+  });
+
+  it("carries the error of a stale proposal (409) and of edited arguments the tool refuses (400)", async () => {
+    installFetch({ 'POST /confirm': { status: 409, body: { error: 'That proposal is no longer waiting.' } } });
+    await expect(api.confirm('c1', 'p-0')).rejects.toMatchObject({ status: 409, detail: 'That proposal is no longer waiting.' });
+    installFetch({ 'POST /confirm': { status: 400, body: { error: 'FindEvents has no argument "town".' } } });
+    await expect(api.confirm('c1', 'p-1', { town: 'Austin' })).rejects.toMatchObject({ status: 400, detail: 'FindEvents has no argument "town".' });
+  });
+
+  it('declines the proposal named, with the reason when one is given', async () => {
+    const call = { tool: 'FindEvents', args: { city: 'Austin', month: 'December' } };
+    const { calls } = installFetch({ 'POST /decline': { body: { message: 'Declined.', workflow_id: 'c1', proposal_id: 'p-1', tool_calls: [call] } } });
+    await expect(api.decline('c1', 'p-1', '  Too far away ')).resolves.toEqual({ message: 'Declined.', proposalId: 'p-1', calls: [call] });
+    await api.decline('c1', 'p-2', '   ');
+    await api.decline('c1', 'p-3');
+    expect(calls.map((c) => c.params)).toEqual([
+      { workflow_id: 'c1', proposal: 'p-1', reason: 'Too far away' },
+      { workflow_id: 'c1', proposal: 'p-2' },
+      { workflow_id: 'c1', proposal: 'p-3' },
+    ]);
+    expect(calls.every((c) => c.method === 'POST' && c.path === '/decline' && c.body === undefined)).toBe(true);
+  });
+
+  it('ends the named conversation', async () => {
+    const { calls } = installFetch({ 'POST /end-chat': { body: { message: 'ok' } } });
     await api.endChat('c1');
-    expect(calls.map((c) => `${c.path}?${c.params.workflow_id}`)).toEqual(['/confirm?c1', '/end-chat?c1']);
+    expect(calls).toEqual([{ method: 'POST', path: '/end-chat', params: { workflow_id: 'c1' } }]);
+  });
+
+  it('lists past conversations a page at a time, reading them defensively', async () => {
+    const chat = {
+      workflow_id: 'chat-1',
+      title: 'Austin in December',
+      status: 'completed',
+      goal: { id: 'goal_event_flight_invoice', name: 'North America Event Flight Booking' },
+      started_at: '2026-12-01T10:00:00Z',
+      updated_at: '2026-12-01T10:05:00Z',
+      tokens: 1234,
+      cost_usd: 0.002,
+    };
+    const { calls } = installFetch({
+      'GET /conversations': (r) => ({
+        body: r.params.page_token
+          ? { conversations: [{ workflow_id: 'chat-0', title: null, status: 'exploded', goal: null, started_at: 'x' }], next_page_token: null }
+          : { conversations: [chat, { title: 'no id' }, 7], next_page_token: 'tok-2' },
+      }),
+    });
+    await expect(api.listConversations()).resolves.toEqual({ conversations: [chat], next_page_token: 'tok-2' });
+    const older = await api.listConversations('tok-2', 50);
+    expect(older).toEqual({
+      conversations: [
+        { workflow_id: 'chat-0', title: null, status: 'unknown', goal: null, started_at: 'x', updated_at: 'x', tokens: null, cost_usd: null },
+      ],
+      next_page_token: null,
+    });
+    expect(calls.map((c) => c.params)).toEqual([{}, { page_token: 'tok-2', page_size: '50' }]);
   });
 
   it('reads history in both shapes', async () => {

@@ -5,6 +5,8 @@
 
 import { isObject, parseHistory } from './conversation';
 import { parseEmailView } from './email';
+import { parsePastChatsPage, type PastChatsPage } from './pastChats';
+import { readConfirmOutcome, readDeclineOutcome, type ConfirmOutcome, type DeclineOutcome } from './proposals';
 import type { ChatHistory, ConversationUsage, EmailView, GoalCatalog, GoalInfo, UiConfig } from './types';
 import { parseUsage } from './usage';
 
@@ -35,8 +37,13 @@ function urlFor(path: string, params: Params = {}): string {
   return text ? `${path}?${text}` : path;
 }
 
+/** The server's words for a failure: `detail` on most endpoints, `error` on the proposal ones. */
 function detailOf(data: unknown, response: Response): string {
-  if (isObject(data) && typeof data.detail === 'string' && data.detail) return data.detail;
+  if (isObject(data)) {
+    for (const said of [data.detail, data.error]) {
+      if (typeof said === 'string' && said) return said;
+    }
+  }
   return `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`;
 }
 
@@ -81,9 +88,21 @@ export async function sendPrompt(workflowId: string, prompt: string): Promise<vo
   await request('POST', '/send-prompt', { prompt, workflow_id: workflowId });
 }
 
-/** Approves the tool the agent proposed (the server does not wait for it to run). */
-export async function confirm(workflowId: string): Promise<void> {
-  await request('POST', '/confirm', { workflow_id: workflowId });
+/**
+ * Runs the tools of proposal `proposalId` (null: whichever waits, for histories from before
+ * proposals had ids); `args` replaces the arguments of a single proposed tool. Answers once
+ * the tools ran. A 409 means the proposal no longer waits; a 400 that `args` names an
+ * argument the tool does not have or leaves out one it needs (nothing ran).
+ */
+export async function confirm(workflowId: string, proposalId: string | null, args?: Record<string, unknown>): Promise<ConfirmOutcome> {
+  const params = { workflow_id: workflowId, proposal: proposalId ?? undefined };
+  return readConfirmOutcome(await request('POST', '/confirm', params, args === undefined ? undefined : { args }));
+}
+
+/** Declines proposal `proposalId`, saying why when `reason` is not blank; a 409 means it no longer waits. */
+export async function decline(workflowId: string, proposalId: string | null, reason?: string): Promise<DeclineOutcome> {
+  const said = reason?.trim() ? reason.trim() : undefined;
+  return readDeclineOutcome(await request('POST', '/decline', { workflow_id: workflowId, proposal: proposalId ?? undefined, reason: said }));
 }
 
 export async function endChat(workflowId: string): Promise<void> {
@@ -91,9 +110,9 @@ export async function endChat(workflowId: string): Promise<void> {
 }
 
 /**
- * The conversation so far, and the goal it pursues now. The server starts a conversation that
- * does not exist yet; a 404 means no worker is serving the task queue (see
- * `isWorkerUnavailable`).
+ * The conversation so far, and the goal it pursues now; no messages for a conversation that
+ * does not exist (reading never starts one). A 404 means no worker is serving the task queue
+ * (see `isWorkerUnavailable`).
  */
 export async function getHistory(workflowId: string): Promise<ChatHistory> {
   return parseHistory(await request('GET', '/get-conversation-history', { workflow_id: workflowId }));
@@ -104,6 +123,12 @@ export async function getUsage(workflowId: string): Promise<ConversationUsage> {
   const usage = parseUsage(await request('GET', '/get-conversation-usage', { workflow_id: workflowId }));
   if (!usage) throw new ApiError(0, 'The server answered with something that is not a usage report.');
   return usage;
+}
+
+/** The past conversations, newest first, a page at a time (`pageToken` from the page before). */
+export async function listConversations(pageToken?: string, pageSize?: number): Promise<PastChatsPage> {
+  const params = { page_token: pageToken, page_size: pageSize === undefined ? undefined : String(pageSize) };
+  return parsePastChatsPage(await request('GET', '/conversations', params));
 }
 
 /** A 404 from the history endpoint means the worker is down, not that the chat is gone. */

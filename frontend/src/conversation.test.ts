@@ -16,7 +16,7 @@ import {
   stillQueued,
   toolNameOf,
 } from './conversation';
-import { confirmedFindEvents, done, eventsResult, greeting, proposal, streamedReply, userAustin } from './test/fixtures';
+import { confirmedFindEvents, declinedFindEvents, done, eventsResult, greeting, proposal, streamedReply, twoCalls, userAustin } from './test/fixtures';
 import type { ChatStatus, Message } from './types';
 
 const running: ChatStatus = { state: 'running', detail: '' };
@@ -111,7 +111,26 @@ describe('readAgentResponse', () => {
       args: { city: 'Austin', month: 'December' },
       forceConfirm: true,
       replyId: null,
+      proposalId: 'p-1',
+      calls: [{ tool: 'FindEvents', args: { city: 'Austin', month: 'December' } }],
     });
+  });
+
+  it('reads every call of tools proposed together', () => {
+    const view = readAgentResponse(twoCalls.response);
+    expect(view.proposalId).toBe('p-2');
+    expect(view.calls).toEqual([
+      { tool: 'FindEvents', args: { city: 'Austin', month: 'December' } },
+      { tool: 'FindEvents', args: { city: 'Denver', month: 'March' } },
+    ]);
+  });
+
+  it('reads a lone or odd tool_calls list as the single tool', () => {
+    const single = readAgentResponse({ next: 'confirm', tool: 'SearchFlights', args: { origin: 'ORD' }, tool_calls: [] });
+    expect(single.calls).toEqual([{ tool: 'SearchFlights', args: { origin: 'ORD' } }]);
+    const odd = readAgentResponse({ next: 'confirm', tool: 'X', args: null, tool_calls: [{ tool: '' }, 'y', null] });
+    expect(odd.calls).toEqual([{ tool: 'X', args: {} }]);
+    expect(readAgentResponse({ next: 'question', response: 'Where to?' }).calls).toEqual([]);
   });
 
   it('reads a validation failure (only next and response)', () => {
@@ -163,8 +182,26 @@ describe('small readers', () => {
 describe('pendingTool and isConfirmPending', () => {
   it('is pending when the last agent message proposes a tool with confirmation on', () => {
     const messages = [greeting, userAustin, proposal(true)];
-    expect(pendingTool(messages)).toEqual({ index: 2, tool: 'FindEvents', args: { city: 'Austin', month: 'December' }, forceConfirm: true });
+    expect(pendingTool(messages)).toEqual({
+      index: 2,
+      proposalId: 'p-1',
+      calls: [{ tool: 'FindEvents', args: { city: 'Austin', month: 'December' } }],
+      forceConfirm: true,
+      answered: false,
+    });
     expect(isConfirmPending(messages)).toBe(true);
+  });
+
+  it('is not pending once the user declined it', () => {
+    expect(pendingTool([greeting, userAustin, proposal(true), declinedFindEvents()])).toBeNull();
+  });
+
+  it('is answered once the user has written since (a typed "yes" or "no")', () => {
+    expect(pendingTool([greeting, userAustin, proposal(true), { actor: 'user', response: 'yes' }])?.answered).toBe(true);
+  });
+
+  it('has every call of tools proposed together', () => {
+    expect(pendingTool([greeting, userAustin, twoCalls])).toMatchObject({ proposalId: 'p-2', calls: [{ tool: 'FindEvents' }, { tool: 'FindEvents' }] });
   });
 
   it('is not pending once the user confirmed the tool', () => {
@@ -226,6 +263,10 @@ describe('isAgentWorking', () => {
     expect(isAgentWorking([greeting, userAustin], idle)).toBe(true);
     expect(isAgentWorking([greeting, userAustin, proposal(true), confirmedFindEvents], idle)).toBe(true);
     expect(isAgentWorking([greeting, userAustin, proposal(true), confirmedFindEvents, eventsResult], idle)).toBe(true);
+  });
+
+  it('works after a decline: the agent answers it', () => {
+    expect(isAgentWorking([greeting, userAustin, proposal(true), declinedFindEvents()], idle)).toBe(true);
   });
 
   it('works while a tool that needs no confirmation runs', () => {

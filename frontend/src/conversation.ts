@@ -3,28 +3,14 @@
 // still working, has the chat ended. Nothing here throws on a malformed message: the history
 // comes from an LLM by way of the workflow, so any field may be missing, null or odd.
 
+import { displayText, isObject, type Json } from './json';
+import { proposedCalls, type ToolCall } from './proposals';
 import type { ActivityRetry, ChatHistory, ChatState, ChatStatus, CurrentGoal, Message } from './types';
 
-type Json = Record<string, unknown>;
-
-export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { displayText, isObject };
 
 function str(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value : null;
-}
-
-/** Any value as text a person can read: strings as they are, everything else as pretty JSON. */
-export function displayText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  try {
-    return JSON.stringify(value, null, 2) ?? '';
-  } catch {
-    return String(value);
-  }
 }
 
 /** One history entry from the wire; a non-object becomes an `unknown` message rather than vanishing. */
@@ -79,6 +65,10 @@ export interface AgentView {
   forceConfirm: boolean;
   /** The live reply that streamed `text`, when it streamed (see `liveReplies.ts`). */
   replyId: string | null;
+  /** Names the proposal when `next` is `confirm`, so the user's answer reaches this one. */
+  proposalId: string | null;
+  /** Every tool proposed: `tool_calls` when there are several, else `tool` and `args`. */
+  calls: ToolCall[];
 }
 
 /** A ToolData that was stored as a JSON string is read as the object it encodes. */
@@ -98,7 +88,7 @@ function asToolData(response: unknown): Json | null {
 export function readAgentResponse(response: unknown): AgentView {
   const data = asToolData(response);
   if (!data) {
-    return { text: displayText(response), next: null, tool: null, args: null, forceConfirm: false, replyId: null };
+    return { text: displayText(response), next: null, tool: null, args: null, forceConfirm: false, replyId: null, proposalId: null, calls: [] };
   }
   return {
     text: displayText(data.response),
@@ -108,6 +98,8 @@ export function readAgentResponse(response: unknown): AgentView {
     // The workflow sets this on every planner answer; a missing flag is treated as "ask first".
     forceConfirm: data.force_confirm !== false,
     replyId: str(data.reply_id),
+    proposalId: str(data.proposal_id),
+    calls: proposedCalls(data),
   };
 }
 
@@ -122,7 +114,7 @@ export function replyIdsIn(messages: readonly Message[]): Set<string> {
   return ids;
 }
 
-/** The tool a `tool_result` or `user_confirmed_tool_run` message is about. */
+/** The tool a `tool_result` message is about. */
 export function toolNameOf(response: unknown): string | null {
   return isObject(response) ? str(response.tool) : null;
 }
@@ -164,23 +156,37 @@ function lastIndexOf(messages: readonly Message[], actor: string): number {
   return -1;
 }
 
-/** A tool the last agent message proposes to run that has not run yet. */
+/** The tools the last agent message proposes that the user has not confirmed or declined yet. */
 export interface PendingTool {
   /** Index of the proposing agent message (stable key for its confirm card). */
   index: number;
-  tool: string;
-  args: Json | null;
+  /** What the user's confirm or decline names; null in histories from before proposals had ids. */
+  proposalId: string | null;
+  /** One or more; several run together on one confirmation. */
+  calls: ToolCall[];
   /** True: waits for the user's Confirm. False: the workflow runs it without asking. */
   forceConfirm: boolean;
+  /** The user has written since it was proposed (a "yes", a "no", or something else): the agent is on it. */
+  answered: boolean;
 }
+
+/** The user's answers to a proposal: once one of these follows it, nothing waits. */
+const SETTLING: readonly string[] = ['user_confirmed_tool_run', 'user_declined_tool_run'];
 
 export function pendingTool(messages: readonly Message[]): PendingTool | null {
   const index = lastIndexOf(messages, 'agent');
   if (index < 0) return null;
   const view = readAgentResponse(messages[index]?.response);
-  if (view.next !== 'confirm' || !view.tool) return null;
-  if (lastIndexOf(messages, 'user_confirmed_tool_run') > index) return null;
-  return { index, tool: view.tool, args: view.args, forceConfirm: view.forceConfirm };
+  if (view.next !== 'confirm' || view.calls.length === 0) return null;
+  const after = messages.slice(index + 1);
+  if (after.some((m) => SETTLING.includes(m.actor))) return null;
+  return {
+    index,
+    proposalId: view.proposalId,
+    calls: view.calls,
+    forceConfirm: view.forceConfirm,
+    answered: after.some((m) => m.actor === 'user'),
+  };
 }
 
 /** Is the agent waiting for the user to press Confirm? */
@@ -211,9 +217,10 @@ export function isAgentWorking(messages: readonly Message[], { ended, awaitingAf
   switch (last.actor) {
     case 'user':
     case 'user_confirmed_tool_run':
+    case 'user_declined_tool_run':
     case 'tool_result':
       // Each of these is always followed by more work: validation and planning, the tool
-      // itself, or planning the next step with the tool's result.
+      // itself, or planning the next step with the tool's result (or without the tool).
       return true;
     case 'agent': {
       const pending = pendingTool(messages);

@@ -1,8 +1,9 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../api';
 import { pendingTool } from '../conversation';
-import { confirmedFindEvents, done, eventsResult, greeting, proposal, userAustin } from '../test/fixtures';
+import { confirmedFindEvents, declinedFindEvents, done, eventsResult, greeting, proposal, twoCalls, userAustin } from '../test/fixtures';
 import type { Message } from '../types';
 import { ChatWindow, type ChatWindowProps } from './ChatWindow';
 
@@ -15,6 +16,7 @@ function renderChat(messages: Message[], overrides: Partial<ChatWindowProps> = {
     ended: false,
     starting: false,
     onConfirm: vi.fn(async () => undefined),
+    onDecline: vi.fn(async () => undefined),
     onNewChat: vi.fn(),
     ...overrides,
   };
@@ -36,6 +38,56 @@ describe('ChatWindow', () => {
     expect(screen.getByTestId('confirm-card')).toHaveTextContent('city: Austin');
     await user.click(screen.getByTestId('confirm-button'));
     expect(props.onConfirm).toHaveBeenCalledTimes(1);
+    expect(props.onConfirm).toHaveBeenCalledWith('p-1', undefined);
+  });
+
+  it('names the proposal in an edit and a decline', async () => {
+    const user = userEvent.setup();
+    const { props } = renderChat([greeting, userAustin, proposal(true, 'FindEvents', { city: 'Austin', month: 'December' }, 'p-7')]);
+    await user.click(screen.getByTestId('edit-button'));
+    await user.clear(screen.getByLabelText('City'));
+    await user.type(screen.getByLabelText('City'), 'Denver{Enter}');
+    expect(props.onConfirm).toHaveBeenCalledWith('p-7', { city: 'Denver', month: 'December' });
+  });
+
+  it('declines the proposal shown, with the reason', async () => {
+    const user = userEvent.setup();
+    const { props } = renderChat([greeting, userAustin, proposal(true)]);
+    await user.click(screen.getByTestId('decline-button'));
+    await user.type(screen.getByTestId('decline-reason'), 'Not now{Enter}');
+    expect(props.onDecline).toHaveBeenCalledWith('p-1', 'Not now');
+  });
+
+  it('shows one card for tools proposed together', () => {
+    renderChat([greeting, userAustin, twoCalls]);
+    expect(screen.getAllByTestId('confirm-card')).toHaveLength(1);
+    expect(screen.getAllByTestId('proposed-call')).toHaveLength(2);
+  });
+
+  it('hides the card once the proposal was declined, and says so', () => {
+    renderChat([greeting, userAustin, proposal(true), declinedFindEvents()]);
+    expect(screen.queryByTestId('confirm-card')).toBeNull();
+    expect(screen.getByTestId('message-declined')).toHaveTextContent('You declined FindEvents — “Too cold in December”');
+  });
+
+  it('disables the card while the agent takes an answer typed in the chat', () => {
+    renderChat([greeting, userAustin, proposal(true), { actor: 'user', response: 'no' }]);
+    expect(screen.getByTestId('confirm-card')).toHaveAttribute('data-state', 'stale');
+    expect(screen.getByTestId('confirm-button')).toBeDisabled();
+    expect(screen.getByTestId('decline-button')).toBeDisabled();
+  });
+
+  it('starts a fresh card for a newer proposal', async () => {
+    const user = userEvent.setup();
+    const first = [greeting, userAustin, proposal(true)];
+    const { rerender, props } = renderChat(first, { onConfirm: vi.fn().mockRejectedValue(new ApiError(409, 'Stale.')) });
+    await user.click(screen.getByTestId('confirm-button'));
+    expect(screen.getByTestId('confirm-problem')).toHaveTextContent('Stale.');
+    const next = [...first, { actor: 'user', response: 'Denver instead' }, proposal(true, 'FindEvents', { city: 'Denver', month: 'December' }, 'p-2')];
+    rerender(<ChatWindow {...props} messages={next} pending={pendingTool(next)} />);
+    expect(screen.queryByTestId('confirm-problem')).toBeNull();
+    expect(screen.getByTestId('confirm-button')).toBeEnabled();
+    expect(screen.getByTestId('confirm-card')).toHaveTextContent('city: Denver');
   });
 
   it('hides the card once the tool was confirmed', () => {

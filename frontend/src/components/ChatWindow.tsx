@@ -4,6 +4,7 @@
 
 import { useEffect, useRef } from 'react';
 import type { PendingTool, QueuedPrompt } from '../conversation';
+import type { Json } from '../json';
 import { asAgentMessage, type LiveReply } from '../liveReplies';
 import type { Retrying } from '../retrying';
 import type { Message } from '../types';
@@ -27,13 +28,15 @@ export interface ChatWindowProps {
   ended: boolean;
   endedReason?: string | null;
   starting: boolean;
-  onConfirm: () => Promise<unknown>;
+  /** Runs the tools of proposal `proposalId`; `args` edits a single tool's arguments. */
+  onConfirm: (proposalId: string | null, args?: Json) => Promise<unknown>;
+  onDecline: (proposalId: string | null, reason: string) => Promise<unknown>;
   onNewChat: () => void;
 }
 
 export function ChatWindow(props: ChatWindowProps) {
-  const { messages, loading, working, live = null, retrying = null, pending, queued = [], ended, endedReason, starting, onConfirm, onNewChat } =
-    props;
+  const { messages, loading, working, live = null, retrying = null, pending, queued = [], ended, endedReason, starting } = props;
+  const { onConfirm, onDecline, onNewChat } = props;
   const rows = live ? [...messages, asAgentMessage(live)] : messages;
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -80,7 +83,14 @@ export function ChatWindow(props: ChatWindowProps) {
           ))}
         </ol>
         {pending?.forceConfirm && !ended ? (
-          <ConfirmCard key={pending.index} tool={pending.tool} args={pending.args} onConfirm={onConfirm} />
+          <ConfirmCard
+            // A new proposal is a new card: nothing typed or refused on the last one carries over.
+            key={`${pending.index}:${pending.proposalId ?? ''}`}
+            calls={pending.calls}
+            answered={pending.answered}
+            onConfirm={(args) => onConfirm(pending.proposalId, args)}
+            onDecline={(reason) => onDecline(pending.proposalId, reason)}
+          />
         ) : null}
         {retrying ? <RetryIndicator retrying={retrying} /> : working && !live ? <ThinkingIndicator /> : null}
         {ended ? <ChatEnded reason={endedReason} starting={starting} onNewChat={onNewChat} /> : null}

@@ -1,7 +1,7 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { eventsResult } from '../test/fixtures';
+import { declinedFindEvents, eventsResult, twoCalls } from '../test/fixtures';
 import type { Message } from '../types';
 import { MessageBubble } from './MessageBubble';
 
@@ -102,5 +102,29 @@ describe('MessageBubble by actor', () => {
   it('says when a tool ran without confirmation', () => {
     render(<MessageBubble message={{ actor: 'user_confirmed_tool_run', response: { tool: 'FindEvents', force_confirm: false } }} />);
     expect(screen.getByTestId('message-confirmed')).toHaveTextContent('FindEvents ran without confirmation');
+  });
+
+  it('names every tool of several confirmed together', () => {
+    render(<MessageBubble message={{ actor: 'user_confirmed_tool_run', response: { ...(twoCalls.response as object), next: 'user_confirmed_tool_run' } }} />);
+    expect(screen.getByTestId('message-confirmed')).toHaveTextContent('You confirmed FindEvents and FindEvents');
+  });
+
+  it('says the user declined a proposal, and why', () => {
+    render(
+      <>
+        <MessageBubble message={declinedFindEvents('Too cold in December')} />
+        <MessageBubble message={declinedFindEvents(null)} />
+        <MessageBubble message={{ actor: 'user_declined_tool_run', response: null }} />
+      </>,
+    );
+    const lines = screen.getAllByTestId('message-declined');
+    expect(lines[0]).toHaveTextContent('You declined FindEvents — “Too cold in December”');
+    expect(lines[1]).toHaveTextContent(/^You declined FindEvents$/);
+    expect(lines[2]).toHaveTextContent(/^You declined the tool$/);
+  });
+
+  it('notes that tools proposed together run without asking', () => {
+    render(<MessageBubble message={{ actor: 'agent', response: { ...(twoCalls.response as object), force_confirm: false } }} />);
+    expect(screen.getByTestId('auto-run-note')).toHaveTextContent('The agent chose FindEvents and FindEvents; they run without asking for confirmation.');
   });
 });

@@ -1,7 +1,8 @@
 // One history entry, drawn according to who it is from. Unknown actors and odd shapes still
 // render as readable text: a malformed message must never take the chat down.
 
-import { displayText, readAgentResponse, toolNameOf, isObject } from '../conversation';
+import { displayText, isObject, readAgentResponse } from '../conversation';
+import { proposedCalls, readDeclined, toolNames } from '../proposals';
 import type { Message } from '../types';
 import { AutoRunNote } from './ConfirmCard';
 import { LinkifiedText } from './LinkifiedText';
@@ -54,7 +55,7 @@ function WritingCaret() {
  */
 function AgentBubble({ response, streaming }: { response: unknown; streaming: boolean }) {
   const view = readAgentResponse(response);
-  const autoRuns = view.next === 'confirm' && view.tool !== null && !view.forceConfirm;
+  const autoRuns = view.next === 'confirm' && view.calls.length > 0 && !view.forceConfirm;
   return (
     <div className="flex justify-start">
       <div
@@ -70,18 +71,34 @@ function AgentBubble({ response, streaming }: { response: unknown; streaming: bo
           <span className="italic text-slate-500 dark:text-slate-400">The agent sent an empty reply.</span>
         )}
         {streaming ? <WritingCaret /> : null}
-        {autoRuns && view.tool ? <AutoRunNote tool={view.tool} /> : null}
+        {autoRuns ? <AutoRunNote calls={view.calls} /> : null}
       </div>
     </div>
   );
 }
 
 function ConfirmedLine({ response }: { response: unknown }) {
-  const tool = toolNameOf(response) ?? 'the tool';
+  const tools = toolNames(isObject(response) ? proposedCalls(response) : []);
   const automatic = isObject(response) && response.force_confirm === false;
   return (
     <p data-testid="message-confirmed" className="text-center text-xs text-slate-500 dark:text-slate-400">
-      {automatic ? `${tool} ran without confirmation` : `You confirmed ${tool}`}
+      {automatic ? `${tools} ran without confirmation` : `You confirmed ${tools}`}
+    </p>
+  );
+}
+
+/** The user said no to a proposal: nothing ran. */
+function DeclinedLine({ response }: { response: unknown }) {
+  const { calls, reason } = readDeclined(response);
+  return (
+    <p data-testid="message-declined" className="text-center text-xs text-slate-500 dark:text-slate-400">
+      You declined {toolNames(calls)}
+      {reason ? (
+        <>
+          {' — '}
+          <span className="italic">“{reason}”</span>
+        </>
+      ) : null}
     </p>
   );
 }
@@ -124,6 +141,8 @@ export function MessageBubble({ message, streaming = false }: MessageBubbleProps
       return <ToolResultView response={message.response} />;
     case 'user_confirmed_tool_run':
       return <ConfirmedLine response={message.response} />;
+    case 'user_declined_tool_run':
+      return <DeclinedLine response={message.response} />;
     case 'conversation_summary':
       return <SummaryNote response={message.response} />;
     default:

@@ -1,8 +1,9 @@
 // The live state of one conversation: its messages, goal and status (from the feed), the
 // reply the agent is writing right now, whether the agent is working (and whether one of its
-// model calls or tools is being retried), and the user's actions (send, confirm, end). Action
-// failures go to `onError`; the worker being down or the server being unreachable are reported
-// as state, because they last until the feed sees things recover.
+// model calls or tools is being retried), and the user's actions (send, confirm or decline a
+// proposal, end). Failures of a send or an end go to `onError`; those of an answer to a
+// proposal are thrown, for its card to show; the worker being down or the server being
+// unreachable are reported as state, because they last until the feed sees things recover.
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import * as api from '../api';
@@ -18,6 +19,7 @@ import {
   type QueuedPrompt,
 } from '../conversation';
 import { openFeed } from '../feed';
+import type { Json } from '../json';
 import { applyDelta, replyToShow, withoutFinished, type LiveReplies, type LiveReply } from '../liveReplies';
 import { retryingFrom, type Retrying } from '../retrying';
 import type { ChatHistory, ChatStatus, CurrentGoal, Message } from '../types';
@@ -43,7 +45,9 @@ export interface Conversation {
   /** Prompts the api accepted that are not in the history yet. */
   queued: QueuedPrompt[];
   send: (prompt: string) => Promise<boolean>;
-  confirm: () => Promise<void>;
+  /** Runs the tools of proposal `proposalId` (`args`: a single tool's edited arguments). */
+  confirm: (proposalId: string | null, args?: Json) => Promise<void>;
+  decline: (proposalId: string | null, reason: string) => Promise<void>;
   endChat: () => Promise<void>;
 }
 
@@ -182,17 +186,31 @@ export function useConversation(workflowId: string | null, onError: (text: strin
     [workflowId, onError],
   );
 
-  const confirm = useCallback(async () => {
-    if (!workflowId) return;
-    setAwaitingAfter(countAgentMessages(messagesRef.current));
-    try {
-      await api.confirm(workflowId);
-    } catch (error) {
-      setAwaitingAfter(null);
-      onError(`Couldn't confirm: ${describe(error)}`);
-      throw error;
-    }
-  }, [workflowId, onError]);
+  // An answer to a proposal is followed by the agent's next message (after the tools, for a
+  // confirmation); until then the agent is working.
+  const answer = useCallback(
+    async (send: (id: string) => Promise<unknown>) => {
+      if (!workflowId) return;
+      setAwaitingAfter(countAgentMessages(messagesRef.current));
+      try {
+        await send(workflowId);
+      } catch (error) {
+        setAwaitingAfter(null);
+        throw error;
+      }
+    },
+    [workflowId],
+  );
+
+  const confirm = useCallback(
+    (proposalId: string | null, args?: Json) => answer((id) => api.confirm(id, proposalId, args)),
+    [answer],
+  );
+
+  const decline = useCallback(
+    (proposalId: string | null, reason: string) => answer((id) => api.decline(id, proposalId, reason)),
+    [answer],
+  );
 
   const endChat = useCallback(async () => {
     if (!workflowId) return;
@@ -204,5 +222,21 @@ export function useConversation(workflowId: string | null, onError: (text: strin
     }
   }, [workflowId, onError]);
 
-  return { messages, goal, live, status, retrying, connectionProblem, loading, ended, working, pending, queued, send, confirm, endChat };
+  return {
+    messages,
+    goal,
+    live,
+    status,
+    retrying,
+    connectionProblem,
+    loading,
+    ended,
+    working,
+    pending,
+    queued,
+    send,
+    confirm,
+    decline,
+    endChat,
+  };
 }

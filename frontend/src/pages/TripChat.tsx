@@ -16,6 +16,7 @@ import { useConversationId } from '../hooks/useConversationId';
 import { useGoals } from '../hooks/useGoals';
 import { useTransientError } from '../hooks/useTransientError';
 import { useUsage } from '../hooks/useUsage';
+import type { Json } from '../json';
 import type { ChatStatus } from '../types';
 
 function lastingProblem(status: ChatStatus, connectionProblem: string | null): string | null {
@@ -49,13 +50,27 @@ export function TripChat({ shell }: { shell: Shell }) {
 
   const refocus = useCallback(() => setFocusKey((key) => key + 1), []);
 
-  const confirm = useCallback(async () => {
-    try {
-      await chat.confirm();
-    } finally {
-      refocus();
-    }
-  }, [chat, refocus]);
+  const { confirm: runProposal, decline: declineProposal } = chat;
+  const confirm = useCallback(
+    async (proposalId: string | null, args?: Json) => {
+      try {
+        await runProposal(proposalId, args);
+      } finally {
+        refocus();
+      }
+    },
+    [runProposal, refocus],
+  );
+  const decline = useCallback(
+    async (proposalId: string | null, reason: string) => {
+      try {
+        await declineProposal(proposalId, reason);
+      } finally {
+        refocus();
+      }
+    },
+    [declineProposal, refocus],
+  );
 
   const { startWith } = conversationId;
   const choose = useCallback(
@@ -120,6 +135,7 @@ export function TripChat({ shell }: { shell: Shell }) {
             endedReason={endedReason(chat.status)}
             starting={starting}
             onConfirm={confirm}
+            onDecline={decline}
             onNewChat={newChat}
           />
         )}

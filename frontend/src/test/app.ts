@@ -24,7 +24,8 @@ export function setUp(routes: Record<string, Reply> = {}, path = '/') {
     'GET /get-conversation-history': { body: { messages: [greeting] } },
     'GET /get-conversation-usage': { body: usageReport },
     'POST /send-prompt': { body: { message: 'sent', workflow_id: 'c1' } },
-    'POST /confirm': { body: { message: 'confirmed' } },
+    'POST /confirm': { body: { message: 'Ran FindEvents.', workflow_id: 'c1', proposal_id: 'p-1', tool_calls: [] } },
+    'POST /decline': { body: { message: 'Declined FindEvents.', workflow_id: 'c1', proposal_id: 'p-1', tool_calls: [] } },
     'POST /end-chat': { body: { message: 'ended' } },
     ...routes,
   });

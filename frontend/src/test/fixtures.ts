@@ -11,11 +11,39 @@ export const userAustin: Message = { actor: 'user', response: "I'd like to go to
 
 export const findEventsArgs = { city: 'Austin', month: 'December' };
 
-export function proposal(forceConfirm: boolean, tool = 'FindEvents', args: Record<string, unknown> | null = findEventsArgs): Message {
+export function proposal(
+  forceConfirm: boolean,
+  tool = 'FindEvents',
+  args: Record<string, unknown> | null = findEventsArgs,
+  proposalId = 'p-1',
+): Message {
   return {
     actor: 'agent',
-    response: { next: 'confirm', tool, args, response: 'Shall I search?', force_confirm: forceConfirm },
+    response: { next: 'confirm', tool, args, response: 'Shall I search?', force_confirm: forceConfirm, proposal_id: proposalId },
   };
+}
+
+export const denverArgs = { city: 'Denver', month: 'March' };
+
+/** FindEvents for Austin and for Denver, proposed together. */
+export const twoCalls: Message = {
+  actor: 'agent',
+  response: {
+    next: 'confirm',
+    tool: 'FindEvents',
+    args: findEventsArgs,
+    tool_calls: [
+      { tool: 'FindEvents', args: findEventsArgs },
+      { tool: 'FindEvents', args: denverArgs },
+    ],
+    response: 'Shall I look in both cities?',
+    force_confirm: true,
+    proposal_id: 'p-2',
+  },
+};
+
+export function declinedFindEvents(reason: string | null = 'Too cold in December'): Message {
+  return { actor: 'user_declined_tool_run', response: { tool_calls: [{ tool: 'FindEvents', args: findEventsArgs }], reason } };
 }
 
 export const confirmedFindEvents: Message = {
