@@ -1,6 +1,7 @@
-// What the chat's browser scripts do on the chat page: start a chat with a chosen agent, send
-// prompts, confirm tools, and wait for the agent's complete replies (a reply the model is
-// still writing, `data-streaming`, does not count until its final message has landed).
+// What the chat's browser scripts do on the chat page: choose the agent of a new chat and start
+// it with a first message, send prompts, confirm tools, and wait for the agent's complete
+// replies (a reply the model is still writing, `data-streaming`, does not count until its final
+// message has landed).
 
 import { BASE_URL, STEP_TIMEOUT, byTestId, check, log } from './harness.mjs';
 
@@ -18,28 +19,34 @@ export async function openNewChat(page) {
   await page.locator(byTestId('goal-picker')).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
 }
 
-/** The option that starts a chat with `goal`. */
+/** The option that selects `goal` for a new chat. */
 export function goalOptionOf(page, goal) {
   return page.locator(goalOption(goal));
 }
 
-/**
- * Chooses `goal` among the agents offered (the recommended one with the keyboard, as a
- * first-time user would), and returns the conversation id the URL then names.
- */
+/** Selects `goal` among the agents offered (the recommended one is selected from the start). */
 export async function chooseAgent(page, goal) {
-  const shown = new URL(page.url()).searchParams.get('c');
   const option = page.locator(goalOption(goal));
   await option.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
   check(await option.isEnabled(), `the agent ${goal} is offered but disabled`);
   const recommended = (await option.getAttribute('data-recommended')) === 'true';
-  if (recommended) {
-    const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-goal-id'));
-    check(focused === goal, `the recommended agent ${goal} does not have the focus (${focused})`);
-    await page.keyboard.press('Enter');
-  } else {
-    await option.click();
-  }
+  if ((await option.getAttribute('aria-pressed')) !== 'true') await option.click();
+  await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute('aria-pressed') === 'true', goalOption(goal), {
+    timeout: STEP_TIMEOUT,
+  });
+  log(`   agent: ${goal}${recommended ? ' (recommended)' : ''}`);
+}
+
+/**
+ * Sends the first message of the new chat on show, which starts it; returns the conversation
+ * id the URL then names. Nothing may have been started before.
+ */
+export async function sendFirstPrompt(page, text) {
+  const shown = new URL(page.url()).searchParams.get('c');
+  await waitForPromptFocus(page);
+  const input = page.locator(byTestId('prompt-input'));
+  await input.fill(text);
+  await input.press('Enter');
   // The new conversation's id replaces the one shown before, if any.
   await page.waitForURL(
     (url) => {
@@ -49,14 +56,15 @@ export async function chooseAgent(page, goal) {
     { timeout: STEP_TIMEOUT },
   );
   const id = new URL(page.url()).searchParams.get('c');
-  log(`   conversation: ${id} (${goal}${recommended ? ', recommended' : ''})`);
+  log(`   conversation: ${id}; you: ${text}`);
   return id;
 }
 
-/** Opens `/` and starts a chat with `goal`; returns its conversation id. */
-export async function startChat(page, goal = TRIP_GOAL) {
+/** Opens `/`, chooses `goal` and starts the chat with `firstPrompt`; returns its conversation id. */
+export async function startChat(page, firstPrompt, goal = TRIP_GOAL) {
   await openNewChat(page);
-  return chooseAgent(page, goal);
+  await chooseAgent(page, goal);
+  return sendFirstPrompt(page, firstPrompt);
 }
 
 /** Waits until the prompt box is enabled and focused (focus management is part of the UI). */

@@ -53,7 +53,7 @@ async function emailIdOf(page) {
 }
 
 async function openEmailPage(page) {
-  const conversation = await startChat(page);
+  const conversation = await startChat(page, 'Hello');
   await page.locator(byTestId('nav-email')).click();
   await page.waitForURL(/[?&]e=/, { timeout: STEP_TIMEOUT });
   const url = new URL(page.url());

@@ -5,12 +5,12 @@
 //
 //   BASE_URL=http://127.0.0.1:8000 SCREENSHOT_DIR=/tmp/shots node e2e/goals.e2e.mjs
 //
-// Steps: open `/` and check the agents offered (the trip agent recommended, an agent the demo
-// model cannot run disabled with the reason; `goals.png`); choose the Travel Desk and see its
-// name in the header; ask for a currency conversion, which the agent runs without asking, and
-// save a trip note, which waits for Confirm, each with the MCP tool's result in the chat
-// (`travel-desk.png`); then start a new chat with the agent picker and let it hand the
-// conversation to the Travel Desk, the header following.
+// Steps: open `/` and check the agents offered (the trip agent recommended and selected, an
+// agent the demo model cannot run disabled with the reason; `goals.png`); choose the Travel
+// Desk and start the chat by asking for a currency conversion, which the agent runs without
+// asking, and see its name in the header; save a trip note, which waits for Confirm, each with
+// the MCP tool's result in the chat (`travel-desk.png`); then start a new chat with the agent
+// picker and let it hand the conversation to the Travel Desk, the header following.
 // Exit code 0 when every step passed, 1 otherwise (with failure.png and the page's text).
 //
 // Env: BASE_URL (default http://127.0.0.1:8000), SCREENSHOT_DIR (default ./e2e-output),
@@ -24,6 +24,7 @@ import {
   count,
   goalOptionOf,
   openNewChat,
+  sendFirstPrompt,
   sendPrompt,
   waitForAgentReply,
   waitForToolResult,
@@ -55,6 +56,7 @@ async function agentsOffered(page) {
     }
     check(offered[0] === PICKER, `the agent picker is not offered first (${offered[0]})`);
     check((await goalOptionOf(page, TRIP_GOAL).getAttribute('data-recommended')) === 'true', 'the trip agent is not the recommended one');
+    check((await goalOptionOf(page, TRIP_GOAL).getAttribute('aria-pressed')) === 'true', 'the recommended agent is not selected');
     const quote = goalOptionOf(page, QUOTE);
     check(await quote.isDisabled(), 'the flight quote agent is enabled although the demo model cannot run it');
     const note = (await quote.locator(byTestId('goal-note')).innerText()).trim();
@@ -66,18 +68,15 @@ async function agentsOffered(page) {
 
 async function travelDesk(page) {
   await step('choose the Travel Desk', () => chooseAgent(page, DESK));
-  await step('the header names the Travel Desk; it greets', async () => {
-    await waitForAgentName(page, 'Travel Desk');
-    await waitForAgentReply(page, 0);
-  });
 
-  await step('convert a price: the MCP tool runs without asking', async () => {
-    const before = await count(page, 'message-agent');
-    await sendPrompt(page, 'How much is 150 US dollars in euros?');
+  await step('start the chat by converting a price: the MCP tool runs without asking', async () => {
+    await sendFirstPrompt(page, 'How much is 150 US dollars in euros?');
+    await waitForAgentName(page, 'Travel Desk');
     const result = await waitForToolResult(page, 'travel/convert_currency');
     log(`   result: ${(await result.innerText()).replace(/\s+/g, ' ').slice(0, 160)}`);
     check((await count(page, 'confirm-card')) === 0, 'a read-only MCP tool asked for confirmation');
-    const reply = await waitForAgentReply(page, before + 1);
+    // The greeting, the agent choosing the tool, and its answer.
+    const reply = await waitForAgentReply(page, 2);
     check(/EUR|euro/i.test(reply), `the agent's answer does not give the euros: ${reply}`);
   });
 
@@ -99,12 +98,16 @@ async function pickerHandsOver(page) {
     await page.locator(byTestId('header-new-chat')).click();
     await page.locator(byTestId('goal-picker')).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
     await chooseAgent(page, PICKER);
+    await sendFirstPrompt(page, 'Hello');
     await waitForAgentName(page, 'Agent picker');
   });
 
   await step('ask for the Travel Desk and confirm the hand-over', async () => {
     // The picker lists the agents first (a tool it runs on its own), then asks.
     await page.locator(byTestId('tool-result'), { hasText: 'ListAgents' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    await page.waitForFunction(() => /Which one would you like\?/.test(document.querySelector('[data-testid="message-list"]')?.textContent ?? ''), undefined, {
+      timeout: STEP_TIMEOUT,
+    });
     await waitForAgentReply(page, 1);
     await sendPrompt(page, 'The travel desk, please');
     await confirmTool(page, 'SwitchAgent');

@@ -4,8 +4,9 @@
 //
 //   BASE_URL=http://127.0.0.1:8000 SCREENSHOT_DIR=/tmp/shots node e2e/trip.e2e.mjs
 //
-// Steps: choose the recommended trip agent for a new chat, book a trip from greeting to invoice
-// (confirming FindEvents, SearchFlights and CreateInvoice) while the header's token count grows,
+// Steps: start a new chat with the recommended trip agent by asking for Austin in December, book
+// a trip from greeting to invoice (confirming FindEvents, SearchFlights and CreateInvoice) while
+// the header's token count grows,
 // check the invoice link and the chat-ended marker, screenshot it; open a
 // fresh conversation and check dark mode; then, on a conversation whose history is served
 // from a canned response, check that markup in an agent message is shown as text.
@@ -15,7 +16,7 @@
 // CHROMIUM_PATH (default /usr/bin/chromium), E2E_STEP_TIMEOUT_MS (default 90000).
 
 import path from 'node:path';
-import { confirmTool, sendPrompt, startChat, waitForAgentReply, waitForPromptFocus } from './chat.mjs';
+import { confirmTool, sendPrompt, startChat, waitForAgentReply } from './chat.mjs';
 import {
   BASE_URL,
   SCREENSHOT_DIR,
@@ -50,12 +51,11 @@ async function waitForTokensAbove(page, above) {
 }
 
 async function tripConversation(page) {
-  const conversation = await step('open the UI and start a conversation with the recommended trip agent', () => startChat(page));
+  const conversation = await step('open the UI and ask the recommended trip agent for Austin in December', () =>
+    startChat(page, "I'd like to go to Austin in December"),
+  );
 
-  await step('wait for the greeting', async () => {
-    await waitForAgentReply(page, 0);
-    await waitForPromptFocus(page);
-  });
+  await step('the agent greets, then answers', () => waitForAgentReply(page, 1));
 
   await step('check the header (Temporal link, demo label)', async () => {
     const link = page.locator(byTestId('temporal-link'));
@@ -68,11 +68,10 @@ async function tripConversation(page) {
     log(`   demo label: ${await demo.innerText()}`);
   });
 
-  const greetingTokens = await step("the header shows the greeting's tokens", () => waitForTokensAbove(page, 0));
+  const firstTokens = await step("the header shows the first replies' tokens", () => waitForTokensAbove(page, 0));
 
-  await step('ask for Austin in December', () => sendPrompt(page, "I'd like to go to Austin in December"));
   await step('confirm FindEvents', () => confirmTool(page, 'FindEvents'));
-  await step('the header counts the tokens of the replies since', () => waitForTokensAbove(page, greetingTokens));
+  await step('the header counts the tokens of the replies since', () => waitForTokensAbove(page, firstTokens));
   await step('say where we fly from', () => sendPrompt(page, "I'm flying from Chicago"));
   await step('confirm SearchFlights', () => confirmTool(page, 'SearchFlights'));
   await step('ask for the invoice', () => sendPrompt(page, 'Yes, invoice the cheapest flight'));
@@ -106,7 +105,7 @@ async function backgroundOf(page) {
 async function darkModeCheck(page, firstConversation) {
   await step('open a second page with a fresh conversation', async () => {
     await page.emulateMedia({ colorScheme: 'light' });
-    const id = await startChat(page);
+    const id = await startChat(page, 'Hello');
     check(id !== firstConversation, `the second page did not get a fresh conversation (${id})`);
     await waitForAgentReply(page, 0);
   });

@@ -4,28 +4,53 @@ import { describe, expect, it, vi } from 'vitest';
 import { App } from './App';
 import { THEME_STORAGE_KEY } from './hooks/useTheme';
 import { setUp, stream, useAppTestEnvironment } from './test/app';
+import { FakeEventSource } from './test/FakeEventSource';
 import { done, greeting, proposal, userAustin } from './test/fixtures';
 
 useAppTestEnvironment();
 
 describe('App', () => {
-  it('starts the chosen agent when the URL names no conversation and puts its id in the URL', async () => {
+  it('starts nothing on open; the first message starts a chat with the recommended agent and names it in the URL', async () => {
     const user = userEvent.setup();
     const { calls } = setUp();
     render(<App />);
     const recommended = await screen.findByRole('button', { name: /North America Event Flight Booking/ });
-    expect(recommended).toHaveFocus();
-    expect(calls.some((c) => c.path === '/start-workflow')).toBe(false);
-    await user.keyboard('{Enter}');
+    expect(recommended).toHaveAttribute('aria-pressed', 'true');
+    await waitFor(() => expect(screen.getByTestId('prompt-input')).toHaveFocus());
+    expect(calls.some((c) => ['/start-workflow', '/send-prompt', '/get-conversation-history'].includes(c.path))).toBe(false);
+    expect(FakeEventSource.instances).toHaveLength(0);
+
+    await user.type(screen.getByTestId('prompt-input'), "I'd like to go to Austin in December{Enter}");
     await waitFor(() => expect(window.location.search).toBe('?c=fresh-1'));
     const starts = calls.filter((c) => c.path === '/start-workflow');
     expect(starts).toHaveLength(1);
     expect(starts[0]?.params.workflow_id).toMatch(/^chat-[0-9a-f]{32}$/);
     expect(starts[0]?.params.goal).toBe('goal_event_flight_invoice');
+    const sends = calls.filter((c) => c.path === '/send-prompt');
+    expect(sends).toEqual([{ method: 'POST', path: '/send-prompt', params: { workflow_id: 'fresh-1', prompt: "I'd like to go to Austin in December" } }]);
+    expect(calls.findIndex((c) => c.path === '/start-workflow')).toBeLessThan(calls.findIndex((c) => c.path === '/send-prompt'));
+
     await waitFor(() => expect(screen.getByTestId('message-agent')).toHaveTextContent('Which city and month?'));
+    expect(screen.getByTestId('message-queued')).toHaveTextContent("I'd like to go to Austin in December");
+    expect(screen.getByTestId('agent-thinking')).toBeVisible();
     expect(calls).toContainEqual({ method: 'GET', path: '/get-conversation-history', params: { workflow_id: 'fresh-1' } });
     expect(stream().url).toBe('/events?workflow_id=fresh-1');
     expect(window.history.length).toBe(1);
+    act(() => stream().emit('history', { messages: [greeting, userAustin] }));
+    expect(screen.queryByTestId('message-queued')).toBeNull();
+    expect(screen.getByTestId('message-user')).toHaveTextContent("I'd like to go to Austin in December");
+  });
+
+  it('shows a conversation that does not exist as empty, and starts it with the first message', async () => {
+    const user = userEvent.setup();
+    const { calls } = setUp({ 'GET /get-conversation-history': { body: [] } }, '/?c=typed-id');
+    render(<App />);
+    act(() => stream().emit('status', { state: 'not_found', detail: 'No conversation typed-id.' }));
+    expect(await screen.findByTestId('chat-missing')).toHaveTextContent('Write below to start it.');
+    expect(screen.queryByTestId('agent-thinking')).toBeNull();
+    await user.type(screen.getByTestId('prompt-input'), 'Hello{Enter}');
+    expect(calls.some((c) => c.path === '/start-workflow')).toBe(false);
+    expect(calls).toContainEqual({ method: 'POST', path: '/send-prompt', params: { workflow_id: 'typed-id', prompt: 'Hello' } });
   });
 
   it('resumes the conversation named in ?c= without starting another', async () => {
@@ -116,6 +141,10 @@ describe('App', () => {
 
     await user.click(screen.getByTestId('new-chat-button'));
     await user.click(await screen.findByRole('button', { name: /Travel Desk/ }));
+    expect(calls.some((c) => c.path === '/start-workflow')).toBe(false);
+    expect(screen.getByTestId('prompt-input')).toBeEnabled();
+    await waitFor(() => expect(screen.getByTestId('prompt-input')).toHaveFocus());
+    await user.keyboard('What time is it in Tokyo?{Enter}');
     await waitFor(() => expect(window.location.search).toBe('?c=fresh-1'));
     const starts = calls.filter((c) => c.path === '/start-workflow');
     expect(starts).toHaveLength(1);
@@ -124,7 +153,7 @@ describe('App', () => {
     await waitFor(() => expect(stream().url).toBe('/events?workflow_id=fresh-1'));
     act(() => stream().emit('history', { messages: [greeting] }));
     expect(screen.queryByTestId('chat-ended')).toBeNull();
-    await waitFor(() => expect(screen.getByTestId('prompt-input')).toHaveFocus());
+    expect(screen.getByTestId('prompt-input')).toHaveFocus();
   });
 
   it('ends the chat from the header', async () => {

@@ -26,6 +26,8 @@ export interface ChatWindowProps {
   /** Sent prompts the conversation has not taken in yet. */
   queued?: QueuedPrompt[];
   ended: boolean;
+  /** No conversation has this id yet. */
+  missing?: boolean;
   endedReason?: string | null;
   starting: boolean;
   /** Runs the tools of proposal `proposalId`; `args` edits a single tool's arguments. */
@@ -35,7 +37,7 @@ export interface ChatWindowProps {
 }
 
 export function ChatWindow(props: ChatWindowProps) {
-  const { messages, loading, working, live = null, retrying = null, pending, queued = [], ended, endedReason, starting } = props;
+  const { messages, loading, working, live = null, retrying = null, pending, queued = [], ended, missing = false, endedReason, starting } = props;
   const { onConfirm, onDecline, onNewChat } = props;
   const rows = live ? [...messages, asAgentMessage(live)] : messages;
   const scroller = useRef<HTMLDivElement>(null);
@@ -68,6 +70,11 @@ export function ChatWindow(props: ChatWindowProps) {
       <div className="mx-auto flex max-w-3xl flex-col gap-3 px-4 py-6">
         {loading && messages.length === 0 ? (
           <p className="text-center text-sm text-slate-500 dark:text-slate-400">Opening your conversation…</p>
+        ) : null}
+        {missing && messages.length === 0 && queued.length === 0 ? (
+          <p data-testid="chat-missing" className="text-center text-sm text-slate-500 dark:text-slate-400">
+            This chat has no messages yet. Write below to start it.
+          </p>
         ) : null}
         <ol data-testid="message-list" aria-live="polite" aria-label="Conversation" className="flex flex-col gap-3">
           {/* The live reply is the row its message will be, so the bubble stays the same element when it lands. */}

@@ -10,9 +10,13 @@ export interface ComposerProps {
   onSend: (prompt: string) => Promise<boolean>;
   /** Change it to pull focus back into the prompt box. */
   focusKey: number;
+  /** What the empty box says (while the chat is open). */
+  placeholder?: string;
 }
 
-export function Composer({ disabled, onSend, focusKey }: ComposerProps) {
+const MESSAGE_THE_AGENT = 'Message the agent… (Enter to send, Shift+Enter for a new line)';
+
+export function Composer({ disabled, onSend, focusKey, placeholder = MESSAGE_THE_AGENT }: ComposerProps) {
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
@@ -62,7 +66,7 @@ export function Composer({ disabled, onSend, focusKey }: ComposerProps) {
           disabled={disabled}
           onChange={(event) => setText(event.target.value)}
           onKeyDown={onKeyDown}
-          placeholder={disabled ? 'This chat has ended.' : 'Message the agent… (Enter to send, Shift+Enter for a new line)'}
+          placeholder={disabled ? 'This chat has ended.' : placeholder}
           aria-invalid={tooLong}
           aria-describedby={tooLong ? 'prompt-too-long' : undefined}
           className="max-h-48 min-h-12 flex-1 resize-y rounded-xl border border-slate-300 bg-white px-3 py-2 text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-teal-600 focus:outline-none focus:ring-2 focus:ring-teal-600/30 disabled:cursor-not-allowed disabled:bg-slate-100 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100 dark:placeholder:text-slate-500 dark:disabled:bg-slate-800"

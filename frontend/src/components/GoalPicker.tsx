@@ -1,6 +1,7 @@
 // The choice a new chat starts with: which agent (goal) to talk to, grouped by category, the
-// deployment's default one recommended and focused, so Enter starts it. Goals this deployment
-// cannot run are shown disabled with the reason.
+// deployment's default one recommended. Choosing one only selects it (the default one is
+// selected from the start); the chat begins with the first message written below. Goals this
+// deployment cannot run are shown disabled with the reason.
 
 import type { GoalCatalog, GoalInfo } from '../types';
 
@@ -11,10 +12,10 @@ export interface GoalPickerProps {
   onRetry: () => void;
   /** A conversation is being started (every choice waits meanwhile)... */
   busy: boolean;
-  /** ...with this goal. */
+  /** ...with this goal, the one selected (null: the server's default). */
   chosen: string | null;
-  /** Starts a conversation with `goal` (undefined: the server's default). */
-  onChoose: (goal: string | undefined) => void;
+  /** Selects `goal` for the conversation the first message starts. */
+  onChoose: (goal: string) => void;
   /** Back to the conversation shown before, when there is one. */
   onCancel?: () => void;
 }
@@ -41,7 +42,7 @@ export function categoryLabel(category: string): string {
   return words ? words.charAt(0).toUpperCase() + words.slice(1) : 'Other';
 }
 
-const secondaryButton =
+const linkButton =
   'rounded-lg px-3 py-1.5 text-sm font-semibold text-teal-800 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-teal-600 dark:text-teal-300';
 
 interface GoalOptionProps {
@@ -54,21 +55,21 @@ interface GoalOptionProps {
 
 function GoalOption({ goal, recommended, busy, chosen, onChoose }: GoalOptionProps) {
   const noteId = `goal-note-${goal.id}`;
-  const thisOne = busy && chosen === goal.id;
+  const selected = chosen === goal.id;
+  const thisOne = busy && selected;
   return (
     <button
       type="button"
       data-testid="goal-option"
       data-goal-id={goal.id}
       data-recommended={recommended ? 'true' : undefined}
-      // The recommended agent is one key press away for a first-time user.
-      autoFocus={recommended && goal.available}
+      aria-pressed={selected}
       disabled={!goal.available || busy}
       aria-describedby={goal.note ? noteId : undefined}
       aria-busy={thisOne || undefined}
       onClick={() => onChoose(goal.id)}
       className={`flex h-full w-full flex-col gap-1 rounded-xl border bg-white p-4 text-left shadow-sm transition hover:border-teal-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600 disabled:cursor-not-allowed disabled:hover:border-slate-200 dark:bg-slate-900 dark:disabled:hover:border-slate-700 ${
-        recommended ? 'border-teal-600 ring-2 ring-teal-600/30 dark:border-teal-500' : 'border-slate-200 dark:border-slate-700'
+        selected ? 'border-teal-600 ring-2 ring-teal-600/40 dark:border-teal-500' : 'border-slate-200 dark:border-slate-700'
       } ${goal.available ? '' : 'opacity-60'}`}
     >
       <span className="flex flex-wrap items-center gap-2">
@@ -76,6 +77,11 @@ function GoalOption({ goal, recommended, busy, chosen, onChoose }: GoalOptionPro
         {recommended ? (
           <span className="rounded-full bg-teal-100 px-2 py-0.5 text-xs font-semibold text-teal-900 dark:bg-teal-900/60 dark:text-teal-100">
             Recommended
+          </span>
+        ) : null}
+        {selected ? (
+          <span aria-hidden="true" className="ml-auto text-sm font-semibold text-teal-700 dark:text-teal-300">
+            ✓
           </span>
         ) : null}
       </span>
@@ -90,16 +96,14 @@ function GoalOption({ goal, recommended, busy, chosen, onChoose }: GoalOptionPro
   );
 }
 
-function LoadFailed({ error, onRetry, onChoose, busy }: Pick<GoalPickerProps, 'onRetry' | 'onChoose' | 'busy'> & { error: string }) {
+function LoadFailed({ error, onRetry }: Pick<GoalPickerProps, 'onRetry'> & { error: string }) {
   return (
     <div data-testid="goals-error" role="alert" className="rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-500/40 dark:bg-amber-950/40 dark:text-amber-100">
       <p>Couldn't load the list of agents: {error}</p>
+      <p className="mt-1">You can still write below: the usual agent will answer.</p>
       <div className="mt-2 flex flex-wrap gap-2">
-        <button type="button" className={secondaryButton} onClick={onRetry}>
+        <button type="button" className={linkButton} onClick={onRetry}>
           Try again
-        </button>
-        <button type="button" data-testid="start-default-goal" className={secondaryButton} disabled={busy} onClick={() => onChoose(undefined)}>
-          Start with the usual agent
         </button>
       </div>
     </div>
@@ -115,7 +119,8 @@ export function GoalPicker({ catalog, error, onRetry, busy, chosen, onChoose, on
             Who would you like to talk to?
           </h2>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
-            Each agent is good at one job. Pick one to start a new chat; the agent picker can help if you're not sure.
+            Each agent is good at one job. Pick one, then write your first message below; the agent picker can help if you're not
+            sure.
           </p>
         </div>
         {catalog ? (
@@ -138,7 +143,7 @@ export function GoalPicker({ catalog, error, onRetry, busy, chosen, onChoose, on
             </div>
           ))
         ) : error ? (
-          <LoadFailed error={error} onRetry={onRetry} onChoose={onChoose} busy={busy} />
+          <LoadFailed error={error} onRetry={onRetry} />
         ) : (
           <p role="status" className="text-sm text-slate-500 dark:text-slate-400">
             Loading the agents…
@@ -146,7 +151,7 @@ export function GoalPicker({ catalog, error, onRetry, busy, chosen, onChoose, on
         )}
         {onCancel ? (
           <div>
-            <button type="button" data-testid="goal-picker-cancel" className={secondaryButton} onClick={onCancel}>
+            <button type="button" data-testid="goal-picker-cancel" className={linkButton} onClick={onCancel}>
               ← Back to your chat
             </button>
           </div>

@@ -23,6 +23,7 @@ import type { Json } from '../json';
 import { applyDelta, replyToShow, withoutFinished, type LiveReplies, type LiveReply } from '../liveReplies';
 import { retryingFrom, type Retrying } from '../retrying';
 import type { ChatHistory, ChatStatus, CurrentGoal, Message } from '../types';
+import type { OpeningPrompt } from './useConversationId';
 
 const UNKNOWN: ChatStatus = { state: 'unknown', detail: '' };
 
@@ -39,6 +40,8 @@ export interface Conversation {
   connectionProblem: string | null;
   /** True until the first history arrives. */
   loading: boolean;
+  /** No conversation has this id (yet); the first message sent starts it. */
+  missing: boolean;
   ended: boolean;
   working: boolean;
   pending: PendingTool | null;
@@ -62,7 +65,11 @@ function describe(error: unknown): string {
   return error instanceof api.ApiError ? error.detail : 'Something went wrong.';
 }
 
-export function useConversation(workflowId: string | null, onError: (text: string) => void): Conversation {
+/**
+ * `workflowId`'s conversation; `opening` is the first message of a conversation started here,
+ * shown as on its way (and the agent as working) until the history has it.
+ */
+export function useConversation(workflowId: string | null, onError: (text: string) => void, opening: OpeningPrompt | null = null): Conversation {
   const [history, setHistory] = useState<ChatHistory>(EMPTY);
   const [replies, setReplies] = useState<LiveReplies>([]);
   const [status, setStatus] = useState<ChatStatus>(UNKNOWN);
@@ -74,6 +81,8 @@ export function useConversation(workflowId: string | null, onError: (text: strin
   const { messages, goal } = history;
   const messagesRef = useRef(messages);
   messagesRef.current = messages;
+  const openingRef = useRef(opening);
+  openingRef.current = opening;
   const finished = useMemo(() => replyIdsIn(messages), [messages]);
 
   useEffect(() => {
@@ -82,9 +91,11 @@ export function useConversation(workflowId: string | null, onError: (text: strin
     setStatus(UNKNOWN);
     setConnectionProblem(null);
     setLoading(true);
-    setAwaitingAfter(null);
     setEndedHere(false);
-    setQueuedPrompts([]);
+    const first = openingRef.current?.id === workflowId ? openingRef.current.text : null;
+    // A conversation started with a message greets first, then answers it: two agent messages.
+    setAwaitingAfter(first === null ? null : 1);
+    setQueuedPrompts(first === null ? [] : [{ text: first, baseline: 0 }]);
     if (!workflowId) return undefined;
 
     let active = true;
@@ -100,8 +111,7 @@ export function useConversation(workflowId: string | null, onError: (text: strin
       setReplies((current) => withoutFinished(current, finishedNow));
       setLoading(false);
     };
-    // The history endpoint also starts a conversation that does not exist yet (an id typed
-    // into the URL), so ask it first; the feed then keeps the list current.
+    // The first history can come sooner by request than by the feed, which then keeps it current.
     api.getHistory(workflowId).then(
       (first) => {
         if (!active || feedHistory) return;
@@ -159,7 +169,9 @@ export function useConversation(workflowId: string | null, onError: (text: strin
     if (awaitingAfter !== null && agentCount > awaitingAfter) setAwaitingAfter(null);
   }, [agentCount, awaitingAfter]);
 
-  const working = !loading && isAgentWorking(messages, { ended, awaitingAfter });
+  // A conversation that does not exist (an id typed into the URL) is not preparing anything.
+  const missing = status.state === 'not_found';
+  const working = !loading && !missing && isAgentWorking(messages, { ended, awaitingAfter });
   const live = useMemo(() => replyToShow(replies, finished, working), [replies, finished, working]);
   const pending = useMemo(() => (ended ? null : pendingTool(messages)), [ended, messages]);
   const retrying = useMemo(() => (ended ? null : retryingFrom(status)), [ended, status]);
@@ -230,6 +242,7 @@ export function useConversation(workflowId: string | null, onError: (text: strin
     retrying,
     connectionProblem,
     loading,
+    missing,
     ended,
     working,
     pending,

@@ -1,8 +1,8 @@
 // Which workflow a page shows, named in the URL (`?c=` for the trip chat, `?e=` for an email),
 // so a reload resumes it and two tabs can hold two. Without one, `start` asks the server for a
 // fresh workflow (at once, or when the page calls `startNew`) and its id replaces the URL (no
-// extra history entry); "new" over a shown workflow pushes one. Other query parameters (the
-// page, the other page's id) are kept.
+// extra history entry); "new" over a shown workflow pushes one, and so does showing another
+// one that exists (`show`). Other query parameters (the page, the other page's id) are kept.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../api';
@@ -25,8 +25,11 @@ export interface IdInUrl {
   starting: boolean;
   /** Set when starting one failed; `retry` tries again. */
   error: string | null;
-  startNew: () => Promise<void>;
+  /** Starts a fresh workflow and shows it; false when that failed (see `error`). */
+  startNew: () => Promise<boolean>;
   retry: () => void;
+  /** Shows the workflow `id` (a new history entry). */
+  show: (id: string) => void;
 }
 
 export interface IdInUrlOptions {
@@ -58,8 +61,10 @@ export function useIdInUrl(param: string, start: () => Promise<string>, failure:
         if (mode === 'replace') window.history.replaceState(null, '', url);
         else window.history.pushState(null, '', url);
         setId(fresh);
+        return true;
       } catch (err) {
         setError(err instanceof ApiError ? err.detail : failure);
+        return false;
       } finally {
         setStarting(false);
       }
@@ -88,5 +93,16 @@ export function useIdInUrl(param: string, start: () => Promise<string>, failure:
   const startNew = useCallback(() => begin(id === null ? 'replace' : 'push'), [id, begin]);
   const retry = useCallback(() => void startNew(), [startNew]);
 
-  return { id, starting, error, startNew, retry };
+  const show = useCallback(
+    (other: string) => {
+      setError(null);
+      if (other !== readParam(window.location.search, param)) {
+        window.history.pushState(null, '', urlWithParam(window.location.href, param, other));
+      }
+      setId(other);
+    },
+    [param],
+  );
+
+  return { id, starting, error, startNew, retry, show };
 }

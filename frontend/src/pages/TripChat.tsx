@@ -1,6 +1,7 @@
 // The trip chat: which conversation (from `?c=`), its live state, the agent it talks to and
-// what its model calls have cost, and the banners for anything that went wrong. A new chat (the first visit without `?c=`, or
-// "New chat") starts with the choice of agent.
+// what its model calls have cost, and the banners for anything that went wrong. A new chat (the
+// first visit without `?c=`, or "New chat") offers the choice of agent above the message box;
+// nothing starts until the first message is sent.
 
 import { useCallback, useEffect, useState } from 'react';
 import { ChatWindow } from '../components/ChatWindow';
@@ -37,11 +38,13 @@ export function TripChat({ shell }: { shell: Shell }) {
   const transient = useTransientError();
   const conversationId = useConversationId();
   const { id, starting } = conversationId;
-  const chat = useConversation(id, transient.show);
+  const chat = useConversation(id, transient.show, conversationId.opening);
   const usage = useUsage(id, chat.messages);
   const goals = useGoals();
-  const { choosing, open: newChat, cancel: cancelNewChat } = useAgentChoice(id);
+  const { choosing, open: openChoice, cancel: cancelNewChat } = useAgentChoice(id);
   const [chosenGoal, setChosenGoal] = useState<string | null>(null);
+  // The agent the first message goes to: the one chosen, or else the recommended one.
+  const goalToStart = chosenGoal ?? (goals.catalog?.default_goal || null);
   const [focusKey, setFocusKey] = useState(0);
 
   useEffect(() => {
@@ -53,32 +56,37 @@ export function TripChat({ shell }: { shell: Shell }) {
   const { confirm: runProposal, decline: declineProposal } = chat;
   const confirm = useCallback(
     async (proposalId: string | null, args?: Json) => {
-      try {
-        await runProposal(proposalId, args);
-      } finally {
-        refocus();
-      }
+      await runProposal(proposalId, args);
+      refocus();
     },
     [runProposal, refocus],
   );
   const decline = useCallback(
     async (proposalId: string | null, reason: string) => {
-      try {
-        await declineProposal(proposalId, reason);
-      } finally {
-        refocus();
-      }
+      await declineProposal(proposalId, reason);
+      refocus();
     },
     [declineProposal, refocus],
   );
 
-  const { startWith } = conversationId;
+  const newChat = useCallback(() => {
+    setChosenGoal(null);
+    openChoice();
+  }, [openChoice]);
+
   const choose = useCallback(
-    (goal: string | undefined) => {
-      setChosenGoal(goal ?? null);
-      void startWith(goal).then(refocus);
+    (goal: string) => {
+      setChosenGoal(goal);
+      refocus();
     },
-    [startWith, refocus],
+    [refocus],
+  );
+
+  const { startWith } = conversationId;
+  const { send: sendToChat } = chat;
+  const send = useCallback(
+    (prompt: string) => (choosing ? startWith(goalToStart ?? undefined, prompt) : sendToChat(prompt)),
+    [choosing, startWith, goalToStart, sendToChat],
   );
 
   const lasting = lastingProblem(chat.status, chat.connectionProblem);
@@ -118,7 +126,7 @@ export function TripChat({ shell }: { shell: Shell }) {
             error={goals.error}
             onRetry={goals.retry}
             busy={starting}
-            chosen={chosenGoal}
+            chosen={goalToStart}
             onChoose={choose}
             onCancel={id === null ? undefined : cancelNewChat}
           />
@@ -132,6 +140,7 @@ export function TripChat({ shell }: { shell: Shell }) {
             pending={chat.pending}
             queued={chat.queued}
             ended={chat.ended}
+            missing={chat.missing}
             endedReason={endedReason(chat.status)}
             starting={starting}
             onConfirm={confirm}
@@ -141,15 +150,15 @@ export function TripChat({ shell }: { shell: Shell }) {
         )}
         <div className="border-t border-slate-200 bg-white/90 dark:border-slate-800 dark:bg-slate-950/90">
           <div className="mx-auto flex max-w-3xl flex-col gap-2 px-4 py-3">
-            {conversationId.error ? (
-              <ErrorBanner
-                message={`Couldn't start a chat: ${conversationId.error}`}
-                action={{ label: 'Try again', onClick: conversationId.retry }}
-              />
-            ) : null}
+            {conversationId.error ? <ErrorBanner message={`Couldn't start a chat: ${conversationId.error}`} /> : null}
             {lasting ? <ErrorBanner lasting message={lasting} /> : null}
             {transient.error ? <ErrorBanner message={transient.error} onDismiss={transient.dismiss} /> : null}
-            {id === null ? null : <Composer disabled={chat.ended || choosing} onSend={chat.send} focusKey={focusKey} />}
+            <Composer
+              disabled={!choosing && chat.ended}
+              onSend={send}
+              focusKey={focusKey}
+              placeholder={choosing ? 'Write your first message… (Enter to send, Shift+Enter for a new line)' : undefined}
+            />
           </div>
         </div>
       </main>
