@@ -74,4 +74,14 @@ describe('answering a proposal', () => {
     expect(screen.getByLabelText('Month')).toBeEnabled();
     expect(screen.getByRole('button', { name: 'Run with these' })).toBeEnabled();
   });
+
+  it('keeps waiting, without a complaint, when the tools outlast the request (504)', async () => {
+    const user = userEvent.setup();
+    await openWithProposal({ 'POST /confirm': { status: 504, body: { detail: 'Confirmed; the tools are still running.' } } });
+    await user.click(screen.getByTestId('confirm-button'));
+    await waitFor(() => expect(screen.getByTestId('confirm-button')).toHaveTextContent('Running FindEvents…'));
+    expect(screen.getByTestId('confirm-button')).toBeDisabled();
+    expect(screen.queryByTestId('confirm-problem')).toBeNull();
+    expect(screen.getByTestId('agent-thinking')).toBeVisible();
+  });
 });

@@ -27,6 +27,9 @@ import type { OpeningPrompt } from './useConversationId';
 
 const UNKNOWN: ChatStatus = { state: 'unknown', detail: '' };
 
+/** `/confirm`'s answer when the tools it started have not finished within the request. */
+const STILL_RUNNING = 504;
+
 export interface Conversation {
   messages: Message[];
   /** The goal the conversation pursues now, when the server says. */
@@ -207,6 +210,8 @@ export function useConversation(workflowId: string | null, onError: (text: strin
       try {
         await send(workflowId);
       } catch (error) {
+        // The confirmation was taken, but the tools outlast the request: the feed shows the rest.
+        if (error instanceof api.ApiError && error.status === STILL_RUNNING) return;
         setAwaitingAfter(null);
         throw error;
       }
