@@ -23,6 +23,8 @@ export interface HeaderProps {
   /** Shown under the title: what this page is busy with right now. */
   subtitle?: ReactNode;
   workflowId: string | null;
+  /** Shown before the title (the chat's button for its list of past chats, on phones). */
+  leading?: ReactNode;
   /** The page's actions, shown before the theme toggle. */
   children?: ReactNode;
 }
@@ -44,7 +46,7 @@ export function DemoLabel() {
       <span
         id="demo-label-tip"
         role="tooltip"
-        className="pointer-events-none invisible absolute top-full left-0 z-10 mt-2 w-72 rounded-lg bg-slate-900 p-3 text-xs leading-relaxed text-white shadow-lg group-focus-within:visible group-hover:visible dark:bg-slate-700"
+        className="pointer-events-none invisible absolute top-full right-0 z-10 mt-2 w-72 sm:right-auto sm:left-0 rounded-lg bg-slate-900 p-3 text-xs leading-relaxed text-white shadow-lg group-focus-within:visible group-hover:visible dark:bg-slate-700"
       >
         Replies come from the bundled demo server, not a real LLM. To use a real model, set{' '}
         <code className="font-mono">LLM_MODEL</code> (for example <code className="font-mono">openai/gpt-4o</code>) and{' '}
@@ -123,11 +125,12 @@ export function PageNav({ current, onNavigate }: { current: Page; onNavigate: (p
   );
 }
 
-export function Header({ shell, title, subtitle, workflowId, children }: HeaderProps) {
+export function Header({ shell, title, subtitle, workflowId, leading, children }: HeaderProps) {
   const { config, theme, onToggleTheme, page, onNavigate } = shell;
   return (
     <header className="border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-3 gap-y-2 px-4 py-3">
+        {leading}
         <div className="mr-auto flex min-w-0 flex-col">
           <div className="flex flex-wrap items-center gap-2">
             <h1 className="text-lg font-semibold text-slate-900 dark:text-slate-100">{title}</h1>

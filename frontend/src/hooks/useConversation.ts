@@ -43,6 +43,8 @@ export interface Conversation {
   connectionProblem: string | null;
   /** True until the first history arrives. */
   loading: boolean;
+  /** The conversation `messages` are of: null until its first history arrived. */
+  historyOf: string | null;
   /** No conversation has this id (yet); the first message sent starts it. */
   missing: boolean;
   ended: boolean;
@@ -74,6 +76,7 @@ function describe(error: unknown): string {
  */
 export function useConversation(workflowId: string | null, onError: (text: string) => void, opening: OpeningPrompt | null = null): Conversation {
   const [history, setHistory] = useState<ChatHistory>(EMPTY);
+  const [historyOf, setHistoryOf] = useState<string | null>(null);
   const [replies, setReplies] = useState<LiveReplies>([]);
   const [status, setStatus] = useState<ChatStatus>(UNKNOWN);
   const [connectionProblem, setConnectionProblem] = useState<string | null>(null);
@@ -90,6 +93,7 @@ export function useConversation(workflowId: string | null, onError: (text: strin
 
   useEffect(() => {
     setHistory(EMPTY);
+    setHistoryOf(null);
     setReplies([]);
     setStatus(UNKNOWN);
     setConnectionProblem(null);
@@ -111,6 +115,7 @@ export function useConversation(workflowId: string | null, onError: (text: strin
     const showHistory = (next: ChatHistory) => {
       finishedNow = replyIdsIn(next.messages);
       setHistory((previous) => (sameHistory(previous, next) ? previous : next));
+      setHistoryOf(workflowId);
       setReplies((current) => withoutFinished(current, finishedNow));
       setLoading(false);
     };
@@ -247,6 +252,7 @@ export function useConversation(workflowId: string | null, onError: (text: strin
     retrying,
     connectionProblem,
     loading,
+    historyOf,
     missing,
     ended,
     working,

@@ -28,7 +28,7 @@ export interface IdInUrl {
   /** Starts a fresh workflow and shows it; false when that failed (see `error`). */
   startNew: () => Promise<boolean>;
   retry: () => void;
-  /** Shows the workflow `id` (a new history entry). */
+  /** Shows the workflow `id`, one that exists. */
   show: (id: string) => void;
 }
 
@@ -93,11 +93,15 @@ export function useIdInUrl(param: string, start: () => Promise<string>, failure:
   const startNew = useCallback(() => begin(id === null ? 'replace' : 'push'), [id, begin]);
   const retry = useCallback(() => void startNew(), [startNew]);
 
+  // Like a started one, the workflow shown replaces an id-less URL and is a new entry otherwise.
   const show = useCallback(
     (other: string) => {
       setError(null);
-      if (other !== readParam(window.location.search, param)) {
-        window.history.pushState(null, '', urlWithParam(window.location.href, param, other));
+      const shown = readParam(window.location.search, param);
+      if (other !== shown) {
+        const url = urlWithParam(window.location.href, param, other);
+        if (shown === null) window.history.replaceState(null, '', url);
+        else window.history.pushState(null, '', url);
       }
       setId(other);
     },

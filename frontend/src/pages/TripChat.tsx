@@ -1,7 +1,8 @@
 // The trip chat: which conversation (from `?c=`), its live state, the agent it talks to and
 // what its model calls have cost, and the banners for anything that went wrong. A new chat (the
 // first visit without `?c=`, or "New chat") offers the choice of agent above the message box;
-// nothing starts until the first message is sent.
+// nothing starts until the first message is sent. Beside the chat (in a drawer on phones), the
+// list of past conversations reopens any of them.
 
 import { useCallback, useEffect, useState } from 'react';
 import { ChatWindow } from '../components/ChatWindow';
@@ -9,12 +10,15 @@ import { Composer } from '../components/Composer';
 import { CurrentAgent } from '../components/CurrentAgent';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { GoalPicker } from '../components/GoalPicker';
+import { PastChats } from '../components/PastChats';
+import { Sidebar, SidebarToggle } from '../components/Sidebar';
 import { ghostButton, Header, type Shell } from '../components/Header';
 import { UsageLine } from '../components/UsageLine';
 import { useAgentChoice } from '../hooks/useAgentChoice';
 import { useConversation } from '../hooks/useConversation';
 import { useConversationId } from '../hooks/useConversationId';
 import { useGoals } from '../hooks/useGoals';
+import { useListFollows, usePastChats } from '../hooks/usePastChats';
 import { useTransientError } from '../hooks/useTransientError';
 import { useUsage } from '../hooks/useUsage';
 import type { Json } from '../json';
@@ -46,6 +50,10 @@ export function TripChat({ shell }: { shell: Shell }) {
   // The agent the first message goes to: the one chosen, or else the recommended one.
   const goalToStart = chosenGoal ?? (goals.catalog?.default_goal || null);
   const [focusKey, setFocusKey] = useState(0);
+  const pastChats = usePastChats();
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const startedHere = conversationId.opening !== null && conversationId.opening.id === chat.historyOf;
+  useListFollows(chat.historyOf, chat.messages, chat.ended, startedHere, pastChats.refresh);
 
   useEffect(() => {
     document.title = id ? `Trip planner · ${id}` : 'Trip planner';
@@ -82,11 +90,27 @@ export function TripChat({ shell }: { shell: Shell }) {
     [refocus],
   );
 
-  const { startWith } = conversationId;
+  const { startWith, show } = conversationId;
   const { send: sendToChat } = chat;
+  const { refresh: refreshPastChats } = pastChats;
   const send = useCallback(
-    (prompt: string) => (choosing ? startWith(goalToStart ?? undefined, prompt) : sendToChat(prompt)),
-    [choosing, startWith, goalToStart, sendToChat],
+    async (prompt: string) => {
+      if (!choosing) return sendToChat(prompt);
+      const started = await startWith(goalToStart ?? undefined, prompt);
+      if (started) refreshPastChats();
+      return started;
+    },
+    [choosing, startWith, goalToStart, sendToChat, refreshPastChats],
+  );
+
+  const closeDrawer = useCallback(() => setDrawerOpen(false), []);
+  const reopen = useCallback(
+    (pastId: string) => {
+      setDrawerOpen(false);
+      cancelNewChat();
+      show(pastId);
+    },
+    [cancelNewChat, show],
   );
 
   const lasting = lastingProblem(chat.status, chat.connectionProblem);
@@ -105,6 +129,7 @@ export function TripChat({ shell }: { shell: Shell }) {
           ) : null
         }
         workflowId={choosing ? null : id}
+        leading={<SidebarToggle open={drawerOpen} onOpen={() => setDrawerOpen(true)} />}
       >
         <button
           type="button"
@@ -119,49 +144,63 @@ export function TripChat({ shell }: { shell: Shell }) {
           New chat
         </button>
       </Header>
-      <main className="flex min-h-0 flex-1 flex-col">
-        {choosing ? (
-          <GoalPicker
-            catalog={goals.catalog}
-            error={goals.error}
-            onRetry={goals.retry}
-            busy={starting}
-            chosen={goalToStart}
-            onChoose={choose}
-            onCancel={id === null ? undefined : cancelNewChat}
+      <div className="flex min-h-0 flex-1">
+        <Sidebar open={drawerOpen} onClose={closeDrawer}>
+          <PastChats
+            chats={pastChats.chats}
+            more={pastChats.more}
+            loading={pastChats.loading}
+            error={pastChats.error}
+            currentId={choosing ? null : id}
+            onOpen={reopen}
+            onRetry={pastChats.refresh}
+            onLoadMore={pastChats.loadMore}
           />
-        ) : (
-          <ChatWindow
-            messages={chat.messages}
-            loading={chat.loading || starting}
-            working={chat.working}
-            live={chat.live}
-            retrying={chat.retrying}
-            pending={chat.pending}
-            queued={chat.queued}
-            ended={chat.ended}
-            missing={chat.missing}
-            endedReason={endedReason(chat.status)}
-            starting={starting}
-            onConfirm={confirm}
-            onDecline={decline}
-            onNewChat={newChat}
-          />
-        )}
-        <div className="border-t border-slate-200 bg-white/90 dark:border-slate-800 dark:bg-slate-950/90">
-          <div className="mx-auto flex max-w-3xl flex-col gap-2 px-4 py-3">
-            {conversationId.error ? <ErrorBanner message={`Couldn't start a chat: ${conversationId.error}`} /> : null}
-            {lasting ? <ErrorBanner lasting message={lasting} /> : null}
-            {transient.error ? <ErrorBanner message={transient.error} onDismiss={transient.dismiss} /> : null}
-            <Composer
-              disabled={!choosing && chat.ended}
-              onSend={send}
-              focusKey={focusKey}
-              placeholder={choosing ? 'Write your first message… (Enter to send, Shift+Enter for a new line)' : undefined}
+        </Sidebar>
+        <main className="flex min-h-0 min-w-0 flex-1 flex-col">
+          {choosing ? (
+            <GoalPicker
+              catalog={goals.catalog}
+              error={goals.error}
+              onRetry={goals.retry}
+              busy={starting}
+              chosen={goalToStart}
+              onChoose={choose}
+              onCancel={id === null ? undefined : cancelNewChat}
             />
+          ) : (
+            <ChatWindow
+              messages={chat.messages}
+              loading={chat.loading || starting}
+              working={chat.working}
+              live={chat.live}
+              retrying={chat.retrying}
+              pending={chat.pending}
+              queued={chat.queued}
+              ended={chat.ended}
+              missing={chat.missing}
+              endedReason={endedReason(chat.status)}
+              starting={starting}
+              onConfirm={confirm}
+              onDecline={decline}
+              onNewChat={newChat}
+            />
+          )}
+          <div className="border-t border-slate-200 bg-white/90 dark:border-slate-800 dark:bg-slate-950/90">
+            <div className="mx-auto flex max-w-3xl flex-col gap-2 px-4 py-3">
+              {conversationId.error ? <ErrorBanner message={`Couldn't start a chat: ${conversationId.error}`} /> : null}
+              {lasting ? <ErrorBanner lasting message={lasting} /> : null}
+              {transient.error ? <ErrorBanner message={transient.error} onDismiss={transient.dismiss} /> : null}
+              <Composer
+                disabled={!choosing && chat.ended}
+                onSend={send}
+                focusKey={focusKey}
+                placeholder={choosing ? 'Write your first message… (Enter to send, Shift+Enter for a new line)' : undefined}
+              />
+            </div>
           </div>
-        </div>
-      </main>
+        </main>
+      </div>
     </div>
   );
 }

@@ -27,6 +27,7 @@ export function setUp(routes: Record<string, Reply> = {}, path = '/') {
     'POST /confirm': { body: { message: 'Ran FindEvents.', workflow_id: 'c1', proposal_id: 'p-1', tool_calls: [] } },
     'POST /decline': { body: { message: 'Declined FindEvents.', workflow_id: 'c1', proposal_id: 'p-1', tool_calls: [] } },
     'POST /end-chat': { body: { message: 'ended' } },
+    'GET /conversations': { body: { conversations: [], next_page_token: null } },
     ...routes,
   });
 }
