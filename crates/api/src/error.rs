@@ -57,6 +57,18 @@ pub enum ApiError {
     #[error("{0}")]
     EmailRefused(String),
     /// `confirm` or `end-chat` for a conversation that is not running.
+    /// A confirm or decline that found nothing (or something newer) waiting.
+    #[error("{0}")]
+    ProposalConflict(String),
+    /// Edited arguments that do not fit the proposed tool.
+    #[error("{0}")]
+    ProposalInvalid(String),
+    #[error(
+        "the confirmed tools of conversation {0} are still running; their results will appear in the conversation"
+    )]
+    ToolsStillRunning(WorkflowId),
+    #[error("bad page_token: pass back the next_page_token of the previous page")]
+    BadPageToken,
     #[error("conversation {0} is not running: it was never started or has already finished")]
     ConversationNotRunning(WorkflowId),
     /// A query or update got no answer: no worker is polling the task queue.
@@ -84,7 +96,9 @@ impl ApiError {
             | ApiError::InvalidWorkflowId(_)
             | ApiError::InvalidTimeZone(_)
             | ApiError::BadQuery(_)
-            | ApiError::BadBody(_) => StatusCode::BAD_REQUEST,
+            | ApiError::BadBody(_)
+            | ApiError::ProposalInvalid(_)
+            | ApiError::BadPageToken => StatusCode::BAD_REQUEST,
             ApiError::InvalidPrompt(InvalidPrompt::TooLarge(_))
             | ApiError::InvalidText(InvalidText::TooLarge(_))
             | ApiError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -97,7 +111,8 @@ impl ApiError {
             | ApiError::WorkerUnavailable { .. }
             | ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::EmailRefused(_) => StatusCode::CONFLICT,
+            ApiError::EmailRefused(_) | ApiError::ProposalConflict(_) => StatusCode::CONFLICT,
+            ApiError::ToolsStillRunning(_) => StatusCode::GATEWAY_TIMEOUT,
             ApiError::TemporalUnreachable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Temporal(_) => StatusCode::BAD_GATEWAY,
         }

@@ -124,6 +124,11 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/send-prompt", post(routes::conversations::send_prompt))
         .route("/confirm", post(routes::conversations::confirm))
+        .route("/decline", post(routes::conversations::decline))
+        .route(
+            "/conversations",
+            get(routes::conversations::list_conversations),
+        )
         .route("/end-chat", post(routes::conversations::end_chat))
         .route(
             "/get-conversation-history",

@@ -22,7 +22,7 @@ use crate::{
     },
     routes::{
         MessageResponse,
-        conversations::{ConfirmResponse, ConfirmedResponse},
+        conversations::{ConfirmBody, ProposalResponse},
         email::{DraftSaved, EmailTextBody, StartEmailBody},
         goals::{GoalInfo, GoalsResponse},
         meta::{HealthResponse, RootResponse, UiConfig},
@@ -47,6 +47,8 @@ use crate::{
         crate::routes::conversations::start_workflow,
         crate::routes::conversations::send_prompt,
         crate::routes::conversations::confirm,
+        crate::routes::conversations::decline,
+        crate::routes::conversations::list_conversations,
         crate::routes::conversations::end_chat,
         crate::routes::conversations::get_conversation_history,
         crate::routes::conversations::get_latest_tool_data,
@@ -68,8 +70,12 @@ use crate::{
         crate::prices::StepUsage,
         models::UsageTotals,
         MessageResponse,
-        ConfirmResponse,
-        ConfirmedResponse,
+        ConfirmBody,
+        ProposalResponse,
+        models::ToolRun,
+        models::ToolCall,
+        crate::temporal::ConversationsPage,
+        crate::temporal::ConversationSummary,
         RootResponse,
         HealthResponse,
         UiConfig,
@@ -145,6 +151,11 @@ mod tests {
         let schemas = &doc["components"]["schemas"];
         let mut decision = PlannerDecision::question("hi");
         decision.reply_id = Some("run/1".into());
+        decision.proposal_id = Some("run/1".into());
+        decision.tool_calls = vec![models::ToolCall {
+            tool: "FindEvents".into(),
+            args: serde_json::Map::new(),
+        }];
         let tool_data = serde_json::to_value(decision).unwrap();
         assert_eq!(
             property_names(&schemas["PlannerDecision"]),
@@ -250,6 +261,7 @@ mod tests {
             Actor::User,
             Actor::Agent,
             Actor::UserConfirmedToolRun,
+            Actor::UserDeclinedToolRun,
             Actor::ToolResult,
             Actor::ConversationSummary,
         ] {

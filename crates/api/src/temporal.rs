@@ -15,8 +15,8 @@ use std::{
 use futures::Stream;
 use goals::{GoalCatalog, GoalSpec};
 use models::{
-    AgentGoal, AgentWorkflowInput, ConfirmOutcome, ConversationHistory, ConversationUsage,
-    PlannerDecision,
+    AgentGoal, AgentWorkflowInput, ConfirmRequest, ConversationHistory, ConversationUsage,
+    DeclineRequest, PlannerDecision, ProposalOutcome,
 };
 use serde::{Deserialize, Serialize};
 use settings::TemporalSettings;
@@ -24,7 +24,7 @@ use temporalio_client::{
     Client, NamespacedClient, QueryRejectCondition, RetryOptions, WorkflowDescribeOptions,
     WorkflowExecuteUpdateOptions, WorkflowExecutionInfo, WorkflowExecutionStatus,
     WorkflowFetchHistoryOptions, WorkflowHandle, WorkflowQueryOptions, WorkflowSignalOptions,
-    WorkflowStartOptions,
+    WorkflowStartOptions, WorkflowStartUpdateOptions,
     errors::{
         WorkflowInteractionError, WorkflowQueryError, WorkflowStartError, WorkflowUpdateError,
     },
@@ -36,10 +36,16 @@ use temporalio_common::protos::temporal::api::{
     workflowservice::v1::GetSystemInfoRequest,
 };
 use utoipa::ToSchema;
-use workflows::AgentGoalWorkflow;
+use workflows::{
+    AgentGoalWorkflow,
+    contracts::{ProposalRefused, RefusalKind},
+};
 
 mod email;
+mod list;
 mod query;
+
+pub use list::{ConversationSummary, ConversationsPage};
 
 use crate::{
     domain::{UserPrompt, WorkflowId},
@@ -48,6 +54,8 @@ use crate::{
 
 /// The identity Temporal records for calls made by the api.
 const IDENTITY: &str = "agent-api";
+/// Longest a confirm waits for its tools to finish before answering 504 (they keep running).
+const TOOLS_WAIT: Duration = Duration::from_secs(300);
 /// Longest wait between two connection attempts.
 const MAX_RECONNECT_DELAY: Duration = Duration::from_secs(5);
 
@@ -275,39 +283,69 @@ impl Temporal {
             })
     }
 
-    /// Signals `confirm`; 404 unless the conversation is running.
-    pub async fn confirm(&self, id: &WorkflowId) -> Result<(), ApiError> {
-        self.handle(id)?
-            .signal(
-                AgentGoalWorkflow::confirm,
-                (),
-                WorkflowSignalOptions::default(),
-            )
-            .await
-            .map_err(|err| self.interaction_error(id, err))
-    }
-
-    /// Runs the `confirm_tool` update: returns once the workflow has taken the confirmation
-    /// (or found nothing to confirm).
-    pub async fn confirm_and_wait(&self, id: &WorkflowId) -> Result<ConfirmOutcome, ApiError> {
+    /// Runs the `confirm_proposal` update: the waiting proposal runs (with `request`'s edited
+    /// arguments, if any) and this returns once its tools did, with their results.
+    pub async fn confirm_proposal(
+        &self,
+        id: &WorkflowId,
+        request: ConfirmRequest,
+    ) -> Result<ProposalOutcome, ApiError> {
         let handle = self.handle(id)?;
-        let update = handle.execute_update(
-            AgentGoalWorkflow::confirm_tool,
-            (),
-            WorkflowExecuteUpdateOptions::default(),
+        let start = handle.start_update(
+            AgentGoalWorkflow::confirm_proposal,
+            request,
+            WorkflowStartUpdateOptions::default(),
         );
         // An update needs a worker to accept it; without one the client would wait forever.
-        let outcome = tokio::time::timeout(self.query_timeout * 2, update)
+        let started = tokio::time::timeout(self.query_timeout * 2, start)
             .await
-            .map_err(|_| self.worker_unavailable(id))?;
-        outcome.map_err(|err| match err {
+            .map_err(|_| self.worker_unavailable(id))?
+            .map_err(|err| self.update_error(id, err))?;
+        tokio::time::timeout(TOOLS_WAIT, started.get_result(Default::default()))
+            .await
+            .map_err(|_| ApiError::ToolsStillRunning(id.clone()))?
+            .map_err(|err| self.update_error(id, err))
+    }
+
+    /// Runs the `decline_proposal` update: the waiting proposal is dropped and the planner
+    /// told why.
+    pub async fn decline_proposal(
+        &self,
+        id: &WorkflowId,
+        request: DeclineRequest,
+    ) -> Result<ProposalOutcome, ApiError> {
+        let handle = self.handle(id)?;
+        let update = handle.execute_update(
+            AgentGoalWorkflow::decline_proposal,
+            request,
+            WorkflowExecuteUpdateOptions::default(),
+        );
+        tokio::time::timeout(self.query_timeout * 2, update)
+            .await
+            .map_err(|_| self.worker_unavailable(id))?
+            .map_err(|err| self.update_error(id, err))
+    }
+
+    /// What a failed update means for the caller: a refusal from the workflow's validator
+    /// (409 or 400, with its reason), a conversation that is not running, or no worker.
+    fn update_error(&self, id: &WorkflowId, err: WorkflowUpdateError) -> ApiError {
+        match err {
             WorkflowUpdateError::NotFound(_) => ApiError::ConversationNotRunning(id.clone()),
+            WorkflowUpdateError::Failed(failure) => {
+                match ProposalRefused::parse(&failure.message) {
+                    Some(refused) if refused.kind == RefusalKind::Invalid => {
+                        ApiError::ProposalInvalid(refused.reason)
+                    }
+                    Some(refused) => ApiError::ProposalConflict(refused.reason),
+                    None => ApiError::Temporal(failure.message),
+                }
+            }
             WorkflowUpdateError::Rpc(status) if is_no_answer(&status) => {
                 self.worker_unavailable(id)
             }
             WorkflowUpdateError::Rpc(status) => self.rpc_error(&status),
             other => ApiError::Temporal(other.to_string()),
-        })
+        }
     }
 
     /// Signals `end_chat`; 404 unless the conversation is running.

@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 use support::{TestApp, count_actor, event_count, metric_sum, scrape};
 use temporalio_client::{WorkflowDescribeOptions, WorkflowExecutionStatus};
 use testkit::{Stack, wait_until};
@@ -148,8 +148,18 @@ async fn the_readme_curl_sequence_talks_to_one_conversation_without_ids() {
     assert_eq!(messages[1]["response"], "Austin in December");
 }
 
+/// The proposal waiting in `messages`: its id.
+fn proposal_id(messages: &[Value]) -> String {
+    let proposal = last_agent(messages);
+    assert_eq!(proposal["next"], "confirm", "{proposal}");
+    proposal["proposal_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a proposal id: {proposal}"))
+        .to_owned()
+}
+
 #[tokio::test]
-async fn prompt_gets_a_reply_and_confirm_runs_the_proposed_tool() {
+async fn confirm_runs_edited_arguments_and_decline_runs_nothing() {
     let stack = Stack::demo("api-trip").await;
     let app = TestApp::for_stack(&stack).await;
     let id = "api-trip-chat";
@@ -162,41 +172,105 @@ async fn prompt_gets_a_reply_and_confirm_runs_the_proposed_tool() {
         )
         .await;
     assert_eq!(sent["workflow_id"], id);
-    assert!(
-        sent["message"]
-            .as_str()
-            .unwrap()
-            .contains("Austin in December")
-    );
-
     let messages = app.wait_for_actor(id, "agent", 2).await;
     assert_eq!(actors(&messages), ["agent", "user", "agent"]);
-    assert_eq!(messages[1]["response"], "Austin in December");
-    let proposal = last_agent(&messages);
-    assert_eq!(proposal["next"], "confirm");
-    assert_eq!(proposal["tool"], "FindEvents");
+    let first = proposal_id(&messages);
+    assert_eq!(last_agent(&messages)["tool"], "FindEvents");
 
-    let (status, tool_data) = app
-        .get("/get-latest-tool-data", &[("workflow_id", id)])
+    // A newer proposal replaces it: a confirm meant for the first one is refused.
+    app.post_ok(
+        "/send-prompt",
+        &[("workflow_id", id), ("prompt", "Actually, Seattle in May")],
+    )
+    .await;
+    let messages = app.wait_for_actor(id, "agent", 3).await;
+    let second = proposal_id(&messages);
+    assert_ne!(first, second);
+    assert_eq!(last_agent(&messages)["args"]["city"], "Seattle");
+    let (status, body) = app
+        .post("/confirm", &[("workflow_id", id), ("proposal", &first)])
         .await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(tool_data["tool"], "FindEvents");
-    assert_eq!(tool_data["args"]["city"], "Austin");
-    assert_eq!(tool_data["args"]["month"], "December");
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no longer current"),
+        "{body}"
+    );
 
-    // The plain signal: answers at once, the tool runs in the workflow.
-    let confirmed = app.post_ok("/confirm", &[("workflow_id", id)]).await;
-    assert!(confirmed.get("confirmed").is_none(), "{confirmed}");
+    // Edited arguments are checked against the tool's argument list; nothing runs.
+    for (args, expected) in [
+        (
+            json!({"city": "Denver", "month": "May", "town": "x"}),
+            "no argument 'town'",
+        ),
+        (json!({"city": "Denver"}), "needs a value for: month"),
+    ] {
+        let (status, body) = app
+            .post_json(
+                "/confirm",
+                &[("workflow_id", id), ("proposal", &second)],
+                &json!({"args": args}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(
+            body["detail"].as_str().unwrap().contains(expected),
+            "{body}"
+        );
+    }
+    let (status, body) = app
+        .post_json(
+            "/confirm",
+            &[("workflow_id", id)],
+            &json!({"arguments": {}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (_, history) = app.history(id).await;
+    assert_eq!(
+        actors(history["messages"].as_array().unwrap()),
+        ["agent", "user", "agent", "user", "agent"],
+        "refused confirms change nothing"
+    );
+
+    // The edited arguments run, and the answer carries what the tool returned.
+    let ran = app
+        .post_json(
+            "/confirm",
+            &[("workflow_id", id), ("proposal", &second)],
+            &json!({"args": {"city": "Denver", "month": "May"}}),
+        )
+        .await;
+    assert_eq!(ran.0, StatusCode::OK, "{}", ran.1);
+    let ran = ran.1;
+    assert_eq!(ran["proposal_id"], second.as_str());
+    assert_eq!(ran["tool_calls"][0]["tool"], "FindEvents");
+    assert_eq!(ran["tool_calls"][0]["args"]["city"], "Denver");
+    assert_eq!(ran["tool_calls"][0]["result"]["tool"], "FindEvents");
     let messages = app.wait_for_actor(id, "tool_result", 1).await;
-    let result = messages
+    let confirmed = messages
         .iter()
-        .find(|m| m["actor"] == "tool_result")
+        .find(|m| m["actor"] == "user_confirmed_tool_run")
         .unwrap();
-    assert_eq!(result["response"]["tool"], "FindEvents");
-    assert!(!result["response"]["events"].as_array().unwrap().is_empty());
+    assert_eq!(confirmed["response"]["args"]["city"], "Denver");
 
-    // The update: answers once the workflow took the confirmation, then nothing is left.
-    app.wait_for_actor(id, "agent", 3).await;
+    // Nothing waits now: confirm and decline both say so.
+    for path in ["/confirm", "/decline"] {
+        let (status, body) = app.post(path, &[("workflow_id", id)]).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{path}: {body}");
+        assert!(
+            body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("No tool is waiting"),
+            "{body}"
+        );
+    }
+
+    // A declined proposal does not run; the agent hears why and answers.
+    app.wait_for_actor(id, "agent", 4).await;
     app.post_ok(
         "/send-prompt",
         &[("workflow_id", id), ("prompt", "I'll fly from Chicago")],
@@ -204,30 +278,210 @@ async fn prompt_gets_a_reply_and_confirm_runs_the_proposed_tool() {
     .await;
     let messages = app
         .wait_for_messages(id, "a SearchFlights proposal", |messages| {
-            count_actor(messages, "agent") >= 4 && last_agent(messages)["tool"] == "SearchFlights"
+            count_actor(messages, "agent") >= 5 && last_agent(messages)["tool"] == "SearchFlights"
         })
         .await;
-    assert_eq!(last_agent(&messages)["next"], "confirm");
-    let waited = app
-        .post_ok("/confirm", &[("workflow_id", id), ("wait", "true")])
+    let flights = proposal_id(&messages);
+    let declined = app
+        .post_ok(
+            "/decline",
+            &[
+                ("workflow_id", id),
+                ("proposal", &flights),
+                ("reason", "too expensive for me"),
+            ],
+        )
         .await;
-    assert_eq!(waited["confirmed"], true, "{waited}");
-    assert_eq!(waited["tool"], "SearchFlights");
-    assert_eq!(waited["workflow_id"], id);
-    let nothing = app
-        .post_ok("/confirm", &[("workflow_id", id), ("wait", "true")])
-        .await;
-    assert_eq!(nothing["confirmed"], false, "{nothing}");
-    assert_eq!(nothing["tool"], Value::Null);
-    let messages = app.wait_for_actor(id, "tool_result", 2).await;
-    assert_eq!(
-        messages
-            .iter()
-            .rev()
-            .find(|m| m["actor"] == "tool_result")
-            .unwrap()["response"]["tool"],
-        "SearchFlights"
+    assert_eq!(declined["tool_calls"][0]["tool"], "SearchFlights");
+    assert!(
+        declined["tool_calls"][0].get("result").is_none(),
+        "{declined}"
     );
+    let messages = app.wait_for_actor(id, "agent", 6).await;
+    let entry = messages
+        .iter()
+        .find(|m| m["actor"] == "user_declined_tool_run")
+        .expect("the decline is in the history");
+    assert_eq!(entry["response"]["reason"], "too expensive for me");
+    assert_eq!(entry["response"]["tool_calls"][0]["tool"], "SearchFlights");
+    assert_eq!(
+        count_actor(&messages, "tool_result"),
+        1,
+        "SearchFlights never ran"
+    );
+    assert_ne!(last_agent(&messages)["next"], "confirm");
+}
+
+#[tokio::test]
+async fn typed_yes_and_no_act_like_the_buttons_and_bye_ends_the_chat() {
+    let stack = Stack::demo("api-typed").await;
+    let app = TestApp::for_stack(&stack).await;
+    let id = "api-typed-chat";
+    app.post_ok(
+        "/send-prompt",
+        &[("workflow_id", id), ("prompt", "Austin in December")],
+    )
+    .await;
+    app.wait_for_actor(id, "agent", 2).await;
+
+    app.post_ok(
+        "/send-prompt",
+        &[("workflow_id", id), ("prompt", "ok, go ahead")],
+    )
+    .await;
+    let messages = app.wait_for_actor(id, "tool_result", 1).await;
+    assert_eq!(
+        actors(&messages)[..5],
+        ["agent", "user", "agent", "user", "user_confirmed_tool_run"],
+        "the typed yes ran the proposal"
+    );
+
+    app.wait_for_actor(id, "agent", 3).await;
+    app.post_ok(
+        "/send-prompt",
+        &[("workflow_id", id), ("prompt", "I'll fly from Chicago")],
+    )
+    .await;
+    app.wait_for_messages(id, "a SearchFlights proposal", |messages| {
+        last_agent(messages)["tool"] == "SearchFlights" && last_agent(messages)["next"] == "confirm"
+    })
+    .await;
+    app.post_ok(
+        "/send-prompt",
+        &[("workflow_id", id), ("prompt", "no thanks")],
+    )
+    .await;
+    let messages = app
+        .wait_for_messages(id, "the decline and the answer", |messages| {
+            actors(messages).ends_with(&["user", "user_declined_tool_run", "agent"])
+        })
+        .await;
+    assert_eq!(
+        count_actor(&messages, "tool_result"),
+        1,
+        "SearchFlights never ran"
+    );
+
+    app.post_ok(
+        "/send-prompt",
+        &[("workflow_id", id), ("prompt", "that's all, thanks")],
+    )
+    .await;
+    let handle = stack.client.get_workflow_handle::<AgentGoalWorkflow>(id);
+    wait_until(
+        "the farewell to end the chat",
+        Duration::from_secs(30),
+        || async {
+            let status = handle
+                .describe(WorkflowDescribeOptions::default())
+                .await
+                .map(|d| d.status());
+            (
+                matches!(status, Ok(WorkflowExecutionStatus::Completed)).then_some(()),
+                format!("{status:?}"),
+            )
+        },
+    )
+    .await;
+    let (_, history) = app.history(id).await;
+    let messages = history["messages"].as_array().unwrap().clone();
+    assert_eq!(last_agent(&messages)["next"], "done");
+}
+
+#[tokio::test]
+async fn conversations_are_listed_newest_first_with_titles_and_pages() {
+    let stack = Stack::demo("api-list").await;
+    let app = TestApp::for_stack(&stack).await;
+    let ids = ["api-list-1", "api-list-2", "api-list-3"];
+    for (n, id) in ids.iter().enumerate() {
+        let prompt = format!("Chicago in May, trip number {}", n + 1);
+        app.post_ok("/send-prompt", &[("workflow_id", id), ("prompt", &prompt)])
+            .await;
+        app.wait_for_actor(id, "agent", 2).await;
+    }
+    // Reading a conversation that does not exist does not start one.
+    let (status, body) = app.history("api-list-never").await;
+    assert_eq!((status, body), (StatusCode::OK, json!([])));
+
+    let listed = |page: Value| -> Vec<Value> { page["conversations"].as_array().unwrap().clone() };
+    let page = wait_until(
+        "all three in the list with titles and usage",
+        Duration::from_secs(30),
+        || async {
+            let (status, page) = app.get("/conversations", &[("page_size", "10")]).await;
+            let rows = listed(page.clone());
+            let ready = status == StatusCode::OK
+                && rows.len() == 3
+                && rows
+                    .iter()
+                    .all(|r| r["title"].is_string() && r["tokens"].as_u64() > Some(0));
+            (ready.then_some(page.clone()), page.to_string())
+        },
+    )
+    .await;
+    let rows = listed(page.clone());
+    let order: Vec<&str> = rows
+        .iter()
+        .map(|r| r["workflow_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        ["api-list-3", "api-list-2", "api-list-1"],
+        "newest first"
+    );
+    assert_eq!(rows[0]["title"], "Chicago in May, trip number 3");
+    assert_eq!(rows[0]["status"], "running");
+    assert_eq!(rows[0]["goal"]["id"], "goal_event_flight_invoice");
+    assert_eq!(rows[0]["cost_usd"], 0.0, "the demo model is free");
+    assert!(rows[0]["updated_at"].as_str().unwrap() >= rows[0]["started_at"].as_str().unwrap());
+    assert_eq!(page["next_page_token"], Value::Null);
+
+    let (_, first) = app.get("/conversations", &[("page_size", "2")]).await;
+    assert_eq!(listed(first.clone()).len(), 2);
+    let token = first["next_page_token"]
+        .as_str()
+        .expect("a next page")
+        .to_owned();
+    let (_, second) = app
+        .get(
+            "/conversations",
+            &[("page_size", "2"), ("page_token", &token)],
+        )
+        .await;
+    let rest = listed(second.clone());
+    assert_eq!(rest.len(), 1, "{second}");
+    assert_eq!(rest[0]["workflow_id"], "api-list-1");
+
+    for query in [
+        vec![("page_size", "0")],
+        vec![("page_size", "101")],
+        vec![("page_token", "zz")],
+    ] {
+        let (status, body) = app.get("/conversations", &query).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query:?}: {body}");
+    }
+
+    // A finished conversation stays listed, once, with its final status.
+    app.post_ok("/end-chat", &[("workflow_id", "api-list-2")])
+        .await;
+    wait_until(
+        "the ended chat listed as completed",
+        Duration::from_secs(30),
+        || async {
+            let (_, page) = app.get("/conversations", &[]).await;
+            let rows = listed(page.clone());
+            let ended: Vec<&Value> = rows
+                .iter()
+                .filter(|r| r["workflow_id"] == "api-list-2")
+                .collect();
+            (
+                (rows.len() == 3 && ended.len() == 1 && ended[0]["status"] == "completed")
+                    .then_some(()),
+                page.to_string(),
+            )
+        },
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -264,7 +518,7 @@ async fn end_chat_completes_the_conversation_which_still_shows_its_history() {
 
     for (path, query) in [
         ("/confirm", vec![("workflow_id", id)]),
-        ("/confirm", vec![("workflow_id", id), ("wait", "true")]),
+        ("/decline", vec![("workflow_id", id)]),
         ("/end-chat", vec![("workflow_id", id)]),
     ] {
         let (status, body) = app.post(path, &query).await;
@@ -284,7 +538,7 @@ async fn end_chat_completes_the_conversation_which_still_shows_its_history() {
 }
 
 #[tokio::test]
-async fn history_of_a_missing_conversation_starts_it_and_is_empty() {
+async fn history_of_a_missing_conversation_is_empty_and_starts_nothing() {
     let stack = Stack::demo("api-missing").await;
     let app = TestApp::for_stack(&stack).await;
     let id = "api-missing-chat";
@@ -292,8 +546,13 @@ async fn history_of_a_missing_conversation_starts_it_and_is_empty() {
     let (status, body) = app.history(id).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, serde_json::json!([]));
-    let messages = app.wait_for_actor(id, "agent", 1).await;
-    assert_eq!(actors(&messages), ["agent"]);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let described = stack
+        .client
+        .get_workflow_handle::<AgentGoalWorkflow>(id)
+        .describe(WorkflowDescribeOptions::default())
+        .await;
+    assert!(described.is_err(), "no workflow was started: {described:?}");
 }
 
 #[tokio::test]
@@ -466,7 +725,11 @@ async fn bad_input_is_refused_with_json_and_leaves_the_conversation_unchanged() 
         );
     }
     let (status, body) = app
-        .post("/confirm", &[("workflow_id", id), ("wait", "maybe")])
+        .post_json(
+            "/confirm",
+            &[("workflow_id", id)],
+            &json!(["not", "an", "object"]),
+        )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body["detail"].as_str().is_some(), "{body}");
@@ -581,8 +844,7 @@ async fn usage_adds_up_what_the_model_reported_across_runs_and_prices_it() {
     )
     .await;
     app.wait_for_actor(id, "agent", 2).await;
-    app.post_ok("/confirm", &[("workflow_id", id), ("wait", "true")])
-        .await;
+    app.post_ok("/confirm", &[("workflow_id", id)]).await;
     // The next run starts with the summary of the first.
     wait_until(
         "the conversation to continue as new",

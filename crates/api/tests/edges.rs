@@ -51,9 +51,7 @@ async fn without_a_worker_queries_are_404_and_events_say_so_until_a_worker_comes
         .get("/get-latest-tool-data", &[("workflow_id", id)])
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
-    let (status, body) = app
-        .post("/confirm", &[("workflow_id", id), ("wait", "true")])
-        .await;
+    let (status, body) = app.post("/confirm", &[("workflow_id", id)]).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     assert!(
         body["detail"].as_str().unwrap().contains("worker"),
@@ -253,7 +251,7 @@ async fn signals_to_unknown_conversations_are_404_and_events_say_not_found() {
     let id = "api-never-started";
     for (path, query) in [
         ("/confirm", vec![("workflow_id", id)]),
-        ("/confirm", vec![("workflow_id", id), ("wait", "true")]),
+        ("/decline", vec![("workflow_id", id)]),
         ("/end-chat", vec![("workflow_id", id)]),
     ] {
         let (status, body) = app.post(path, &query).await;

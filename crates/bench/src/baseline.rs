@@ -367,6 +367,7 @@ impl BaselineWorkflow {
             history: self.history.window(self.history_window),
             prompt: text.to_owned(),
             turn: None,
+            pending: None,
         };
         (input, format!("v{}", self.validations - 1))
     }

@@ -81,6 +81,13 @@ pub enum PromptKind {
     ToolCompleted { tool: String, result: Value },
     /// The previous proposal left these arguments null.
     MissingArguments { tool: String, missing: Vec<String> },
+    /// Tools proposed together finished: each tool's name and result, in order.
+    ToolsCompleted { results: Vec<(String, Value)> },
+    /// The user declined the proposal, maybe saying why.
+    ToolDeclined {
+        tools: Vec<String>,
+        reason: Option<String>,
+    },
 }
 
 /// One chat request, understood.
@@ -212,8 +219,43 @@ pub fn prompt_kind(prompt: &str) -> PromptKind {
                 .map(str::to_owned)
                 .collect(),
         },
+        "tools_completed" => PromptKind::ToolsCompleted {
+            results: tagged_results(prompt),
+        },
+        "tool_declined" => PromptKind::ToolDeclined {
+            tools: field("tools")
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            reason: prompt
+                .split_once("<reason>\n")
+                .and_then(|(_, rest)| rest.split_once("\n</reason>"))
+                .map(|(reason, _)| reason.to_owned()),
+        },
         _ => PromptKind::User,
     }
+}
+
+/// The `<tool_result tool="...">` sections of a prompt, in order.
+fn tagged_results(prompt: &str) -> Vec<(String, Value)> {
+    const OPEN: &str = "<tool_result tool=\"";
+    let mut results = Vec::new();
+    let mut rest = prompt;
+    while let Some(start) = rest.find(OPEN) {
+        rest = &rest[start + OPEN.len()..];
+        let Some((tool, after)) = rest.split_once("\">") else {
+            break;
+        };
+        let value = serde_json::Deserializer::from_str(after)
+            .into_iter::<Value>()
+            .next()
+            .and_then(Result::ok)
+            .unwrap_or(Value::Null);
+        results.push((tool.to_owned(), value));
+        rest = after;
+    }
+    results
 }
 
 #[cfg(test)]
@@ -225,6 +267,32 @@ mod tests {
         format!(
             "You are an agent.\n\n<conversation_history>\n{history}\n</conversation_history>\nRules follow."
         )
+    }
+
+    #[test]
+    fn results_of_tools_run_together_and_declines_are_read() {
+        let together = prompt_kind(
+            "[event: tools_completed tools=FindEvents,FindEvents]\n<tool_result tool=\"FindEvents\">\n{\"events\": [1]}\n</tool_result>\n<tool_result tool=\"FindEvents\">\n{\"error\": \"x\"}\n</tool_result>\nThe tools...",
+        );
+        assert_eq!(
+            together,
+            PromptKind::ToolsCompleted {
+                results: vec![
+                    ("FindEvents".into(), json!({"events": [1]})),
+                    ("FindEvents".into(), json!({"error": "x"})),
+                ]
+            }
+        );
+        let declined = prompt_kind(
+            "[event: tool_declined tools=FindEvents]\nThe user declined...\n<reason>\nI meant May\n</reason>\nAnswer...",
+        );
+        assert_eq!(
+            declined,
+            PromptKind::ToolDeclined {
+                tools: vec!["FindEvents".into()],
+                reason: Some("I meant May".into())
+            }
+        );
     }
 
     #[test]

@@ -164,6 +164,33 @@ pub fn is_affirmative(text: &str) -> bool {
     !is_negative(text) && (YES_WORDS.contains(&first) || has_any(&w, YES_PHRASES))
 }
 
+/// Ways of saying the conversation is over.
+const FAREWELL_PHRASES: &[&str] = &[
+    "bye",
+    "goodbye",
+    "good bye",
+    "bye bye",
+    "see you",
+    "see ya",
+    "farewell",
+    "thats all",
+    "that is all",
+    "thats it",
+    "im done",
+    "i am done",
+    "were done",
+    "end the chat",
+    "end chat",
+    "end this chat",
+    "close the chat",
+    "nothing else",
+];
+
+/// A goodbye: "bye", "that's all, thanks", "end the chat".
+pub fn is_farewell(text: &str) -> bool {
+    has_any(&words(text), FAREWELL_PHRASES)
+}
+
 /// A refusal: "no", "stop", "not now", "don't"...
 pub fn is_negative(text: &str) -> bool {
     let w = words(text);

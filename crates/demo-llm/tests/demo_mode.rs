@@ -599,3 +599,152 @@ async fn odd_replies_at_every_stage_still_get_valid_json() {
         assert!(!data.response.is_empty());
     }
 }
+
+/// The validator's reading of `text` while the proposal `pending` waits (as the validator
+/// prompt shows it).
+async fn intent_of(
+    server: &demo_llm::LlmServer,
+    history: &ConversationHistory,
+    pending: &PlannerDecision,
+    text: &str,
+) -> Option<models::UserIntent> {
+    let system = format!(
+        "{}\n<waiting_proposal>\n{}\n</waiting_proposal>",
+        system_message(history),
+        serde_json::to_string_pretty(&pending.calls()).unwrap()
+    );
+    let body = json!({"model": "demo", "messages": [
+        {"role": "system", "content": system}, {"role": "user", "content": text}
+    ]});
+    let content = post_chat(server, Some("validator"), &body).await.content();
+    let verdict: models::ValidationResult = serde_json::from_str(&content).unwrap();
+    assert!(verdict.valid, "{text:?} was rejected: {content}");
+    verdict.intent
+}
+
+#[tokio::test]
+async fn typed_answers_to_a_waiting_proposal_read_as_yes_no_or_neither() {
+    let server = start().await;
+    let mut history = ConversationHistory::default();
+    agent_turn(&server, &mut history, STARTER).await;
+    let find = user_says(&server, &mut history, "Austin in December").await;
+    assert_eq!(find.next, NextStep::Confirm);
+    agent_says(&mut history, &find);
+
+    use models::UserIntent::{Accept, Decline};
+    for (text, expected) in [
+        ("yes", Some(Accept)),
+        ("ok, go ahead", Some(Accept)),
+        ("sure, book it", Some(Accept)),
+        ("Sounds good!", Some(Accept)),
+        ("yep, do it", Some(Accept)),
+        ("no", Some(Decline)),
+        ("no thanks", Some(Decline)),
+        ("don't", Some(Decline)),
+        ("not now", Some(Decline)),
+        ("yes, but in May", None),
+        ("no, Denver instead", None),
+        ("what will it cost?", None),
+    ] {
+        history.push(Actor::User, text);
+        assert_eq!(
+            intent_of(&server, &history, &find, text).await,
+            expected,
+            "{text:?}"
+        );
+        history.messages.pop();
+    }
+    // Without a waiting proposal a yes is just a reply.
+    history.push(Actor::User, "yes");
+    assert_eq!(validate(&server, &history, "yes").await.intent, None);
+}
+
+#[tokio::test]
+async fn goodbyes_end_the_chat_with_a_closing_message() {
+    let server = start().await;
+    for text in [
+        "bye",
+        "That's all, thanks!",
+        "end the chat",
+        "ok I'm done for today, goodbye",
+    ] {
+        let mut history = ConversationHistory::default();
+        agent_turn(&server, &mut history, STARTER).await;
+        let answer = user_says(&server, &mut history, text).await;
+        assert_eq!(answer.next, NextStep::Done, "{text:?}: {answer:?}");
+        assert!(!answer.response.is_empty());
+        assert_eq!(answer.tool_name(), None);
+    }
+}
+
+#[tokio::test]
+async fn two_cities_are_searched_together_and_both_results_answered() {
+    let server = start().await;
+    let mut history = ConversationHistory::default();
+    agent_turn(&server, &mut history, STARTER).await;
+    let both = user_says(
+        &server,
+        &mut history,
+        "events in Austin and Denver in March",
+    )
+    .await;
+    assert_eq!(both.next, NextStep::Confirm);
+    let calls = both.calls();
+    assert_eq!(calls.len(), 2, "{both:?}");
+    assert_eq!(calls[0].args["city"], "Austin");
+    assert_eq!(calls[1].args["city"], "Denver");
+    assert!(
+        calls
+            .iter()
+            .all(|c| c.tool == "FindEvents" && c.args["month"] == "March")
+    );
+    agent_says(&mut history, &both);
+
+    let denver = json!({"events": [{"city": "Denver", "eventName": "Denver March Powwow",
+        "dateFrom": "2026-03-20", "dateTo": "2026-03-22", "description": "Dance.", "month": "requested month"}]});
+    let prompt = format!(
+        "[event: tools_completed tools=FindEvents,FindEvents]\n<tool_result tool=\"FindEvents\">\n{}\n</tool_result>\n<tool_result tool=\"FindEvents\">\n{}\n</tool_result>\nAnswer with the JSON object only.",
+        with_tool(austin_events(), "FindEvents"),
+        with_tool(denver, "FindEvents")
+    );
+    let answer = plan(&server, &history, &prompt).await;
+    assert_eq!(answer.next, NextStep::Question);
+    for name in ["Trail of Lights", "Denver March Powwow"] {
+        assert!(answer.response.contains(name), "{}", answer.response);
+    }
+}
+
+#[tokio::test]
+async fn a_declined_proposal_follows_the_reason_or_asks() {
+    let server = start().await;
+    let mut history = ConversationHistory::default();
+    agent_turn(&server, &mut history, STARTER).await;
+    let find = user_says(&server, &mut history, "Austin in December").await;
+    agent_says(&mut history, &find);
+    let declined = |reason: &str| {
+        format!(
+            "[event: tool_declined tools=FindEvents]\nThe user declined.\n<reason>\n{reason}\n</reason>\nAnswer with the JSON object only."
+        )
+    };
+    let retry = plan(&server, &history, &declined("wrong month, I meant May")).await;
+    assert_eq!(retry.tool.as_deref(), Some("FindEvents"));
+    assert_eq!(retry.args["month"], "May");
+    assert!(
+        retry.response.starts_with("Okay, I didn't run FindEvents"),
+        "{}",
+        retry.response
+    );
+
+    let ask = plan(
+        &server,
+        &history,
+        "[event: tool_declined tools=FindEvents]\nThe user declined.\nThey gave no reason.\nAnswer with the JSON object only.",
+    )
+    .await;
+    assert_eq!(ask.next, NextStep::Question);
+    assert!(
+        ask.response.contains("didn't run FindEvents"),
+        "{}",
+        ask.response
+    );
+}

@@ -6,7 +6,11 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{AgentGoal, ConversationHistory, LlmUsage, NextStep, PendingPrompt, PlannerDecision};
+use serde_json::{Map, Value};
+
+use crate::{
+    AgentGoal, ConversationHistory, LlmUsage, NextStep, PendingPrompt, PlannerDecision, ToolCall,
+};
 
 /// Input of `agent_toolPlanner`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -94,6 +98,10 @@ pub struct ValidationInput {
     /// The turn whose planner reply streams meanwhile: the verdict releases or drops it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turn: Option<String>,
+    /// The tool proposal waiting for the user's answer, if any: the message may accept or
+    /// decline it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<PlannerDecision>,
 }
 
 /// Input of `agent_summarizeConversation`, used before continue-as-new.
@@ -115,6 +123,15 @@ pub struct ValidationResult {
         deserialize_with = "empty_object_as_none"
     )]
     pub failed_reason: Option<ValidationFailure>,
+    /// While a proposal waits: whether the message accepts or declines it (a plain prompt
+    /// otherwise).
+    #[serde(
+        rename = "userIntent",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_intent"
+    )]
+    pub intent: Option<UserIntent>,
     /// What the call used (not part of the verdict's wire shape when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<LlmUsage>,
@@ -125,9 +142,35 @@ impl ValidationResult {
         Self {
             valid: true,
             failed_reason: None,
+            intent: None,
             usage: None,
         }
     }
+}
+
+/// What a user's message means for the proposal waiting for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserIntent {
+    /// "yes", "ok, go ahead": run it, exactly as the Confirm button does.
+    Accept,
+    /// "no", "don't": drop it, exactly as the Decline button does.
+    Decline,
+}
+
+/// Models write `"none"`, `null` or leave the field out for a plain prompt; anything that is
+/// not clearly accept or decline is a plain prompt.
+fn lenient_intent<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<UserIntent>, D::Error> {
+    let value = Option::<Value>::deserialize(deserializer)?;
+    Ok(
+        match value.as_ref().and_then(Value::as_str).map(str::trim) {
+            Some(text) if text.eq_ignore_ascii_case("accept") => Some(UserIntent::Accept),
+            Some(text) if text.eq_ignore_ascii_case("decline") => Some(UserIntent::Decline),
+            _ => None,
+        },
+    )
 }
 
 /// Why a prompt was rejected, phrased for the user; stored as the agent's message.
@@ -170,6 +213,61 @@ fn empty_object_as_none<'de, D: Deserializer<'de>>(
     }
 }
 
+/// The `confirm_proposal` update's input: which proposal, and optionally edited arguments.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConfirmRequest {
+    /// The proposal the user saw; a newer one refuses the confirm. `None`: the current one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal_id: Option<String>,
+    /// Replaces the single proposed tool's arguments (checked against its argument list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<Map<String, Value>>,
+}
+
+/// The `decline_proposal` update's input.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeclineRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal_id: Option<String>,
+    /// Why, in the user's words; the planner hears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// What a confirm ran (with each tool's result) or a decline dropped.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProposalOutcome {
+    pub proposal_id: Option<String>,
+    pub tool_calls: Vec<ToolRun>,
+}
+
+/// One tool of a proposal: its arguments and, once it ran, what it returned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ToolRun {
+    pub tool: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = std::collections::BTreeMap<String, serde_json::Value>)
+    )]
+    pub args: Map<String, Value>,
+    /// What the tool returned (`{"error": ...}` when it failed); absent when it did not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<serde_json::Value>))]
+    pub result: Option<Value>,
+}
+
+impl From<ToolCall> for ToolRun {
+    fn from(call: ToolCall) -> Self {
+        Self {
+            tool: call.tool,
+            args: call.args,
+            result: None,
+        }
+    }
+}
+
 /// What the `confirm_tool` update reports back to the caller.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConfirmOutcome {
@@ -183,6 +281,26 @@ pub struct ConfirmOutcome {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn user_intent_is_read_leniently() {
+        for (wire, intent) in [
+            (json!("accept"), Some(UserIntent::Accept)),
+            (json!("Decline"), Some(UserIntent::Decline)),
+            (json!("none"), None),
+            (json!(null), None),
+            (json!(true), None),
+        ] {
+            let verdict: ValidationResult = serde_json::from_value(json!({
+                "validationResult": true, "validationFailedReason": {}, "userIntent": wire
+            }))
+            .unwrap();
+            assert_eq!(verdict.intent, intent, "{wire}");
+        }
+        let plain: ValidationResult =
+            serde_json::from_value(json!({"validationResult": true})).unwrap();
+        assert_eq!(plain.intent, None);
+    }
 
     #[test]
     fn validation_result_uses_the_wire_shape() {

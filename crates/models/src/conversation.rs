@@ -15,6 +15,8 @@ pub enum Actor {
     /// The user confirmed a proposed tool; the response is the proposal with
     /// `next = "user_confirmed_tool_run"`.
     UserConfirmedToolRun,
+    /// The user declined a proposal; the response is `{"tool_calls": [...], "reason": ...}`.
+    UserDeclinedToolRun,
     /// What a tool returned, with `"tool": <name>` added (or `{"error", "tool"}`).
     ToolResult,
     /// The LLM's summary of an earlier run, carried across continue-as-new.
@@ -103,6 +105,25 @@ impl ConversationHistory {
             goal: None,
         }
     }
+}
+
+/// The memo key under which a conversation describes itself to Temporal's visibility store
+/// (what `GET /conversations` lists without asking each workflow).
+pub const CONVERSATION_MEMO: &str = "conversation";
+
+/// What the conversation list shows of one conversation, kept in its workflow's memo.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConversationMemo {
+    /// The first user message, later the model's short summary; `None` before the user spoke.
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub goal: Option<CurrentGoal>,
+    /// When the conversation last changed (workflow time, milliseconds since the epoch).
+    #[serde(default)]
+    pub updated_at_ms: u64,
+    #[serde(default)]
+    pub usage: crate::ConversationUsage,
 }
 
 #[cfg(test)]

@@ -71,6 +71,42 @@ pub struct PlannerDecision {
     /// The live reply that streamed this answer's `response`, for the UI to replace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_id: Option<String>,
+    /// Several tools proposed together: one confirm (or decline) covers them all and they
+    /// run concurrently. `tool` and `args` then repeat the first call.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_as_default"
+    )]
+    pub tool_calls: Vec<ToolCall>,
+    /// Names a tool proposal, so that a confirm or decline meant for it never lands on a
+    /// newer one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal_id: Option<String>,
+}
+
+/// One tool the planner proposes, with its arguments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ToolCall {
+    pub tool: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = std::collections::BTreeMap<String, serde_json::Value>)
+    )]
+    pub args: Map<String, Value>,
+}
+
+impl ToolCall {
+    /// Names of the arguments left null: the tool cannot run until they are known.
+    pub fn missing_args(&self) -> Vec<String> {
+        self.args
+            .iter()
+            .filter(|(_, v)| v.is_null())
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
 }
 
 impl PlannerDecision {
@@ -83,15 +119,57 @@ impl PlannerDecision {
             response: response.into(),
             force_confirm: false,
             reply_id: None,
+            tool_calls: Vec::new(),
+            proposal_id: None,
+        }
+    }
+
+    /// Brings a planner's answer into one shape: real tool names only, a single call in
+    /// `tool`/`args`, several in `tool_calls` with the first repeated in `tool`/`args`.
+    pub fn normalize(&mut self) {
+        self.tool_calls
+            .retain(|call| real_tool_name(&call.tool).is_some());
+        match self.tool_calls.len() {
+            0 => {}
+            1 => {
+                let call = self.tool_calls.remove(0);
+                self.tool = Some(call.tool);
+                self.args = call.args;
+            }
+            _ => {
+                self.tool = Some(self.tool_calls[0].tool.clone());
+                self.args = self.tool_calls[0].args.clone();
+            }
+        }
+    }
+
+    /// Every tool this answer proposes, in order: `tool_calls`, or the single `tool`.
+    pub fn calls(&self) -> Vec<ToolCall> {
+        if !self.tool_calls.is_empty() {
+            return self.tool_calls.clone();
+        }
+        self.tool_name()
+            .map(|tool| ToolCall {
+                tool: tool.to_owned(),
+                args: self.args.clone(),
+            })
+            .into_iter()
+            .collect()
+    }
+
+    /// The proposed tools' names, joined for messages: "FindEvents and SearchFlights".
+    pub fn tool_names(&self) -> String {
+        let names: Vec<String> = self.calls().into_iter().map(|c| c.tool).collect();
+        match names.as_slice() {
+            [] => "the proposed tool".to_owned(),
+            [one] => one.clone(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
         }
     }
 
     /// The tool named by the planner, ignoring empty names some models send for "none".
     pub fn tool_name(&self) -> Option<&str> {
-        self.tool
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("none") && *t != "null")
+        self.tool.as_deref().and_then(real_tool_name)
     }
 
     /// Names of the arguments the planner left null: the tool cannot run until they are known.
@@ -102,6 +180,11 @@ impl PlannerDecision {
             .map(|(k, _)| k.clone())
             .collect()
     }
+}
+
+/// A tool name, unless it is one of the placeholders some models send for "none".
+fn real_tool_name(tool: &str) -> Option<&str> {
+    Some(tool.trim()).filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("none") && *t != "null")
 }
 
 #[cfg(test)]
@@ -147,6 +230,43 @@ mod tests {
         let mut missing = data.missing_args();
         missing.sort();
         assert_eq!(missing, ["dateDepart", "origin"]);
+    }
+
+    #[test]
+    fn several_calls_keep_the_first_in_tool_and_args() {
+        let mut data: PlannerDecision = serde_json::from_value(json!({
+            "next": "confirm", "response": "Both?",
+            "tool_calls": [
+                {"tool": "FindEvents", "args": {"city": "Austin", "month": "March"}},
+                {"tool": "none", "args": {}},
+                {"tool": "FindEvents", "args": {"city": "Denver", "month": "March"}}
+            ]
+        }))
+        .unwrap();
+        data.normalize();
+        assert_eq!(data.tool_name(), Some("FindEvents"));
+        assert_eq!(data.args["city"], "Austin");
+        let calls = data.calls();
+        assert_eq!(calls.len(), 2);
+        assert_eq!(calls[1].args["city"], "Denver");
+        assert_eq!(data.tool_names(), "FindEvents and FindEvents");
+    }
+
+    #[test]
+    fn one_call_in_tool_calls_becomes_the_single_tool() {
+        let mut data: PlannerDecision = serde_json::from_value(json!({
+            "next": "confirm",
+            "tool_calls": [{"tool": "SearchFlights", "args": {"origin": "SEA"}}]
+        }))
+        .unwrap();
+        data.normalize();
+        assert!(data.tool_calls.is_empty());
+        assert_eq!(data.tool_name(), Some("SearchFlights"));
+        let wire = serde_json::to_value(&data).unwrap();
+        assert!(
+            wire.get("tool_calls").is_none(),
+            "single calls keep the original shape"
+        );
     }
 
     #[test]

@@ -155,6 +155,43 @@ impl AgentGoal {
     }
 }
 
+impl ToolDefinition {
+    /// Checks arguments a person edited before the tool runs: every name must be one of the
+    /// tool's, and every required argument must have a value. The error says what is wrong.
+    pub fn check_args(
+        &self,
+        args: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<(), String> {
+        let known: Vec<&str> = self.arguments.iter().map(|a| a.name.as_str()).collect();
+        if let Some(unknown) = args.keys().find(|name| !known.contains(&name.as_str())) {
+            return Err(format!(
+                "{} has no argument '{unknown}'; its arguments are: {}.",
+                self.name,
+                known.join(", ")
+            ));
+        }
+        let missing: Vec<&str> = self
+            .arguments
+            .iter()
+            .filter(|a| a.required)
+            .filter(|a| match args.get(&a.name) {
+                None | Some(serde_json::Value::Null) => true,
+                Some(serde_json::Value::String(text)) => text.trim().is_empty(),
+                Some(_) => false,
+            })
+            .map(|a| a.name.as_str())
+            .collect();
+        if !missing.is_empty() {
+            return Err(format!(
+                "{} needs a value for: {}.",
+                self.name,
+                missing.join(", ")
+            ));
+        }
+        Ok(())
+    }
+}
+
 fn yes() -> bool {
     true
 }
@@ -213,6 +250,39 @@ mod tests {
         );
         assert_eq!(wire["read_only"], true);
         assert_eq!(wire["idempotent"], true);
+    }
+
+    #[test]
+    fn edited_arguments_must_be_known_and_complete() {
+        let mut optional = ToolArgument::new("note", "string", "n");
+        optional.required = false;
+        let find = ToolDefinition::builtin(
+            "FindEvents",
+            "d",
+            vec![
+                ToolArgument::new("city", "string", "c"),
+                ToolArgument::new("month", "string", "m"),
+                optional,
+            ],
+        );
+        let args = |v: serde_json::Value| v.as_object().unwrap().clone();
+        assert!(
+            find.check_args(&args(json!({"city": "Austin", "month": "May"})))
+                .is_ok()
+        );
+        let unknown = find
+            .check_args(&args(
+                json!({"city": "Austin", "month": "May", "town": "x"}),
+            ))
+            .unwrap_err();
+        assert!(unknown.contains("no argument 'town'"), "{unknown}");
+        let missing = find
+            .check_args(&args(json!({"city": " ", "note": "x"})))
+            .unwrap_err();
+        assert!(
+            missing.contains("needs a value for: city, month"),
+            "{missing}"
+        );
     }
 
     #[test]

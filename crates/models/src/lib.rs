@@ -20,17 +20,20 @@ mod usage;
 mod workflow_io;
 
 pub use activity_io::{
-    ConfirmOutcome, LiveReply, McpCallInput, PlannerAnswer, PlannerInput, ResolveGoalInput,
-    SummaryAnswer, SummaryInput, ValidationFailure, ValidationInput, ValidationResult,
+    ConfirmOutcome, ConfirmRequest, DeclineRequest, LiveReply, McpCallInput, PlannerAnswer,
+    PlannerInput, ProposalOutcome, ResolveGoalInput, SummaryAnswer, SummaryInput, ToolRun,
+    UserIntent, ValidationFailure, ValidationInput, ValidationResult,
 };
-pub use conversation::{Actor, ConversationHistory, CurrentGoal, Message};
-pub use decision::{NextStep, PlannerDecision};
+pub use conversation::{
+    Actor, CONVERSATION_MEMO, ConversationHistory, ConversationMemo, CurrentGoal, Message,
+};
+pub use decision::{NextStep, PlannerDecision, ToolCall};
 pub use email::{
     DEFAULT_DRAFT_SAVES_PER_RUN, DEFAULT_TIME_ZONE, DeliveryChannel, EmailCarry, EmailDecision,
     EmailFields, EmailReceipt, EmailRequestInput, EmailSendInput, EmailSetup, EmailStatus,
     EmailView, EmailWorkflowInput, SendTime,
 };
 pub use goal::{AgentGoal, ConfirmPolicy, ToolArgument, ToolDefinition, ToolSource};
-pub use prompt::{INTERNAL_PREFIX, InternalPrompt, PendingPrompt, QueueEntry};
+pub use prompt::{INTERNAL_PREFIX, InternalPrompt, PendingPrompt, QueueEntry, ToolResult};
 pub use usage::{ConversationUsage, LlmUsage, UsageTotals};
 pub use workflow_io::{AgentWorkflowInput, CarryOver, LlmRetrySettings, WorkflowSettings};

@@ -9,6 +9,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::ToolCall;
+
 /// The marker trusted callers put in front of plain-text internal prompts in a workflow
 /// input's `prompt_queue` (the convention of the Python original's starter prompts).
 pub const INTERNAL_PREFIX: &str = "###";
@@ -44,12 +46,28 @@ pub enum InternalPrompt {
     Instruction { text: String },
     /// A confirmed tool finished (or failed); the planner decides the next step.
     ToolCompleted { tool: String, result: Value },
+    /// Several tools proposed together finished (each ran or failed on its own); the
+    /// planner answers with all their results at once.
+    ToolsCompleted { results: Vec<ToolResult> },
+    /// The user declined the proposal (optionally saying why); nothing ran.
+    ToolDeclined {
+        tool_calls: Vec<ToolCall>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
     /// The planner proposed a tool with null arguments; it must ask the user for them.
     MissingArguments {
         tool: String,
         missing: Vec<String>,
         response: String,
     },
+}
+
+/// What one of several tools run together returned (`{"error": ...}` when it failed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolResult {
+    pub tool: String,
+    pub result: Value,
 }
 
 /// One entry of a workflow input's `prompt_queue`.

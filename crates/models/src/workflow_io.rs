@@ -24,6 +24,7 @@ impl AgentWorkflowInput {
                     goal.starter_prompt
                 ))]),
                 usage: None,
+                title: None,
             },
             agent_goal: goal,
         }
@@ -44,6 +45,9 @@ pub struct CarryOver {
     /// What the conversation's model calls used in earlier runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<ConversationUsage>,
+    /// The conversation's title so far (the list shows it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 /// Everything the workflow needs from the environment, read once per run through the
@@ -69,6 +73,9 @@ pub struct WorkflowSettings {
     /// a turn takes as long as the slower call, not both; a rejected prompt's plan is thrown
     /// away, so its planner tokens are spent for nothing. Off: validate first, then plan.
     pub speculative_planning: bool,
+    /// A conversation with no user message for this long ends itself with a note
+    /// (`IDLE_CONVERSATION_HOURS`).
+    pub idle_timeout_secs: u64,
 }
 
 impl Default for WorkflowSettings {
@@ -81,6 +88,7 @@ impl Default for WorkflowSettings {
             llm_timeout_secs: 30,
             llm_retry: LlmRetrySettings::default(),
             speculative_planning: true,
+            idle_timeout_secs: 24 * 60 * 60,
         }
     }
 }

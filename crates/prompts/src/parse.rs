@@ -98,8 +98,16 @@ pub fn parse_tool_data(raw: &str, goal: &AgentGoal) -> Result<PlannerDecision, P
     let value = extract_json(raw)?;
     let mut data: PlannerDecision =
         serde_json::from_value(value).map_err(|err| ParseError::Shape(err.to_string()))?;
+    data.normalize();
     let known = |name: &str| goal.tools.iter().any(|tool| tool.name == name);
     let tool = data.tool_name().map(str::to_owned);
+    if data.next != NextStep::Confirm {
+        // Only a proposal runs several tools.
+        data.tool_calls.clear();
+    }
+    if let Some(unknown) = data.tool_calls.iter().find(|call| !known(&call.tool)) {
+        return Err(ParseError::UnknownTool(unknown.tool.clone()));
+    }
     match data.next {
         NextStep::Confirm => match tool {
             Some(name) if known(&name) => data.tool = Some(name),
@@ -140,7 +148,16 @@ pub fn parse_validation(raw: &str) -> Result<ValidationResult, ParseError> {
         }
     };
     if valid {
-        return Ok(ValidationResult::valid());
+        let intent = serde_json::from_value::<ValidationResult>(serde_json::json!({
+            "validationResult": true,
+            "userIntent": value.get("userIntent").cloned().unwrap_or(Value::Null),
+        }))
+        .map_err(|err| ParseError::Shape(err.to_string()))?
+        .intent;
+        return Ok(ValidationResult {
+            intent,
+            ..ValidationResult::valid()
+        });
     }
     let reason: ValidationResult = serde_json::from_value(serde_json::json!({
         "validationResult": false,
@@ -161,6 +178,7 @@ pub fn parse_validation(raw: &str) -> Result<ValidationResult, ParseError> {
             next: NextStep::Question,
             ..failure
         }),
+        intent: None,
         usage: None,
     })
 }
@@ -324,6 +342,47 @@ mod tests {
         let reason = rejected.failed_reason.unwrap();
         assert_eq!(reason.next, NextStep::Question);
         assert!(!reason.response.is_empty());
+    }
+
+    #[test]
+    fn validation_reads_the_users_intent_only_when_accepted() {
+        let accept =
+            parse_validation(r#"{"validationResult": true, "userIntent": "accept"}"#).unwrap();
+        assert_eq!(accept.intent, Some(models::UserIntent::Accept));
+        let plain =
+            parse_validation(r#"{"validationResult": true, "userIntent": "none"}"#).unwrap();
+        assert_eq!(plain.intent, None);
+        let rejected = parse_validation(
+            r#"{"validationResult": false, "userIntent": "accept", "validationFailedReason": {"response": "No."}}"#,
+        )
+        .unwrap();
+        assert_eq!(rejected.intent, None);
+    }
+
+    #[test]
+    fn several_proposed_tools_must_all_be_known() {
+        let both = parse_tool_data(
+            r#"{"next": "confirm", "response": "Both?", "tool_calls": [
+                {"tool": "FindEvents", "args": {"city": "Austin"}},
+                {"tool": "FindEvents", "args": {"city": "Denver"}}]}"#,
+            &goal(),
+        )
+        .unwrap();
+        assert_eq!(both.tool.as_deref(), Some("FindEvents"));
+        assert_eq!(both.calls().len(), 2);
+        let unknown = parse_tool_data(
+            r#"{"next": "confirm", "tool_calls": [
+                {"tool": "FindEvents", "args": {}}, {"tool": "BookHotel", "args": {}}]}"#,
+            &goal(),
+        );
+        assert!(matches!(unknown, Err(ParseError::UnknownTool(name)) if name == "BookHotel"));
+        let question = parse_tool_data(
+            r#"{"next": "question", "response": "Which?", "tool_calls": [
+                {"tool": "FindEvents", "args": {}}, {"tool": "FindEvents", "args": {}}]}"#,
+            &goal(),
+        )
+        .unwrap();
+        assert!(question.tool_calls.is_empty());
     }
 
     #[test]

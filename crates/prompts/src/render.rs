@@ -36,6 +36,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/tool_completed.txt"),
     ),
     (
+        "tools_completed",
+        include_str!("../templates/tools_completed.txt"),
+    ),
+    (
+        "tool_declined",
+        include_str!("../templates/tool_declined.txt"),
+    ),
+    (
         "missing_arguments",
         include_str!("../templates/missing_arguments.txt"),
     ),
@@ -111,6 +119,34 @@ fn render_pending(prompt: &PendingPrompt) -> Result<String, PromptError> {
             "tool_completed",
             context! { tool => tool, result_json => pretty(result)? },
         ),
+        PendingPrompt::Internal(InternalPrompt::ToolsCompleted { results }) => {
+            let tools = results
+                .iter()
+                .map(|r| r.tool.as_str())
+                .collect::<Vec<_>>()
+                .join(",");
+            let results = results
+                .iter()
+                .map(|r| {
+                    Ok(context! { tool => r.tool.as_str(), result_json => pretty(&r.result)? })
+                })
+                .collect::<Result<Vec<_>, PromptError>>()?;
+            render(
+                "tools_completed",
+                context! { tools => tools, results => results },
+            )
+        }
+        PendingPrompt::Internal(InternalPrompt::ToolDeclined { tool_calls, reason }) => {
+            let tools = tool_calls
+                .iter()
+                .map(|c| c.tool.as_str())
+                .collect::<Vec<_>>()
+                .join(",");
+            render(
+                "tool_declined",
+                context! { tools => tools, reason => reason },
+            )
+        }
         PendingPrompt::Internal(InternalPrompt::MissingArguments {
             tool,
             missing,
@@ -128,9 +164,18 @@ fn render_pending(prompt: &PendingPrompt) -> Result<String, PromptError> {
 
 /// The validator's request: goal and history as context, the user's text verbatim.
 pub fn validator_prompt(input: &ValidationInput) -> Result<ChatPrompt, PromptError> {
+    let pending_json = input
+        .pending
+        .as_ref()
+        .map(|d| pretty(&d.calls()))
+        .transpose()?;
     let system = render(
         "validator",
-        context! { goal => Serde(&input.goal), history_json => pretty(&input.history)? },
+        context! {
+            goal => Serde(&input.goal),
+            history_json => pretty(&input.history)?,
+            pending_json => pending_json,
+        },
     )?;
     Ok(ChatPrompt {
         system,
@@ -248,6 +293,8 @@ mod tests {
             response: "Searching".into(),
             force_confirm: true,
             reply_id: None,
+            tool_calls: Vec::new(),
+            proposal_id: None,
         });
         let prompt = planner_prompt(&input, today()).unwrap();
         assert!(prompt.system.contains("<previous_answer>"));
@@ -330,6 +377,7 @@ mod tests {
             history: history(),
             prompt: "write me a poem".into(),
             turn: None,
+            pending: None,
         })
         .unwrap();
         assert!(prompt.system.contains("Find an event, then stop."));
@@ -340,7 +388,93 @@ mod tests {
         );
         assert!(prompt.system.contains("<conversation_history>"));
         assert!(prompt.system.contains("\"validationResult\": false"));
+        assert!(prompt.system.contains("goodbye"));
+        assert!(
+            !prompt.system.contains("userIntent"),
+            "no proposal waits, so no intent is asked for"
+        );
         assert_eq!(prompt.user, "write me a poem");
+    }
+
+    #[test]
+    fn a_waiting_proposal_asks_the_validator_for_the_users_intent() {
+        let mut pending = PlannerDecision::question("Search Austin?");
+        pending.next = NextStep::Confirm;
+        pending.tool = Some("FindEvents".into());
+        pending.args = json!({"city": "Austin", "month": "May"})
+            .as_object()
+            .unwrap()
+            .clone();
+        let prompt = validator_prompt(&ValidationInput {
+            goal: goal(),
+            history: history(),
+            prompt: "ok, go ahead".into(),
+            turn: None,
+            pending: Some(pending),
+        })
+        .unwrap();
+        assert!(prompt.system.contains("<waiting_proposal>"));
+        assert!(prompt.system.contains("\"city\": \"Austin\""));
+        assert!(
+            prompt
+                .system
+                .contains("\"userIntent\": \"accept\" | \"decline\" | \"none\"")
+        );
+        assert_eq!(prompt.user, "ok, go ahead");
+    }
+
+    #[test]
+    fn results_of_tools_run_together_arrive_in_one_prompt() {
+        let prompt = planner_prompt(
+            &planner_input(PendingPrompt::Internal(InternalPrompt::ToolsCompleted {
+                results: vec![
+                    models::ToolResult {
+                        tool: "FindEvents".into(),
+                        result: json!({"events": [{"eventName": "Trail of Lights"}]}),
+                    },
+                    models::ToolResult {
+                        tool: "CreateInvoice".into(),
+                        result: json!({"error": "Stripe said no"}),
+                    },
+                ],
+            })),
+            today(),
+        )
+        .unwrap();
+        assert!(
+            prompt
+                .user
+                .starts_with("[event: tools_completed tools=FindEvents,CreateInvoice]")
+        );
+        assert!(prompt.user.contains("<tool_result tool=\"CreateInvoice\">"));
+        assert!(prompt.user.contains("Trail of Lights"));
+        assert!(prompt.user.contains("Stripe said no"));
+        assert!(
+            prompt.system.contains("\"tool_calls\""),
+            "the planner learns it may propose several"
+        );
+    }
+
+    #[test]
+    fn a_declined_proposal_tells_the_planner_why() {
+        let declined = |reason: Option<&str>| {
+            planner_prompt(
+                &planner_input(PendingPrompt::Internal(InternalPrompt::ToolDeclined {
+                    tool_calls: vec![models::ToolCall {
+                        tool: "FindEvents".into(),
+                        args: serde_json::Map::new(),
+                    }],
+                    reason: reason.map(str::to_owned),
+                })),
+                today(),
+            )
+            .unwrap()
+            .user
+        };
+        let with_reason = declined(Some("wrong month, I meant May"));
+        assert!(with_reason.starts_with("[event: tool_declined tools=FindEvents]"));
+        assert!(with_reason.contains("<reason>\nwrong month, I meant May\n</reason>"));
+        assert!(declined(None).contains("They gave no reason."));
     }
 
     #[test]
@@ -351,6 +485,7 @@ mod tests {
         })
         .unwrap();
         assert!(prompt.system.contains("exactly two sentences"));
+        assert!(prompt.system.contains("fold it into your summary"));
         assert!(prompt.system.contains("Austin in December"));
         assert_eq!(prompt.user, SUMMARY_REQUEST);
     }

@@ -4,8 +4,8 @@ use std::{future::Future, time::Duration};
 
 use anyhow::Context;
 use models::{
-    Actor, AgentGoal, AgentWorkflowInput, CarryOver, ConfirmOutcome, ConversationHistory,
-    PlannerDecision, QueueEntry,
+    Actor, AgentGoal, AgentWorkflowInput, CarryOver, ConfirmOutcome, ConfirmRequest,
+    ConversationHistory, PlannerDecision, ProposalOutcome, QueueEntry,
 };
 use temporalio_client::NamespacedClient;
 use temporalio_client::{
@@ -46,6 +46,7 @@ pub fn trip_input(prompts: &[&str]) -> AgentWorkflowInput {
                     .collect(),
             ),
             usage: None,
+            title: None,
         },
         agent_goal: trip_goal(),
     }
@@ -138,6 +139,20 @@ impl Conversation {
             )
             .await
             .expect("confirm_tool update accepted")
+    }
+
+    /// Runs the `confirm_proposal` update: returns once the proposal's tools ran.
+    pub async fn confirm_proposal(
+        &self,
+        request: ConfirmRequest,
+    ) -> Result<ProposalOutcome, temporalio_client::errors::WorkflowUpdateError> {
+        self.handle()
+            .execute_update(
+                AgentGoalWorkflow::confirm_proposal,
+                request,
+                WorkflowExecuteUpdateOptions::default(),
+            )
+            .await
     }
 
     pub async fn end_chat(&self) {

@@ -120,6 +120,7 @@ struct AgentEnv {
     llm_retry_max_interval_ms: Option<u64>,
     llm_retry_max_attempts: Option<u32>,
     speculative_planning: Option<String>,
+    idle_conversation_hours: Option<f64>,
 }
 
 fn workflow_settings(env: &Env, llm: &LlmSettings) -> Result<WorkflowSettings, SettingsError> {
@@ -152,6 +153,7 @@ fn workflow_settings(env: &Env, llm: &LlmSettings) -> Result<WorkflowSettings, S
         speculative_planning: raw
             .speculative_planning
             .is_none_or(|value| !value.eq_ignore_ascii_case("false")),
+        idle_timeout_secs: idle_timeout_secs(raw.idle_conversation_hours)?,
     };
     if settings.max_history_messages == 0 {
         return Err(SettingsError::new(
@@ -185,6 +187,22 @@ fn workflow_settings(env: &Env, llm: &LlmSettings) -> Result<WorkflowSettings, S
         ));
     }
     Ok(settings)
+}
+
+/// `IDLE_CONVERSATION_HOURS` (fractions allowed, at least a second) in seconds.
+fn idle_timeout_secs(hours: Option<f64>) -> Result<u64, SettingsError> {
+    let Some(hours) = hours else {
+        return Ok(WorkflowSettings::default().idle_timeout_secs);
+    };
+    let secs = (hours * 3600.0).round();
+    if !secs.is_finite() || !(1.0..=10.0 * 365.0 * 86_400.0).contains(&secs) {
+        return Err(SettingsError::new(
+            "IDLE_CONVERSATION_HOURS",
+            "must be a number of hours between 1 second and 10 years",
+        ));
+    }
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    Ok(secs as u64)
 }
 
 #[cfg(test)]
@@ -240,8 +258,11 @@ mod tests {
             ("LLM_RETRY_INITIAL_INTERVAL_MS", "100"),
             ("LLM_RETRY_MAX_ATTEMPTS", "4"),
             ("LLM_TIMEOUT_SECS", "12"),
+            ("IDLE_CONVERSATION_HOURS", "0.5"),
         ])
         .unwrap();
+        assert_eq!(s.workflow.idle_timeout_secs, 1800);
+        assert_eq!(settings(&[]).unwrap().workflow.idle_timeout_secs, 86_400);
         assert_eq!(s.workflow.max_history_messages, 6);
         assert_eq!(s.workflow.confirm_timeout_secs, 5);
         assert_eq!(s.workflow.llm_retry.initial_interval_ms, 100);
@@ -255,6 +276,9 @@ mod tests {
             ("RAPIDAPI_BASE_URL", "not a url"),
             ("WORKER_METRICS_ADDR", "localhost"),
             ("LLM_PRICES", "gpt-4o=1:2"),
+            ("IDLE_CONVERSATION_HOURS", "0"),
+            ("IDLE_CONVERSATION_HOURS", "-3"),
+            ("IDLE_CONVERSATION_HOURS", "forever"),
         ] {
             let err = settings(&[(name, value)]).unwrap_err();
             assert_eq!(err.variable, name, "{name}={value}: {err}");

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use testkit::{
     Stack, actors, assert_conversation_replays,
     demo_llm::{Rule, Step},
-    prompt_of,
+    prompt_of, wait_until,
 };
 
 const STARTER: &str = "### greet the user";
@@ -424,4 +424,348 @@ async fn a_failing_tool_becomes_an_error_result_and_the_conversation_goes_on() {
     let history = chat.wait_for_count(Actor::Agent, 4).await;
     assert_eq!(last_agent(&history).response, "Sure, what else?");
     assert_conversation_replays("failing_tool", &chat).await;
+}
+
+fn search_proposal() -> Rule {
+    planner(
+        "search please",
+        json!({"next": "confirm", "tool": "FindEvents", "args": {"city": "Austin", "month": "March"}, "response": "Shall I search Austin in March?"}),
+    )
+}
+
+/// The validator's verdict on a message that means yes (or no) to a waiting proposal.
+fn intent(prompt: &str, intent: &str) -> Rule {
+    Rule::reply(
+        json!({"validationResult": true, "validationFailedReason": {}, "userIntent": intent}),
+    )
+    .step(Step::Validator)
+    .prompt_contains(prompt)
+}
+
+#[tokio::test]
+async fn a_typed_yes_runs_the_proposal_and_a_typed_no_declines_it() {
+    let stack = Stack::scripted(
+        "typed-consent",
+        vec![
+            greeting(),
+            intent("yes please", "accept"),
+            intent("nope", "decline"),
+            accept_everything(),
+            search_proposal(),
+            planner(
+                "tool_completed tool=FindEvents",
+                json!({"next": "question", "response": "I found events. Search again?"}),
+            ),
+            planner(
+                "tool_declined tools=FindEvents",
+                json!({"next": "question", "response": "Fine, no search. What instead?"}),
+            ),
+        ],
+        &[],
+    )
+    .await;
+    let chat = stack.conversation("chat", &[STARTER]).await;
+    chat.wait_for_count(Actor::Agent, 1).await;
+
+    chat.send("search please").await;
+    chat.wait_for_count(Actor::Agent, 2).await;
+    chat.send("yes please").await;
+    let history = chat.wait_for_count(Actor::Agent, 3).await;
+    use Actor::*;
+    assert_eq!(
+        actors(&history),
+        [
+            Agent,
+            User,
+            Agent,
+            User,
+            UserConfirmedToolRun,
+            ToolResult,
+            Agent
+        ]
+    );
+    assert_eq!(history.messages[3].response, "yes please");
+    assert!(
+        !stack
+            .llm_calls(Step::Planner)
+            .iter()
+            .any(|c| prompt_of(c) == "yes please"),
+        "a yes is not planned: it runs the proposal"
+    );
+    let asked = stack
+        .llm_calls(Step::Validator)
+        .into_iter()
+        .find(|c| prompt_of(c) == "yes please")
+        .expect("the validator read the yes");
+    assert!(
+        asked.messages[0].content.contains("<waiting_proposal>")
+            && asked.messages[0].content.contains("\"city\": \"Austin\""),
+        "the validator sees the proposal the message answers"
+    );
+
+    chat.send("search please").await;
+    chat.wait_for_count(Actor::Agent, 4).await;
+    chat.send("nope").await;
+    let history = chat.wait_for_count(Actor::Agent, 5).await;
+    assert_eq!(
+        actors(&history)[7..],
+        [User, Agent, User, UserDeclinedToolRun, Agent]
+    );
+    assert_eq!(history.messages[10].response["reason"], "nope");
+    assert_eq!(
+        last_agent(&history).response,
+        "Fine, no search. What instead?"
+    );
+    assert_eq!(
+        history
+            .messages
+            .iter()
+            .filter(|m| m.actor == ToolResult)
+            .count(),
+        1,
+        "the declined search never ran"
+    );
+    assert_conversation_replays("typed_consent", &chat).await;
+}
+
+#[tokio::test]
+async fn a_typed_yes_after_the_proposal_expired_runs_nothing() {
+    let stack = Stack::scripted(
+        "typed-yes-expired",
+        vec![
+            greeting(),
+            intent("yes please", "accept"),
+            accept_everything(),
+            search_proposal(),
+            planner(
+                "yes please",
+                json!({"next": "question", "response": "That proposal expired. Search again?"}),
+            ),
+        ],
+        &[("CONFIRM_TIMEOUT_SECS", "2")],
+    )
+    .await;
+    let chat = stack.conversation("chat", &[STARTER]).await;
+    chat.wait_for_count(Actor::Agent, 1).await;
+    chat.send("search please").await;
+    chat.wait_for_count(Actor::Agent, 2).await;
+    let expired = chat.wait_for_count(Actor::Agent, 3).await;
+    assert!(
+        last_agent(&expired).response.contains("expired"),
+        "{}",
+        last_agent(&expired).response
+    );
+
+    chat.send("yes please").await;
+    let history = chat.wait_for_count(Actor::Agent, 4).await;
+    assert_eq!(
+        last_agent(&history).response,
+        "That proposal expired. Search again?"
+    );
+    assert!(
+        history
+            .messages
+            .iter()
+            .all(|m| m.actor != Actor::ToolResult && m.actor != Actor::UserConfirmedToolRun),
+        "nothing ran"
+    );
+    let asked = stack
+        .llm_calls(Step::Validator)
+        .into_iter()
+        .find(|c| prompt_of(c) == "yes please")
+        .unwrap();
+    assert!(!asked.messages[0].content.contains("<waiting_proposal>"));
+}
+
+#[tokio::test]
+async fn tools_proposed_together_run_concurrently_and_a_failure_keeps_the_other_result() {
+    use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;
+    let stripe = FakeStripe::start("sk_test_together").await.unwrap();
+    stripe.fail_next(100, 400);
+    let stack = Stack::scripted(
+        "tools-together",
+        vec![
+            greeting(),
+            accept_everything(),
+            planner(
+                "both at once",
+                json!({"next": "confirm", "response": "I'll search Austin and create the invoice together.",
+                       "tool_calls": [
+                           {"tool": "FindEvents", "args": {"city": "Austin", "month": "March"}},
+                           {"tool": "CreateInvoice", "args": {"amount": 120.5, "tripDetails": "Test trip", "userConfirmation": "yes"}}
+                       ]}),
+            ),
+            planner(
+                "tools_completed tools=FindEvents,CreateInvoice",
+                json!({"next": "question", "response": "Events found; the invoice failed."}),
+            ),
+        ],
+        &[("STRIPE_API_KEY", "sk_test_together"), ("STRIPE_BASE_URL", stripe.base_url())],
+    )
+    .await;
+    let chat = stack.conversation("chat", &[STARTER]).await;
+    chat.wait_for_count(Actor::Agent, 1).await;
+    chat.send("both at once").await;
+    let history = chat.wait_for_count(Actor::Agent, 2).await;
+    let proposal = last_agent(&history);
+    assert_eq!(proposal.calls().len(), 2);
+    assert_eq!(proposal.tool.as_deref(), Some("FindEvents"));
+
+    let outcome = chat
+        .confirm_proposal(models::ConfirmRequest {
+            proposal_id: proposal.proposal_id.clone(),
+            args: None,
+        })
+        .await
+        .expect("one confirm runs both");
+    let results: Vec<&Value> = outcome
+        .tool_calls
+        .iter()
+        .map(|c| c.result.as_ref().unwrap())
+        .collect();
+    assert!(!results[0]["events"].as_array().unwrap().is_empty());
+    assert!(
+        results[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("CreateInvoice")
+    );
+
+    let history = chat.wait_for_count(Actor::Agent, 3).await;
+    use Actor::*;
+    assert_eq!(
+        actors(&history),
+        [
+            Agent,
+            User,
+            Agent,
+            UserConfirmedToolRun,
+            ToolResult,
+            ToolResult,
+            Agent
+        ]
+    );
+    assert_eq!(history.messages[4].response["tool"], "FindEvents");
+    assert_eq!(history.messages[5].response["tool"], "CreateInvoice");
+    let planned = stack
+        .llm_calls(Step::Planner)
+        .into_iter()
+        .find(|c| prompt_of(c).contains("tools_completed"))
+        .expect("the planner got both results in one prompt");
+    assert!(prompt_of(&planned).contains("\"events\""));
+    assert!(prompt_of(&planned).contains("\"error\""));
+    assert_eq!(stripe.counters().invoices_created, 0);
+
+    // Both were scheduled before either finished.
+    let events = chat.events(None).await.unwrap();
+    let tools = ["FindEvents", "CreateInvoice"];
+    let scheduled: Vec<i64> = events
+        .iter()
+        .filter_map(|e| match &e.attributes {
+            Some(Attributes::ActivityTaskScheduledEventAttributes(a))
+                if a.activity_type
+                    .as_ref()
+                    .is_some_and(|t| tools.contains(&t.name.as_str())) =>
+            {
+                Some(e.event_id)
+            }
+            _ => None,
+        })
+        .collect();
+    let first_done = events
+        .iter()
+        .find(|e| {
+            matches!(
+                &e.attributes,
+                Some(Attributes::ActivityTaskCompletedEventAttributes(a)) if scheduled.contains(&a.scheduled_event_id)
+            ) || matches!(
+                &e.attributes,
+                Some(Attributes::ActivityTaskFailedEventAttributes(a)) if scheduled.contains(&a.scheduled_event_id)
+            )
+        })
+        .expect("a tool finished")
+        .event_id;
+    assert_eq!(scheduled.len(), 2);
+    assert!(
+        scheduled.iter().all(|id| *id < first_done),
+        "scheduled {scheduled:?}, first finished at {first_done}"
+    );
+    assert_conversation_replays("tools_together", &chat).await;
+}
+
+#[tokio::test]
+async fn the_summary_folds_in_the_previous_one_across_two_continue_as_new_runs() {
+    let first = "The user, Zelda, wants Austin.";
+    let second = "Zelda still wants Austin and has said four things.";
+    let stack = Stack::scripted(
+        "rolling-summary",
+        vec![
+            greeting(),
+            accept_everything(),
+            // The second summary must be built on the first.
+            Rule::reply(second)
+                .step(Step::Summary)
+                .history_contains(first),
+            // The first must see the opening message, long out of the two-message window.
+            Rule::reply(first)
+                .step(Step::Summary)
+                .history_contains("My name is Zelda"),
+            Rule::reply(json!({"next": "question", "response": "Noted."})).step(Step::Planner),
+        ],
+        &[
+            ("AGENT_MAX_HISTORY_MESSAGES", "5"),
+            ("AGENT_HISTORY_WINDOW", "2"),
+        ],
+    )
+    .await;
+    let chat = stack.conversation("chat", &[STARTER]).await;
+    chat.wait_for_count(Actor::Agent, 1).await;
+    // Queued at once: each run takes prompts until it is full, then carries the rest.
+    for text in [
+        "My name is Zelda and I like Austin",
+        "second",
+        "third",
+        "fourth",
+    ] {
+        chat.send(text).await;
+    }
+    wait_until("the second summary", Duration::from_secs(30), || async {
+        let summary: Option<String> = chat
+            .handle()
+            .query(
+                workflows::AgentGoalWorkflow::get_summary_from_history,
+                (),
+                Default::default(),
+            )
+            .await
+            .ok()
+            .flatten();
+        (
+            (summary.as_deref() == Some(second)).then_some(()),
+            format!("{summary:?}"),
+        )
+    })
+    .await;
+    assert_eq!(stack.llm_calls(Step::Summary).len(), 2);
+}
+
+#[tokio::test]
+async fn a_conversation_nobody_writes_to_ends_itself_with_a_note() {
+    let stack = Stack::scripted(
+        "idle",
+        vec![greeting()],
+        &[("IDLE_CONVERSATION_HOURS", "0.001")],
+    )
+    .await;
+    let chat = stack.conversation("chat", &[STARTER]).await;
+    let history = chat
+        .result()
+        .await
+        .expect("the idle conversation completes");
+    use Actor::*;
+    assert_eq!(actors(&history), [Agent, Agent]);
+    let note = last_agent(&history);
+    assert_eq!(note.next, NextStep::Done);
+    assert!(note.response.contains("nobody wrote"), "{}", note.response);
+    assert_conversation_replays("idle_end", &chat).await;
 }

@@ -14,24 +14,26 @@ use std::{
 };
 
 use models::{
-    Actor, AgentGoal, AgentWorkflowInput, CarryOver, ConfirmOutcome, ConversationHistory,
-    ConversationUsage, CurrentGoal, InternalPrompt, LiveReply, LlmUsage, McpCallInput, NextStep,
-    PendingPrompt, PlannerAnswer, PlannerDecision, PlannerInput, QueueEntry, ResolveGoalInput,
-    SummaryInput, ToolSource, ValidationFailure, ValidationInput, ValidationResult,
-    WorkflowSettings,
+    Actor, AgentGoal, AgentWorkflowInput, CONVERSATION_MEMO, CarryOver, ConfirmOutcome,
+    ConfirmRequest, ConversationHistory, ConversationMemo, ConversationUsage, CurrentGoal,
+    DeclineRequest, InternalPrompt, LiveReply, LlmUsage, McpCallInput, NextStep, PendingPrompt,
+    PlannerAnswer, PlannerDecision, PlannerInput, ProposalOutcome, QueueEntry, ResolveGoalInput,
+    SummaryInput, ToolCall, ToolResult, ToolRun, ToolSource, UserIntent, ValidationFailure,
+    ValidationInput, ValidationResult, WorkflowSettings,
 };
 use opentelemetry::trace::FutureExt as _;
 use serde_json::{Value, json};
-use temporalio_common::error::ActivityExecutionError;
+use temporalio_common::{MemoValue, error::ActivityExecutionError};
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::{
     CancellableFuture, ContinueAsNewOptions, SyncWorkflowContext, TimerOptions, WorkflowContext,
-    WorkflowContextView, WorkflowResult, WorkflowTermination, workflows::select,
+    WorkflowContextView, WorkflowResult, WorkflowTermination,
+    workflows::{join_all, select},
 };
 use tracing::{info, warn};
 
 use crate::{
-    contracts::{AgentActivity, McpActivity, ToolActivity},
+    contracts::{AgentActivity, McpActivity, ProposalRefused, ToolActivity},
     failures::{goal_failure_message, llm_failure_message, tool_failure_message},
     options, summaries,
 };
@@ -54,6 +56,17 @@ pub struct AgentGoalWorkflow {
     usage: ConversationUsage,
     /// The trace context of the user's latest prompt or confirm (empty without tracing).
     trace: opentelemetry::Context,
+    /// What the latest confirmed proposal ran, for the confirm that asked to answer with.
+    ran: Option<ProposalOutcome>,
+    /// Confirms still waiting for their tools: continue-as-new waits for them to answer.
+    confirms_waiting: u32,
+    /// When the user last sent something (or the run started): the idle timeout counts
+    /// from here.
+    idle_since: Option<SystemTime>,
+    /// The conversation's title for the list (first user message, then the summary's).
+    title: Option<String>,
+    /// What the memo says now, so it is only rewritten when something changed.
+    memo: Option<ConversationMemo>,
 }
 
 /// Where the latest tool proposal stands.
@@ -72,6 +85,20 @@ enum Proposal {
 /// as long as the slower of the two, not both); histories recorded before it validate first.
 const PARALLEL_VALIDATION: &str = "validate-while-planning";
 
+/// Since this patch a message typed while a proposal waits is validated first, and one that
+/// accepts or declines the proposal acts on it like the buttons do.
+const TYPED_CONSENT: &str = "typed-consent";
+
+/// Since this patch a conversation nobody writes to ends itself after the idle timeout.
+const IDLE_TIMEOUT: &str = "idle-timeout";
+
+/// Since this patch the conversation keeps its title, goal, last change and usage in its
+/// memo, for the conversation list.
+const CONVERSATION_MEMO_PATCH: &str = "conversation-memo";
+
+/// The longest title the list shows.
+const TITLE_CHARS: usize = 80;
+
 /// The agent picker's tool whose result switches the conversation's goal.
 const SWITCH_AGENT_TOOL: &str = "SwitchAgent";
 
@@ -79,6 +106,7 @@ const SWITCH_AGENT_TOOL: &str = "SwitchAgent";
 enum Wake {
     Work,
     ProposalExpired,
+    Idle,
 }
 
 #[workflow_methods]
@@ -107,6 +135,11 @@ impl AgentGoalWorkflow {
             replies: 0,
             usage: input.carry_over.usage.unwrap_or_default(),
             trace: opentelemetry::Context::new(),
+            ran: None,
+            confirms_waiting: 0,
+            idle_since: None,
+            title: input.carry_over.title,
+            memo: None,
         }
     }
 
@@ -115,13 +148,20 @@ impl AgentGoalWorkflow {
         let settings = ctx
             .execute_activity(AgentActivity::settings, (), options::settings())
             .await?;
-        ctx.state_mut(|s| s.settings = settings);
+        let started = ctx.workflow_time();
+        ctx.state_mut(|s| {
+            s.settings = settings;
+            s.idle_since = started;
+        });
+        write_memo(ctx);
 
         loop {
             let wake = wait_for_work(ctx).await?;
             // The turn belongs to the trace of what the user last did (a prompt, a confirm).
             let trace = ctx.state(|s| s.trace.clone());
-            if let Some(history) = turn(ctx, wake).with_context(trace).await? {
+            let ended = turn(ctx, wake).with_context(trace).await?;
+            write_memo(ctx);
+            if let Some(history) = ended {
                 return Ok(history);
             }
         }
@@ -167,6 +207,84 @@ impl AgentGoalWorkflow {
             confirmed: tool.is_some(),
             tool,
         }
+    }
+
+    #[update_validator(confirm_proposal)]
+    fn validate_confirm_proposal(
+        &self,
+        _ctx: &WorkflowContextView,
+        request: &ConfirmRequest,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let decision = self.waiting(request.proposal_id.as_deref())?;
+        let Some(args) = &request.args else {
+            return Ok(());
+        };
+        let calls = decision.calls();
+        let [call] = calls.as_slice() else {
+            return Err(ProposalRefused::invalid(format!(
+                "This proposal runs {} tools together; arguments can only be edited when one tool is proposed.",
+                calls.len()
+            ))
+            .into());
+        };
+        match self.goal.tool(&call.tool) {
+            Some(tool) => tool
+                .check_args(args)
+                .map_err(|reason| ProposalRefused::invalid(reason).into()),
+            None => Ok(()),
+        }
+    }
+
+    /// The user's go-ahead for the waiting proposal, optionally with edited arguments.
+    /// Answers once the proposal's tools ran, with what each returned.
+    #[update(name = "confirm_proposal")]
+    pub async fn confirm_proposal(
+        ctx: &mut WorkflowContext<Self>,
+        request: ConfirmRequest,
+    ) -> Result<ProposalOutcome, Box<dyn std::error::Error + Send + Sync>> {
+        let confirmed = ctx.state_mut(|s| {
+            s.trace = opentelemetry::Context::current();
+            if let Some(args) = request.args {
+                s.edit_args(args);
+            }
+            s.confirm_pending()?;
+            s.confirms_waiting += 1;
+            Some(s.decision.as_ref().and_then(|d| d.proposal_id.clone()))
+        });
+        let Some(id) = confirmed else {
+            return Err(ProposalRefused::conflict("No tool is waiting for a confirm.").into());
+        };
+        let ran = ctx
+            .wait_condition(|s| s.chat_ended || s.ran.as_ref().is_some_and(|r| r.proposal_id == id))
+            .await;
+        ctx.state_mut(|s| s.confirms_waiting -= 1);
+        ran?;
+        ctx.state(|s| s.ran.clone().filter(|r| r.proposal_id == id))
+            .ok_or_else(|| ProposalRefused::conflict("The chat ended before the tools ran.").into())
+    }
+
+    #[update_validator(decline_proposal)]
+    fn validate_decline_proposal(
+        &self,
+        _ctx: &WorkflowContextView,
+        request: &DeclineRequest,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        self.waiting(request.proposal_id.as_deref())
+            .map(drop)
+            .map_err(Into::into)
+    }
+
+    /// The user says no to the waiting proposal: nothing runs, and the planner hears that
+    /// (and why) and answers.
+    #[update(name = "decline_proposal")]
+    pub fn decline_proposal(
+        &mut self,
+        _ctx: &mut SyncWorkflowContext<Self>,
+        request: DeclineRequest,
+    ) -> Result<ProposalOutcome, Box<dyn std::error::Error + Send + Sync>> {
+        self.trace = opentelemetry::Context::current();
+        self.decline_pending(request.reason)
+            .ok_or_else(|| ProposalRefused::conflict("No tool is waiting for a confirm.").into())
     }
 
     /// Ends the conversation; the workflow completes with its history.
@@ -235,6 +353,84 @@ impl AgentGoalWorkflow {
         Some(tool)
     }
 
+    /// The proposal waiting for the user, if any.
+    fn waiting_decision(&self) -> Option<&PlannerDecision> {
+        match self.proposal {
+            Proposal::Waiting { .. } if !self.chat_ended => self.decision.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The waiting proposal a confirm or decline names (`None`: the current one), or why
+    /// there is none to act on.
+    fn waiting(&self, proposal_id: Option<&str>) -> Result<&PlannerDecision, ProposalRefused> {
+        if self.chat_ended {
+            return Err(ProposalRefused::conflict("The chat has ended."));
+        }
+        let decision = self
+            .waiting_decision()
+            .ok_or_else(|| ProposalRefused::conflict("No tool is waiting for a confirm."))?;
+        match proposal_id {
+            Some(id) if decision.proposal_id.as_deref() != Some(id) => {
+                Err(ProposalRefused::conflict(
+                    "That proposal is no longer current: a newer one is waiting.",
+                ))
+            }
+            _ => Ok(decision),
+        }
+    }
+
+    /// Replaces the single proposed tool's arguments with the ones the user edited.
+    fn edit_args(&mut self, args: serde_json::Map<String, Value>) {
+        if let Some(decision) = self.decision.as_mut() {
+            decision.args = args;
+        }
+    }
+
+    /// Drops the waiting proposal: the user said no. The planner hears it next.
+    fn decline_pending(&mut self, reason: Option<String>) -> Option<ProposalOutcome> {
+        let decision = self.waiting_decision()?.clone();
+        self.proposal = Proposal::None;
+        let reason = reason
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty());
+        let tool_calls = decision.calls();
+        self.history.push(
+            Actor::UserDeclinedToolRun,
+            json!({ "tool_calls": tool_calls, "reason": reason }),
+        );
+        self.queue
+            .push_back(PendingPrompt::Internal(InternalPrompt::ToolDeclined {
+                tool_calls: tool_calls.clone(),
+                reason,
+            }));
+        Some(ProposalOutcome {
+            proposal_id: decision.proposal_id,
+            tool_calls: tool_calls.into_iter().map(ToolRun::from).collect(),
+        })
+    }
+
+    /// When the conversation ends itself for want of a user message.
+    fn idle_deadline(&self) -> Option<SystemTime> {
+        Some(self.idle_since? + Duration::from_secs(self.settings.idle_timeout_secs))
+    }
+
+    /// What the conversation list shows of this conversation now.
+    fn memo_now(&self, now: SystemTime) -> ConversationMemo {
+        ConversationMemo {
+            title: self.title.clone(),
+            goal: Some(CurrentGoal {
+                id: self.goal.id.clone(),
+                name: self.goal.agent_name.clone(),
+            }),
+            updated_at_ms: now
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+                .unwrap_or_default(),
+            usage: self.usage.clone(),
+        }
+    }
+
     fn confirm_timeout(&self) -> Duration {
         Duration::from_secs(self.settings.confirm_timeout_secs)
     }
@@ -252,10 +448,10 @@ impl AgentGoalWorkflow {
     }
 
     fn expire_proposal(&mut self) {
-        let tool = self
-            .proposed_tool()
-            .unwrap_or("the proposed tool")
-            .to_owned();
+        let tool = self.decision.as_ref().map_or_else(
+            || "the proposed tool".to_owned(),
+            PlannerDecision::tool_names,
+        );
         self.proposal = Proposal::None;
         let message = PlannerDecision::question(format!(
             "I didn't run {tool}: it waited {} for your confirmation and expired. Tell me if you'd still like to go ahead, or what to change.",
@@ -263,6 +459,14 @@ impl AgentGoalWorkflow {
         ));
         self.decision = Some(message.clone());
         self.history.push(Actor::Agent, to_json(&message));
+    }
+
+    /// Whether the waiting proposal's time is up at `now`.
+    fn proposal_expired(&self, now: Option<SystemTime>) -> bool {
+        match (self.proposal_deadline(), now) {
+            (Some(deadline), Some(now)) => now >= deadline,
+            _ => false,
+        }
     }
 }
 
@@ -277,13 +481,23 @@ async fn turn(
         return Ok(Some(ctx.state(|s| s.history.clone())));
     }
 
-    if let Wake::ProposalExpired = wake {
+    match wake {
+        Wake::ProposalExpired => {
+            ctx.state_mut(AgentGoalWorkflow::expire_proposal);
+            return Ok(None);
+        }
+        Wake::Idle => return Ok(Some(end_idle_conversation(ctx))),
+        Wake::Work => {}
+    }
+    // A proposal whose time ran out while other work waited expires first: a typed "yes"
+    // must never run it.
+    let now = ctx.workflow_time();
+    if ctx.state(|s| s.proposal_expired(now)) {
         ctx.state_mut(AgentGoalWorkflow::expire_proposal);
-        return Ok(None);
     }
 
     if ctx.state(|s| s.proposal == Proposal::Confirmed) {
-        run_confirmed_tool(ctx).await?;
+        run_confirmed_tools(ctx).await?;
         return Ok(None);
     }
 
@@ -294,8 +508,18 @@ async fn turn(
     if !ctx.state(|s| s.goal_is_resolved()) && !resolve_goal(ctx, &prompt).await? {
         return Ok(None);
     }
+    if let PendingPrompt::User { text } = &prompt {
+        note_user_message(ctx, text);
+    }
 
+    let pending = ctx.state(|s| s.waiting_decision().cloned());
     let planned = match &prompt {
+        PendingPrompt::User { text } if pending.is_some() && ctx.patched(TYPED_CONSENT) => {
+            match answer_to_proposal(ctx, text, pending).await? {
+                Some(()) => plan_next_step(ctx, &prompt).await?,
+                None => return Ok(None),
+            }
+        }
         PendingPrompt::User { text }
             if ctx.state(|s| s.settings.speculative_planning)
                 && ctx.patched(PARALLEL_VALIDATION) =>
@@ -303,7 +527,7 @@ async fn turn(
             validate_while_planning(ctx, text, &prompt).await?
         }
         PendingPrompt::User { text } => {
-            if !accept_user_prompt(ctx, text).await? {
+            if accept_user_prompt(ctx, text, None).await?.is_none() {
                 return Ok(None);
             }
             plan_next_step(ctx, &prompt).await?
@@ -314,10 +538,13 @@ async fn turn(
         return Ok(None);
     };
 
-    match (decision.next, decision.tool_name().map(str::to_owned)) {
-        (NextStep::Confirm, Some(tool)) => {
-            let missing = decision.missing_args();
-            if !missing.is_empty() {
+    let calls = decision.calls();
+    match (decision.next, calls.is_empty()) {
+        (NextStep::Confirm, false) => {
+            if let Some((tool, missing)) = calls.iter().find_map(|call| {
+                let missing = call.missing_args();
+                (!missing.is_empty()).then(|| (call.tool.clone(), missing))
+            }) {
                 info!(
                     workflow_id = ctx.workflow_id(),
                     tool,
@@ -336,7 +563,7 @@ async fn turn(
             }
             let now = ctx.workflow_time().unwrap_or(SystemTime::UNIX_EPOCH);
             ctx.state_mut(|s| {
-                s.proposal = if s.needs_confirm(&tool) {
+                s.proposal = if calls.iter().any(|call| s.needs_confirm(&call.tool)) {
                     Proposal::Waiting { since: now }
                 } else {
                     Proposal::Confirmed
@@ -357,22 +584,38 @@ async fn turn(
 }
 
 /// Waits until there is a prompt, a confirm or the end of the chat, or until a waiting
-/// proposal expires.
+/// proposal expires or the conversation has been idle too long.
 async fn wait_for_work(ctx: &WorkflowContext<AgentGoalWorkflow>) -> WorkflowResult<Wake> {
-    let Some(deadline) = ctx.state(AgentGoalWorkflow::proposal_deadline) else {
-        ctx.wait_condition(AgentGoalWorkflow::has_work).await?;
-        return Ok(Wake::Work);
+    let proposal = ctx.state(AgentGoalWorkflow::proposal_deadline);
+    let idle = if ctx.patched(IDLE_TIMEOUT) {
+        ctx.state(AgentGoalWorkflow::idle_deadline)
+    } else {
+        None
+    };
+    // The earlier of the two deadlines, and what it means when it passes.
+    let (deadline, expiry) = match (proposal, idle) {
+        (Some(p), Some(i)) if i < p => (i, Wake::Idle),
+        (Some(p), _) => (p, Wake::ProposalExpired),
+        (None, Some(i)) => (i, Wake::Idle),
+        (None, None) => {
+            ctx.wait_condition(AgentGoalWorkflow::has_work).await?;
+            return Ok(Wake::Work);
+        }
     };
     let now = ctx.workflow_time().unwrap_or(deadline);
     let remaining = deadline.duration_since(now).unwrap_or(Duration::ZERO);
     if remaining.is_zero() && !ctx.state(AgentGoalWorkflow::has_work) {
-        return Ok(Wake::ProposalExpired);
+        return Ok(expiry);
     }
-    let summary = ctx.state(|s| {
-        summaries::confirm_wait(
-            s.proposed_tool().unwrap_or("the proposed tool"),
+    let summary = ctx.state(|s| match expiry {
+        Wake::Idle => summaries::idle_wait(Duration::from_secs(s.settings.idle_timeout_secs)),
+        _ => summaries::confirm_wait(
+            &s.decision.as_ref().map_or_else(
+                || "the proposed tool".to_owned(),
+                PlannerDecision::tool_names,
+            ),
             s.confirm_timeout(),
-        )
+        ),
     });
     let timer = TimerOptions::builder(remaining.max(Duration::from_millis(1)))
         .summary(summary)
@@ -385,7 +628,74 @@ async fn wait_for_work(ctx: &WorkflowContext<AgentGoalWorkflow>) -> WorkflowResu
             woke?;
             Ok(Wake::Work)
         }
-        _ = timer.as_mut() => Ok(Wake::ProposalExpired),
+        _ = timer.as_mut() => Ok(expiry),
+    }
+}
+
+/// Ends a conversation nobody wrote to for the idle timeout, with a note saying so.
+fn end_idle_conversation(ctx: &WorkflowContext<AgentGoalWorkflow>) -> ConversationHistory {
+    info!(workflow_id = ctx.workflow_id(), "idle conversation ends");
+    ctx.state_mut(|s| {
+        s.proposal = Proposal::None;
+        let note = PlannerDecision {
+            next: NextStep::Done,
+            ..PlannerDecision::question(format!(
+                "This chat has ended: nobody wrote for {}. Start a new chat whenever you like.",
+                summaries::duration(Duration::from_secs(s.settings.idle_timeout_secs))
+            ))
+        };
+        s.history.push(Actor::Agent, to_json(&note));
+        s.chat_ended = true;
+        s.history.clone()
+    })
+}
+
+/// A user message restarts the idle clock, and the first one names the conversation.
+fn note_user_message(ctx: &WorkflowContext<AgentGoalWorkflow>, text: &str) {
+    let now = ctx.workflow_time();
+    ctx.state_mut(|s| {
+        s.idle_since = now.or(s.idle_since);
+        if s.title.is_none() {
+            s.title = Some(title_from(text));
+        }
+    });
+}
+
+/// A title for the conversation list: the text's start, on one line.
+fn title_from(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() > TITLE_CHARS {
+        text.chars().take(TITLE_CHARS - 1).collect::<String>() + "…"
+    } else {
+        text
+    }
+}
+
+/// A text's first sentence (all of it when it has no full stop).
+fn first_sentence(text: &str) -> &str {
+    let text = text.trim();
+    text.find(". ").map_or(text, |end| &text[..=end])
+}
+
+/// Rewrites the conversation's memo when what the list shows has changed.
+fn write_memo(ctx: &WorkflowContext<AgentGoalWorkflow>) {
+    if !ctx.patched(CONVERSATION_MEMO_PATCH) {
+        return;
+    }
+    let now = ctx.workflow_time().unwrap_or(SystemTime::UNIX_EPOCH);
+    let memo = ctx.state(|s| {
+        let memo = s.memo_now(now);
+        let unchanged = s.memo.as_ref().is_some_and(|old| {
+            old.title == memo.title && old.goal == memo.goal && old.usage == memo.usage
+        });
+        (!unchanged).then_some(memo)
+    });
+    let Some(memo) = memo else {
+        return;
+    };
+    match ctx.upsert_memo([(CONVERSATION_MEMO, Some(MemoValue::new(to_json(&memo))))]) {
+        Ok(()) => ctx.state_mut(|s| s.memo = Some(memo)),
+        Err(err) => warn!(workflow_id = ctx.workflow_id(), error = %err, "memo not written"),
     }
 }
 
@@ -440,19 +750,56 @@ async fn fetch_goal(
     }
 }
 
-/// Adds a user prompt to the history and asks the validator whether it fits the goal.
-/// A rejected prompt gets the validator's explanation as the agent's reply.
+/// Adds a user prompt to the history and asks the validator whether it fits the goal (and,
+/// with `pending`, whether it accepts or declines that proposal). A rejected prompt gets the
+/// validator's explanation as the agent's reply and `None`.
 async fn accept_user_prompt(
     ctx: &mut WorkflowContext<AgentGoalWorkflow>,
     text: &str,
-) -> WorkflowResult<bool> {
+    pending: Option<PlannerDecision>,
+) -> WorkflowResult<Option<Option<UserIntent>>> {
     ctx.state_mut(|s| s.history.push(Actor::User, text));
-    let input = ctx.state(|s| validation_input(s, text, None));
+    let input = ctx.state(|s| ValidationInput {
+        pending,
+        ..validation_input(s, text, None)
+    });
     let options = ctx.state(|s| options::llm(&s.settings, summaries::validator()));
     let verdict = ctx
         .execute_activity(AgentActivity::validate, input, options)
         .await;
-    apply_verdict(ctx, verdict)
+    let intent = verdict.as_ref().ok().and_then(|v| v.intent);
+    Ok(apply_verdict(ctx, verdict)?.then_some(intent))
+}
+
+/// A message typed while a proposal waits: a yes runs the proposal and a no declines it,
+/// exactly as the buttons do; anything else is planned as usual (`Some`). A yes never runs
+/// a proposal that expired or changed while the validator read the message.
+async fn answer_to_proposal(
+    ctx: &mut WorkflowContext<AgentGoalWorkflow>,
+    text: &str,
+    pending: Option<PlannerDecision>,
+) -> WorkflowResult<Option<()>> {
+    let asked = pending.as_ref().and_then(|d| d.proposal_id.clone());
+    let Some(intent) = accept_user_prompt(ctx, text, pending).await? else {
+        return Ok(None);
+    };
+    let now = ctx.workflow_time();
+    let still_waiting = ctx.state(|s| {
+        !s.proposal_expired(now) && s.waiting_decision().is_some_and(|d| d.proposal_id == asked)
+    });
+    match intent {
+        Some(UserIntent::Accept) if still_waiting => {
+            info!(workflow_id = ctx.workflow_id(), "typed confirm");
+            ctx.state_mut(AgentGoalWorkflow::confirm_pending);
+            Ok(None)
+        }
+        Some(UserIntent::Decline) if still_waiting => {
+            info!(workflow_id = ctx.workflow_id(), "typed decline");
+            ctx.state_mut(|s| s.decline_pending(Some(text.to_owned())));
+            Ok(None)
+        }
+        _ => Ok(Some(())),
+    }
 }
 
 /// A user prompt's turn with the validator and the planner started together: the planner
@@ -574,6 +921,7 @@ fn validation_input(s: &AgentGoalWorkflow, text: &str, turn: Option<String>) -> 
         history: s.prompt_history(),
         prompt: text.to_owned(),
         turn,
+        pending: None,
     }
 }
 
@@ -594,10 +942,19 @@ fn apply_plan(
             return Ok(None);
         }
     };
+    decision.normalize();
+    let calls = decision.calls();
+    if !calls.is_empty() {
+        // Each proposal is named after the reply that made it: unique in the run.
+        decision.proposal_id = reply_id.clone();
+    }
     decision.reply_id = reply_id;
-    decision.force_confirm = ctx.state(|s| match decision.tool_name() {
-        Some(tool) => s.needs_confirm(tool),
-        None => s.settings.show_confirm,
+    decision.force_confirm = ctx.state(|s| {
+        if calls.is_empty() {
+            s.settings.show_confirm
+        } else {
+            calls.iter().any(|call| s.needs_confirm(&call.tool))
+        }
     });
     ctx.state_mut(|s| {
         s.decision = Some(decision.clone());
@@ -606,28 +963,103 @@ fn apply_plan(
     Ok(Some(decision))
 }
 
-/// Runs the confirmed tool and queues an internal prompt that tells the planner the result.
-async fn run_confirmed_tool(ctx: &mut WorkflowContext<AgentGoalWorkflow>) -> WorkflowResult<()> {
+/// Runs the confirmed proposal's tools (several at once, concurrently) and queues an
+/// internal prompt that tells the planner the results.
+async fn run_confirmed_tools(ctx: &mut WorkflowContext<AgentGoalWorkflow>) -> WorkflowResult<()> {
     // The proposal is used up: a second confirm finds nothing to confirm.
     ctx.state_mut(|s| s.proposal = Proposal::None);
     let Some(decision) = ctx.state(|s| s.decision.clone()) else {
         return Ok(());
     };
-    let tool = decision.tool_name().unwrap_or_default().to_owned();
-    let call_id = ctx.state_mut(|s| {
+    let calls = decision.calls();
+    // The calls' position in the conversation: stable across retries and replays, and the
+    // base of each tool's idempotency key.
+    let position = ctx.state_mut(|s| {
         let mut confirmed = decision.clone();
         confirmed.next = NextStep::UserConfirmedToolRun;
         s.history
             .push(Actor::UserConfirmedToolRun, to_json(&confirmed));
-        // The call's position in the conversation: stable across retries and replays, and
-        // the base of the tool's idempotency key.
-        format!("{tool}-{}", s.history.len())
+        s.history.len()
     });
+    let results = match calls.as_slice() {
+        [] => return Ok(()),
+        [call] => vec![run_tool(ctx, call, format!("{}-{position}", call.tool)).await?],
+        several => {
+            info!(
+                workflow_id = ctx.workflow_id(),
+                count = several.len(),
+                "running tools together"
+            );
+            let runs = several
+                .iter()
+                .enumerate()
+                .map(|(i, call)| run_tool(ctx, call, format!("{}-{position}-{i}", call.tool)));
+            join_all(runs)
+                .await
+                .into_iter()
+                .collect::<WorkflowResult<Vec<_>>>()?
+        }
+    };
+    let outcome = ProposalOutcome {
+        proposal_id: decision.proposal_id.clone(),
+        tool_calls: calls
+            .iter()
+            .zip(&results)
+            .map(|(call, result)| ToolRun {
+                result: Some(result.clone()),
+                ..ToolRun::from(call.clone())
+            })
+            .collect(),
+    };
+    if let ([call], [result]) = (calls.as_slice(), results.as_slice()) {
+        ctx.state_mut(|s| s.ran = Some(outcome));
+        let (tool, result) = (call.tool.clone(), result.clone());
+        if let Some(goal_id) = switch_request(&tool, &result) {
+            return switch_goal(ctx, goal_id, result).await;
+        }
+        ctx.state_mut(|s| {
+            s.history.push(Actor::ToolResult, result.clone());
+            s.queue
+                .push_back(PendingPrompt::Internal(InternalPrompt::ToolCompleted {
+                    tool,
+                    result,
+                }));
+        });
+        return Ok(());
+    }
+    ctx.state_mut(|s| {
+        for result in &results {
+            s.history.push(Actor::ToolResult, result.clone());
+        }
+        s.queue
+            .push_back(PendingPrompt::Internal(InternalPrompt::ToolsCompleted {
+                results: calls
+                    .iter()
+                    .zip(results)
+                    .map(|(call, result)| ToolResult {
+                        tool: call.tool.clone(),
+                        result,
+                    })
+                    .collect(),
+            }));
+        s.ran = Some(outcome);
+    });
+    Ok(())
+}
+
+/// Runs one tool: built-in by its activity, MCP through its server. A failure becomes an
+/// `{"error": ...}` result; the result names its tool.
+async fn run_tool(
+    ctx: &WorkflowContext<AgentGoalWorkflow>,
+    call: &ToolCall,
+    call_id: String,
+) -> WorkflowResult<Value> {
+    let tool = call.tool.clone();
     info!(
         workflow_id = ctx.workflow_id(),
         tool, call_id, "running confirmed tool"
     );
-    let args = Value::Object(decision.args.clone());
+    let args = Value::Object(call.args.clone());
     let definition = ctx.state(|s| s.goal.tool(&tool).cloned());
     let summary = summaries::tool(&tool, &args);
     // Built-in tools are safe to retry (the invoice by its idempotency keys); an MCP tool only
@@ -640,7 +1072,7 @@ async fn run_confirmed_tool(ctx: &mut WorkflowContext<AgentGoalWorkflow>) -> Wor
             let input = McpCallInput {
                 server,
                 tool: name,
-                arguments: args.clone(),
+                arguments: args,
             };
             ctx.execute_activity(
                 McpActivity::call_tool,
@@ -652,7 +1084,7 @@ async fn run_confirmed_tool(ctx: &mut WorkflowContext<AgentGoalWorkflow>) -> Wor
         _ => {
             ctx.execute_activity(
                 ToolActivity::new(&tool),
-                args.clone(),
+                args,
                 options::tool(call_id, summary),
             )
             .await
@@ -667,19 +1099,8 @@ async fn run_confirmed_tool(ctx: &mut WorkflowContext<AgentGoalWorkflow>) -> Wor
             json!({ "error": tool_failure_message(&tool, repeatable, &err) })
         }
     };
-    result["tool"] = Value::String(tool.clone());
-    if let Some(goal_id) = switch_request(&tool, &result) {
-        return switch_goal(ctx, goal_id, result).await;
-    }
-    ctx.state_mut(|s| {
-        s.history.push(Actor::ToolResult, result.clone());
-        s.queue
-            .push_back(PendingPrompt::Internal(InternalPrompt::ToolCompleted {
-                tool,
-                result,
-            }));
-    });
-    Ok(())
+    result["tool"] = Value::String(tool);
+    Ok(result)
 }
 
 /// The goal a `SwitchAgent` result asks to switch to.
@@ -749,9 +1170,13 @@ async fn continue_as_new_if_due(
     if !due || ctx.state(|s| s.proposal != Proposal::None) {
         return Ok(());
     }
+    // A confirm still answering would be lost with this run.
+    ctx.wait_condition(|s| s.confirms_waiting == 0).await?;
+    // The whole run, not the window: the summary folds in the previous run's summary (the
+    // run's first message) and every message since, so nothing said early is lost.
     let input = ctx.state(|s| SummaryInput {
         goal: s.goal.clone(),
-        history: s.prompt_history(),
+        history: s.history.clone(),
     });
     let options = ctx.state(|s| options::llm(&s.settings, summaries::summarizer()));
     let summary = match ctx
@@ -768,11 +1193,14 @@ async fn continue_as_new_if_due(
             return Ok(());
         }
     };
+    // Once the model has summed the conversation up, its first sentence names it.
+    ctx.state_mut(|s| s.title = Some(title_from(first_sentence(&summary))));
     let next_input = ctx.state(|s| AgentWorkflowInput {
         carry_over: CarryOver {
             conversation_summary: Some(summary),
             prompt_queue: Some(s.queue.iter().cloned().map(QueueEntry::from).collect()),
             usage: Some(s.usage.clone()),
+            title: s.title.clone(),
         },
         agent_goal: s.goal.clone(),
     });

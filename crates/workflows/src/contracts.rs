@@ -14,6 +14,58 @@ use temporalio_common::ActivityDefinition;
 use temporalio_macros::activity_definitions;
 use temporalio_sdk::activities::ActivityError;
 
+/// Why a confirm or decline was refused, as the update's failure message:
+/// `conflict: ...` (nothing waits, or a newer proposal does) or `invalid: ...` (edited
+/// arguments that do not fit the tool). Nothing changed in the conversation either way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposalRefused {
+    pub kind: RefusalKind,
+    pub reason: String,
+}
+
+/// The two ways a confirm or decline is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusalKind {
+    Conflict,
+    Invalid,
+}
+
+impl ProposalRefused {
+    pub fn conflict(reason: impl Into<String>) -> Self {
+        Self {
+            kind: RefusalKind::Conflict,
+            reason: reason.into(),
+        }
+    }
+
+    pub fn invalid(reason: impl Into<String>) -> Self {
+        Self {
+            kind: RefusalKind::Invalid,
+            reason: reason.into(),
+        }
+    }
+
+    /// Reads a refusal back from an update's failure message.
+    pub fn parse(message: &str) -> Option<Self> {
+        if let Some(reason) = message.strip_prefix("conflict: ") {
+            return Some(Self::conflict(reason));
+        }
+        message.strip_prefix("invalid: ").map(Self::invalid)
+    }
+}
+
+impl std::fmt::Display for ProposalRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.kind {
+            RefusalKind::Conflict => "conflict",
+            RefusalKind::Invalid => "invalid",
+        };
+        write!(f, "{kind}: {}", self.reason)
+    }
+}
+
+impl std::error::Error for ProposalRefused {}
+
 /// The agent's own activities: the LLM steps and the settings lookup.
 pub struct AgentActivity;
 

@@ -16,6 +16,12 @@ pub(crate) fn planner(prompt: &PendingPrompt) -> String {
         PendingPrompt::User { .. } => "Plan a reply to the user",
         PendingPrompt::Internal(InternalPrompt::Instruction { .. }) => "Plan the opening message",
         PendingPrompt::Internal(InternalPrompt::ToolCompleted { .. }) => "Plan after a tool result",
+        PendingPrompt::Internal(InternalPrompt::ToolsCompleted { .. }) => {
+            "Plan after the tools' results"
+        }
+        PendingPrompt::Internal(InternalPrompt::ToolDeclined { .. }) => {
+            "Plan after the user declined"
+        }
         PendingPrompt::Internal(InternalPrompt::MissingArguments { .. }) => {
             "Ask for missing arguments"
         }
@@ -59,6 +65,14 @@ pub(crate) fn confirm_wait(tool: &str, timeout: Duration) -> String {
         "Wait up to {} for the user to confirm {tool}",
         duration(timeout)
     ))
+}
+
+/// The timer that ends a conversation nobody writes to.
+pub(crate) fn idle_wait(timeout: Duration) -> String {
+    format!(
+        "End the chat if the user sends nothing for {}",
+        duration(timeout)
+    )
 }
 
 /// The email's durable timer: `Wait until Tue 24 Nov 2026, 09:00 (Europe/Berlin)`.

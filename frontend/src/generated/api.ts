@@ -31,10 +31,50 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Confirm the proposed tool
-         * @description Signals `confirm`. With `wait=true` runs the `confirm_tool` update instead and answers once the workflow took it, saying whether a tool was waiting.
+         * Run the proposed tools
+         * @description Runs the `confirm_proposal` update: the waiting proposal's tools run (several proposed together run at once) and the answer comes once they finished, with each tool's result. An optional JSON body `{"args": {...}}` runs the single proposed tool with edited arguments, checked against its argument list first.
          */
         post: operations["confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List conversations
+         * @description The conversations on this deployment's task queue, from Temporal's visibility store: running ones first (newest first), then finished ones (most recently finished first). Each appears once, whatever its continue-as-new runs. Paged: pass `next_page_token` back as `page_token`.
+         */
+        get: operations["list_conversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline the proposed tools
+         * @description Runs the `decline_proposal` update: the waiting proposal does not run; the agent hears that the user declined (and `reason`, if given) and answers.
+         */
+        post: operations["decline"];
         delete?: never;
         options?: never;
         head?: never;
@@ -210,7 +250,7 @@ export interface paths {
         };
         /**
          * Read the conversation
-         * @description Queries `get_conversation_history` (5 s timeout). A run that was terminated, cancelled, failed or timed out gives `[]`; a conversation that does not exist is started and gives `[]`. Finished conversations still answer with their final history.
+         * @description Queries `get_conversation_history` (5 s timeout). A run that was terminated, cancelled, failed or timed out gives `[]`, and so does a conversation that does not exist (reading never starts one). Finished conversations still answer with their final history.
          */
         get: operations["get_conversation_history"];
         put?: never;
@@ -414,17 +454,17 @@ export interface components {
          * @description Who a message in the history came from.
          * @enum {string}
          */
-        Actor: "user" | "agent" | "user_confirmed_tool_run" | "tool_result" | "conversation_summary";
-        /** @description `/confirm`'s answer: the plain message, or with `wait=true` what was confirmed. */
-        ConfirmResponse: components["schemas"]["ConfirmedResponse"] | components["schemas"]["MessageResponse"];
-        /** @description `/confirm?wait=true`'s answer. */
-        ConfirmedResponse: {
-            /** @description True when a proposed tool was waiting and will run now; false when nothing waited. */
-            confirmed: boolean;
-            message: string;
-            /** @description The tool that will run. */
-            tool?: string | null;
-            workflow_id: string;
+        Actor: "user" | "agent" | "user_confirmed_tool_run" | "user_declined_tool_run" | "tool_result" | "conversation_summary";
+        /** @description `/confirm`'s optional body: the proposed tool's arguments as the user edited them. */
+        ConfirmBody: {
+            /**
+             * @description Replaces the proposed tool's arguments: every name must be one of the tool's and
+             *     every required argument needs a value (else 400 and nothing runs). Only when a single
+             *     tool is proposed.
+             */
+            args: {
+                [key: string]: unknown;
+            };
         };
         /** @description The whole conversation as the `get_conversation_history` query returns it. */
         ConversationHistory: {
@@ -436,6 +476,35 @@ export interface components {
          * @enum {string}
          */
         ConversationState: "running" | "completed" | "ended" | "failed" | "not_found" | "worker_unavailable";
+        /** @description One conversation as the list shows it. */
+        ConversationSummary: {
+            /**
+             * Format: double
+             * @description What they cost in US dollars; null when a model used has no known price.
+             */
+            cost_usd?: number | null;
+            goal?: components["schemas"]["CurrentGoal"] | null;
+            /** @description RFC 3339, UTC. */
+            started_at: string;
+            /** @description `running`, `completed`, `failed`, `canceled`, `terminated` or `timed_out`. */
+            status: string;
+            /** @description The first user message, later the model's short summary; null before the user wrote. */
+            title?: string | null;
+            /**
+             * Format: int64
+             * @description Tokens its model calls used so far.
+             */
+            tokens?: number | null;
+            /** @description When it last changed (RFC 3339, UTC). */
+            updated_at: string;
+            workflow_id: string;
+        };
+        /** @description One page of the list. */
+        ConversationsPage: {
+            conversations: components["schemas"]["ConversationSummary"][];
+            /** @description Pass it back as `page_token` for the next page; null on the last page. */
+            next_page_token?: string | null;
+        };
         /** @description Which agent a conversation talks to right now (it changes when the picker switches). */
         CurrentGoal: {
             /** @description The goal's id, as `GET /goals` lists it. */
@@ -619,12 +688,31 @@ export interface components {
             /** @description Whether the user must confirm the tool before it runs. */
             force_confirm?: boolean;
             next: components["schemas"]["NextStep"];
+            /**
+             * @description Names a tool proposal, so that a confirm or decline meant for it never lands on a
+             *     newer one.
+             */
+            proposal_id?: string | null;
             /** @description The live reply that streamed this answer's `response`, for the UI to replace. */
             reply_id?: string | null;
             /** @description What the agent says to the user. */
             response?: string;
             /** @description The proposed tool, if any. */
             tool?: string | null;
+            /**
+             * @description Several tools proposed together: one confirm (or decline) covers them all and they
+             *     run concurrently. `tool` and `args` then repeat the first call.
+             */
+            tool_calls?: components["schemas"]["ToolCall"][];
+        };
+        /** @description What `/confirm` ran or `/decline` dropped. */
+        ProposalResponse: {
+            message: string;
+            /** @description The proposal acted on. */
+            proposal_id?: string | null;
+            /** @description Each tool with its arguments; after a confirm, with what it returned. */
+            tool_calls: components["schemas"]["ToolRun"][];
+            workflow_id: string;
         };
         /** @description `GET /` for API clients. */
         RootResponse: {
@@ -649,6 +737,22 @@ export interface components {
         StepUsage: components["schemas"]["UsageTotals"] & {
             /** Format: double */
             cost_usd?: number | null;
+        };
+        /** @description One tool the planner proposes, with its arguments. */
+        ToolCall: {
+            args?: {
+                [key: string]: unknown;
+            };
+            tool: string;
+        };
+        /** @description One tool of a proposal: its arguments and, once it ran, what it returned. */
+        ToolRun: {
+            args: {
+                [key: string]: unknown;
+            };
+            /** @description What the tool returned (`{"error": ...}` when it failed); absent when it did not run. */
+            result?: unknown;
+            tool: string;
         };
         /** @description `GET /ui-config`: what the UI needs to know about this deployment. */
         UiConfig: {
@@ -731,27 +835,32 @@ export interface operations {
                 /** @description The conversation; default `agent-workflow`. */
                 workflow_id?: string;
                 /**
-                 * @description `true`: wait until the workflow took the confirmation and say whether a tool was
-                 *     waiting for it. Default `false`: just send the `confirm` signal.
+                 * @description The proposal the user saw (its `proposal_id`): if a newer one waits, nothing runs
+                 *     and the answer is 409. Default: whatever proposal waits.
                  */
-                wait?: boolean;
+                proposal?: string;
             };
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description Edited arguments (optional) */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ConfirmBody"] | null;
+            };
+        };
         responses: {
-            /** @description Confirmation delivered */
+            /** @description The tools ran */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConfirmResponse"];
+                    "application/json": components["schemas"]["ProposalResponse"];
                 };
             };
-            /** @description Bad workflow_id or wait */
+            /** @description Bad workflow_id or body, or edited arguments that do not fit the tool (nothing ran) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -760,8 +869,141 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such running conversation, or (wait=true) no worker answered */
+            /** @description No such running conversation, or no worker answered */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing waits for a confirm, or `proposal` is not the waiting one */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Temporal is not reachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Confirmed, but the tools are still running */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_conversations: {
+        parameters: {
+            query?: {
+                /** @description Conversations per page: 1–100, default 20. */
+                page_size?: number;
+                /** @description The previous page's `next_page_token`. */
+                page_token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationsPage"];
+                };
+            };
+            /** @description Bad page_size or page_token */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Temporal is not reachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    decline: {
+        parameters: {
+            query?: {
+                /** @description The conversation; default `agent-workflow`. */
+                workflow_id?: string;
+                /** @description The proposal the user saw (its `proposal_id`); as for `/confirm`. */
+                proposal?: string;
+                /** @description Why, in the user's words (at most 8 KiB); the agent hears it. */
+                reason?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Declined */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalResponse"];
+                };
+            };
+            /** @description Bad workflow_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such running conversation, or no worker answered */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing waits for a confirm, or `proposal` is not the waiting one */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Reason longer than 8 KiB */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

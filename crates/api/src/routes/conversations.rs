@@ -6,12 +6,14 @@ use axum::{
     extract::State,
     response::{IntoResponse, Response},
 };
-use models::{ConversationHistory, PlannerDecision};
+use models::{
+    ConfirmRequest, ConversationHistory, DeclineRequest, PlannerDecision, ProposalOutcome,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiQuery, ConversationParams, MessageResponse, conversation_or_default};
+use super::{ApiJson, ApiQuery, ConversationParams, MessageResponse, conversation_or_default};
 use crate::{
     AppState,
     domain::UserPrompt,
@@ -35,28 +37,53 @@ pub struct PromptParams {
 pub struct ConfirmParams {
     /// The conversation; default `agent-workflow`.
     pub workflow_id: Option<String>,
-    /// `true`: wait until the workflow took the confirmation and say whether a tool was
-    /// waiting for it. Default `false`: just send the `confirm` signal.
-    pub wait: Option<bool>,
+    /// The proposal the user saw (its `proposal_id`): if a newer one waits, nothing runs
+    /// and the answer is 409. Default: whatever proposal waits.
+    pub proposal: Option<String>,
 }
 
-/// `/confirm?wait=true`'s answer.
+/// `/confirm`'s optional body: the proposed tool's arguments as the user edited them.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmBody {
+    /// Replaces the proposed tool's arguments: every name must be one of the tool's and
+    /// every required argument needs a value (else 400 and nothing runs). Only when a single
+    /// tool is proposed.
+    #[schema(value_type = std::collections::BTreeMap<String, serde_json::Value>)]
+    pub args: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `/decline`'s parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeclineParams {
+    /// The conversation; default `agent-workflow`.
+    pub workflow_id: Option<String>,
+    /// The proposal the user saw (its `proposal_id`); as for `/confirm`.
+    pub proposal: Option<String>,
+    /// Why, in the user's words (at most 8 KiB); the agent hears it.
+    pub reason: Option<String>,
+}
+
+/// What `/confirm` ran or `/decline` dropped.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ConfirmedResponse {
+pub struct ProposalResponse {
     pub message: String,
-    /// True when a proposed tool was waiting and will run now; false when nothing waited.
-    pub confirmed: bool,
-    /// The tool that will run.
-    pub tool: Option<String>,
     pub workflow_id: String,
+    /// The proposal acted on.
+    pub proposal_id: Option<String>,
+    /// Each tool with its arguments; after a confirm, with what it returned.
+    pub tool_calls: Vec<models::ToolRun>,
 }
 
-/// `/confirm`'s answer: the plain message, or with `wait=true` what was confirmed.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(untagged)]
-pub enum ConfirmResponse {
-    Waited(ConfirmedResponse),
-    Sent(MessageResponse),
+/// `GET /conversations`' parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Conversations per page: 1–100, default 20.
+    pub page_size: Option<u32>,
+    /// The previous page's `next_page_token`.
+    pub page_token: Option<String>,
 }
 
 /// `/start-workflow`'s parameters.
@@ -137,41 +164,131 @@ pub async fn send_prompt(
     post,
     path = "/confirm",
     tag = "conversations",
-    summary = "Confirm the proposed tool",
-    description = "Signals `confirm`. With `wait=true` runs the `confirm_tool` update instead \
-        and answers once the workflow took it, saying whether a tool was waiting.",
+    summary = "Run the proposed tools",
+    description = "Runs the `confirm_proposal` update: the waiting proposal's tools run \
+        (several proposed together run at once) and the answer comes once they finished, with \
+        each tool's result. An optional JSON body `{\"args\": {...}}` runs the single proposed \
+        tool with edited arguments, checked against its argument list first.",
     params(ConfirmParams),
+    request_body(content = Option<ConfirmBody>, description = "Edited arguments (optional)"),
     responses(
-        (status = 200, description = "Confirmation delivered", body = ConfirmResponse),
-        (status = 400, description = "Bad workflow_id or wait", body = ErrorBody),
-        (status = 404, description = "No such running conversation, or (wait=true) no worker answered", body = ErrorBody),
+        (status = 200, description = "The tools ran", body = ProposalResponse),
+        (status = 400, description = "Bad workflow_id or body, or edited arguments that do not fit the tool (nothing ran)", body = ErrorBody),
+        (status = 404, description = "No such running conversation, or no worker answered", body = ErrorBody),
+        (status = 409, description = "Nothing waits for a confirm, or `proposal` is not the waiting one", body = ErrorBody),
         (status = 503, description = "Temporal is not reachable", body = ErrorBody),
+        (status = 504, description = "Confirmed, but the tools are still running", body = ErrorBody),
     )
 )]
 pub async fn confirm(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ConfirmParams>,
-) -> Result<Json<ConfirmResponse>, ApiError> {
+    ApiJson(body): ApiJson<ConfirmBody>,
+) -> Result<Json<ProposalResponse>, ApiError> {
     let id = conversation_or_default(params.workflow_id.as_deref())?;
-    if !params.wait.unwrap_or(false) {
-        state.temporal.confirm(&id).await?;
-        return Ok(Json(ConfirmResponse::Sent(MessageResponse {
-            message: format!("Confirmation sent to conversation {id}."),
-            workflow_id: id.to_string(),
-        })));
-    }
-    let outcome = state.temporal.confirm_and_wait(&id).await?;
-    let message = match (&outcome.confirmed, &outcome.tool) {
-        (true, Some(tool)) => format!("Confirmed {tool} in conversation {id}; it runs now."),
-        (true, None) => format!("Confirmed the proposed tool in conversation {id}."),
-        (false, _) => format!("Nothing to confirm in conversation {id}: no tool is waiting."),
+    let request = ConfirmRequest {
+        proposal_id: params.proposal,
+        args: body.map(|body| body.args),
     };
-    Ok(Json(ConfirmResponse::Waited(ConfirmedResponse {
-        message,
-        confirmed: outcome.confirmed,
-        tool: outcome.tool,
+    state.watchers.poke(&id);
+    let outcome = state.temporal.confirm_proposal(&id, request).await?;
+    let names = tool_names(&outcome);
+    Ok(Json(ProposalResponse {
+        message: format!("Ran {names} in conversation {id}."),
         workflow_id: id.to_string(),
-    })))
+        proposal_id: outcome.proposal_id,
+        tool_calls: outcome.tool_calls,
+    }))
+}
+
+#[utoipa::path(
+    post,
+    path = "/decline",
+    tag = "conversations",
+    summary = "Decline the proposed tools",
+    description = "Runs the `decline_proposal` update: the waiting proposal does not run; the \
+        agent hears that the user declined (and `reason`, if given) and answers.",
+    params(DeclineParams),
+    responses(
+        (status = 200, description = "Declined", body = ProposalResponse),
+        (status = 400, description = "Bad workflow_id", body = ErrorBody),
+        (status = 404, description = "No such running conversation, or no worker answered", body = ErrorBody),
+        (status = 409, description = "Nothing waits for a confirm, or `proposal` is not the waiting one", body = ErrorBody),
+        (status = 413, description = "Reason longer than 8 KiB", body = ErrorBody),
+        (status = 503, description = "Temporal is not reachable", body = ErrorBody),
+    )
+)]
+pub async fn decline(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<DeclineParams>,
+) -> Result<Json<ProposalResponse>, ApiError> {
+    let id = conversation_or_default(params.workflow_id.as_deref())?;
+    let reason = params
+        .reason
+        .as_deref()
+        .filter(|r| !r.trim().is_empty())
+        .map(|r| UserPrompt::parse(Some(r)).map(|p| p.as_str().to_owned()))
+        .transpose()?;
+    let request = DeclineRequest {
+        proposal_id: params.proposal,
+        reason,
+    };
+    let outcome = state.temporal.decline_proposal(&id, request).await?;
+    state.watchers.poke(&id);
+    let names = tool_names(&outcome);
+    Ok(Json(ProposalResponse {
+        message: format!("Declined {names} in conversation {id}; nothing ran."),
+        workflow_id: id.to_string(),
+        proposal_id: outcome.proposal_id,
+        tool_calls: outcome.tool_calls,
+    }))
+}
+
+/// "FindEvents and SearchFlights".
+fn tool_names(outcome: &ProposalOutcome) -> String {
+    let names: Vec<&str> = outcome.tool_calls.iter().map(|c| c.tool.as_str()).collect();
+    match names.as_slice() {
+        [] => "the proposal".to_owned(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/conversations",
+    tag = "conversations",
+    summary = "List conversations",
+    description = "The conversations on this deployment's task queue, from Temporal's \
+        visibility store: running ones first (newest first), then finished ones (most recently \
+        finished first). Each appears once, whatever its continue-as-new runs. Paged: pass \
+        `next_page_token` back as `page_token`.",
+    params(ListParams),
+    responses(
+        (status = 200, description = "One page", body = crate::temporal::ConversationsPage),
+        (status = 400, description = "Bad page_size or page_token", body = ErrorBody),
+        (status = 503, description = "Temporal is not reachable", body = ErrorBody),
+    )
+)]
+pub async fn list_conversations(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<ListParams>,
+) -> Result<Json<crate::temporal::ConversationsPage>, ApiError> {
+    let page_size = params.page_size.unwrap_or(20);
+    if !(1..=100).contains(&page_size) {
+        return Err(ApiError::BadQuery(
+            "page_size must be between 1 and 100".into(),
+        ));
+    }
+    let page = state
+        .temporal
+        .conversations(
+            &state.settings.prices,
+            page_size,
+            params.page_token.as_deref(),
+        )
+        .await?;
+    Ok(Json(page))
 }
 
 #[utoipa::path(
@@ -206,8 +323,9 @@ pub async fn end_chat(
     tag = "conversations",
     summary = "Read the conversation",
     description = "Queries `get_conversation_history` (5 s timeout). A run that was terminated, \
-        cancelled, failed or timed out gives `[]`; a conversation that does not exist is \
-        started and gives `[]`. Finished conversations still answer with their final history.",
+        cancelled, failed or timed out gives `[]`, and so does a conversation that does not \
+        exist (reading never starts one). Finished conversations still answer with their \
+        final history.",
     params(ConversationParams),
     responses(
         (status = 200, description = "The history, or `[]`", body = crate::openapi::HistoryReply),
@@ -224,14 +342,9 @@ pub async fn get_conversation_history(
     let history: Read<ConversationHistory> = state.temporal.history(&id).await?;
     Ok(match history {
         Read::Found(history) => Json(history).into_response(),
-        Read::ClosedUncleanly => Json(json!([])).into_response(),
-        Read::Missing => {
-            // The Python original's UI relies on this: opening the page starts the chat.
-            let goal = state.temporal.goals().choose(None)?;
-            state.temporal.start(&id, goal).await?;
-            state.watchers.poke(&id);
-            Json(json!([])).into_response()
-        }
+        // Reading a conversation that does not exist does not start one: a page that is only
+        // looked at leaves nothing running. The first message starts it (`/send-prompt`).
+        Read::ClosedUncleanly | Read::Missing => Json(json!([])).into_response(),
     })
 }
 

@@ -22,7 +22,13 @@ mod summary;
 mod trip;
 mod validator;
 
-use crate::conversation::{Step, Turn};
+use models::{NextStep, PlannerDecision, UserIntent, ValidationResult};
+
+use crate::conversation::{PromptKind, Step, Turn};
+use crate::text::words;
+use crate::vocab::{
+    airport_code, city_mentions, is_affirmative, is_farewell, is_negative, month_mentions,
+};
 
 pub const FIND_EVENTS: &str = "FindEvents";
 pub const SEARCH_FLIGHTS: &str = "SearchFlights";
@@ -56,17 +62,75 @@ fn goal_of(turn: &Turn) -> DemoGoal {
 
 /// The demo agent's answer to one request, as the assistant message content.
 pub fn answer(turn: &Turn) -> String {
+    match (&turn.kind, turn.step) {
+        (PromptKind::User, Step::Planner) if is_farewell(&turn.prompt) => {
+            return to_json(&farewell());
+        }
+        (PromptKind::ToolDeclined { .. }, Step::Planner) if goal_of(turn) != DemoGoal::Trip => {
+            return to_json(&planner::question(
+                "Okay, I won't do that. What would you like instead?",
+                None,
+                serde_json::Map::new(),
+            ));
+        }
+        (_, Step::Validator) => return to_json(&validate(turn)),
+        _ => {}
+    }
     match (turn.step, goal_of(turn)) {
         (Step::Planner, DemoGoal::Picker) => to_json(&picker::plan(turn)),
         (Step::Planner, DemoGoal::TravelDesk) => to_json(&helper::plan(turn)),
         (Step::Planner, DemoGoal::Trip) => to_json(&planner::plan(turn)),
-        // The picker and the desk take any message: their planners say what they can do.
-        (Step::Validator, DemoGoal::Picker | DemoGoal::TravelDesk) => {
-            to_json(&models::ValidationResult::valid())
-        }
-        (Step::Validator, DemoGoal::Trip) => to_json(&validator::validate(turn)),
+        (Step::Validator, _) => to_json(&validate(turn)),
         (Step::Summary, _) => summary::summarize(turn),
         (Step::Email, _) => to_json(&email::answer(turn)),
+    }
+}
+
+/// The validator of each goal, plus what the message means for a waiting proposal.
+fn validate(turn: &Turn) -> ValidationResult {
+    let mut verdict = match goal_of(turn) {
+        // The picker and the desk take any message: their planners say what they can do.
+        DemoGoal::Picker | DemoGoal::TravelDesk => ValidationResult::valid(),
+        DemoGoal::Trip => validator::validate(turn),
+    };
+    if verdict.valid && turn.system.contains("<waiting_proposal>") {
+        verdict.intent = intent(&turn.prompt);
+    }
+    verdict
+}
+
+/// A plain yes or no to the waiting proposal. A message that also changes something ("yes,
+/// but in May", "no, Denver instead") is left to the planner.
+fn intent(text: &str) -> Option<UserIntent> {
+    let w = words(text);
+    let changes_something = !city_mentions(text).is_empty()
+        || !month_mentions(text).is_empty()
+        || airport_code(text).is_some()
+        || w.iter().any(|word| {
+            ["but", "instead", "change", "different", "except"].contains(&word.as_str())
+        })
+        || w.len() > 8;
+    if changes_something {
+        None
+    } else if is_negative(text) {
+        Some(UserIntent::Decline)
+    } else if is_affirmative(text) {
+        Some(UserIntent::Accept)
+    } else {
+        None
+    }
+}
+
+/// The closing message when the user says goodbye: the chat ends.
+fn farewell() -> PlannerDecision {
+    PlannerDecision {
+        next: NextStep::Done,
+        ..planner::question(
+            "Thanks for chatting! This conversation is closed now; start a new chat any time \
+             you want to plan another trip.",
+            None,
+            serde_json::Map::new(),
+        )
     }
 }
 

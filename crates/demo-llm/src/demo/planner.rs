@@ -5,7 +5,7 @@
 //! (the `tool` it named), so "Chicago" is a destination while choosing an event search and an
 //! origin once events have been listed.
 
-use models::{NextStep, PlannerDecision};
+use models::{NextStep, PlannerDecision, ToolCall};
 use serde_json::{Map, Value, json};
 
 use super::reading::{RESTART, asks_for_new_search, event_named, flight_named, origin_in};
@@ -36,8 +36,57 @@ pub(super) fn plan(turn: &Turn) -> PlannerDecision {
             };
             after_tool(&trip, tool, &result)
         }
+        PromptKind::ToolsCompleted { results } => after_tools(&trip, results),
+        PromptKind::ToolDeclined { tools, reason } => {
+            after_decline(&trip, tools, reason.as_deref())
+        }
         PromptKind::User => reply(&trip, &turn.prompt),
     }
+}
+
+/// Several tools ran together: each one's answer, in order, in one message. The question
+/// that ends it is the last tool's.
+fn after_tools(trip: &Trip, results: &[(String, Value)]) -> PlannerDecision {
+    let answers: Vec<PlannerDecision> = results
+        .iter()
+        .map(|(tool, result)| match (tool.as_str(), error_of(result)) {
+            (FIND_EVENTS, None) => present_events_for(trip, result),
+            _ => after_tool(trip, tool, result),
+        })
+        .collect();
+    let Some(last) = answers.last().cloned() else {
+        return follow_up(trip);
+    };
+    let response = answers
+        .iter()
+        .map(|answer| answer.response.as_str())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    PlannerDecision { response, ..last }
+}
+
+/// The user said no to the proposal: follow what they said instead, or ask.
+fn after_decline(trip: &Trip, tools: &[String], reason: Option<&str>) -> PlannerDecision {
+    let names = join_and(tools);
+    if let Some(reason) = reason.filter(|r| {
+        destination_in(r).is_some() || !month_mentions(r).is_empty() || airport_code(r).is_some()
+    }) {
+        let mut answer = reply(trip, reason);
+        answer.response = format!("Okay, I didn't run {names}. {}", answer.response);
+        return answer;
+    }
+    let why = reason
+        .filter(|r| !is_negative(r) || words(r).len() > 2)
+        .map(|r| format!(" (you said: \"{}\")", r.trim()))
+        .unwrap_or_default();
+    question(
+        format!(
+            "Okay, I didn't run {names}{why}. What would you like to change, or shall we try \
+             something else?"
+        ),
+        tools.first().map(String::as_str),
+        Map::new(),
+    )
 }
 
 pub(super) fn question(
@@ -52,6 +101,8 @@ pub(super) fn question(
         response: response.into(),
         force_confirm: false,
         reply_id: None,
+        tool_calls: Vec::new(),
+        proposal_id: None,
     }
 }
 
@@ -63,6 +114,8 @@ pub(super) fn confirm(tool: &str, args: Map<String, Value>, response: String) ->
         response,
         force_confirm: false,
         reply_id: None,
+        tool_calls: Vec::new(),
+        proposal_id: None,
     }
 }
 
@@ -165,6 +218,19 @@ pub(super) fn events_request(trip: &Trip, text: &str) -> PlannerDecision {
             known,
         );
     }
+    let destinations: Vec<&str> = city_mentions(text)
+        .into_iter()
+        .filter(|m| !m.after_from)
+        .map(|m| m.city)
+        .fold(Vec::new(), |mut unique, city| {
+            if !unique.contains(&city) {
+                unique.push(city);
+            }
+            unique
+        });
+    if let (true, Some(month)) = (destinations.len() > 1, &month) {
+        return search_together(&destinations, month);
+    }
     match (city, month) {
         (Some(city), Some(month)) => confirm(
             FIND_EVENTS,
@@ -200,6 +266,29 @@ pub(super) fn events_request(trip: &Trip, text: &str) -> PlannerDecision {
     }
 }
 
+/// Independent lookups run together: one event search per city, one go-ahead for all.
+fn search_together(cities: &[&str], month: &str) -> PlannerDecision {
+    let tool_calls: Vec<ToolCall> = cities
+        .iter()
+        .map(|city| ToolCall {
+            tool: FIND_EVENTS.to_owned(),
+            args: args(vec![("city", json!(city)), ("month", json!(month))]),
+        })
+        .collect();
+    let names: Vec<String> = cities.iter().map(|c| (*c).to_owned()).collect();
+    let mut decision = confirm(
+        FIND_EVENTS,
+        tool_calls[0].args.clone(),
+        format!(
+            "I'll look for events in {} in {month} at the same time, plus the months just \
+             before and after. Shall I search?",
+            join_and(&names)
+        ),
+    );
+    decision.tool_calls = tool_calls;
+    decision
+}
+
 pub(super) fn after_tool(trip: &Trip, tool: &str, result: &Value) -> PlannerDecision {
     match tool {
         FIND_EVENTS => present_events(trip, result),
@@ -220,9 +309,26 @@ pub(super) fn after_tool(trip: &Trip, tool: &str, result: &Value) -> PlannerDeci
     }
 }
 
+/// Events found by one of several searches run together: the city is the events' own.
+fn present_events_for(trip: &Trip, result: &Value) -> PlannerDecision {
+    let city = events_of(result)
+        .first()
+        .map(|e| e.city.clone())
+        .filter(|c| !c.is_empty());
+    present_events_in(result, city, trip.known_text(FIND_EVENTS, "month"))
+}
+
 pub(super) fn present_events(trip: &Trip, result: &Value) -> PlannerDecision {
     let city = trip.known_text(FIND_EVENTS, "city");
     let month = trip.known_text(FIND_EVENTS, "month");
+    present_events_in(result, city, month)
+}
+
+fn present_events_in(
+    result: &Value,
+    city: Option<String>,
+    month: Option<String>,
+) -> PlannerDecision {
     let searched = args(vec![
         ("city", opt(city.clone())),
         ("month", opt(month.clone())),
@@ -564,6 +670,8 @@ pub(super) fn finished(trip: &Trip, invoice: &Value) -> PlannerDecision {
         response,
         force_confirm: false,
         reply_id: None,
+        tool_calls: Vec::new(),
+        proposal_id: None,
     }
 }
 

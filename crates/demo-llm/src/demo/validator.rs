@@ -10,8 +10,8 @@ use super::{FIND_EVENTS, SEARCH_FLIGHTS};
 use crate::conversation::Turn;
 use crate::text::words;
 use crate::vocab::{
-    OffTopic, airport_code, city_mentions, is_affirmative, is_negative, is_number, mentions_travel,
-    month_mentions, off_topic,
+    OffTopic, airport_code, city_mentions, is_affirmative, is_farewell, is_negative, is_number,
+    mentions_travel, month_mentions, off_topic,
 };
 
 pub(super) fn validate(turn: &Turn) -> ValidationResult {
@@ -30,6 +30,7 @@ pub(super) fn validate(turn: &Turn) -> ValidationResult {
                 next: NextStep::Question,
                 response: rejection(reason, &trip),
             }),
+            intent: None,
             usage: None,
         },
     }
@@ -56,6 +57,7 @@ pub(super) fn fits_the_trip(text: &str, trip: &Trip) -> bool {
         || airport_code(text).is_some()
         || is_affirmative(text)
         || is_negative(text)
+        || is_farewell(text)
         || is_number(text)
         || event_named(text, &events).is_some()
         || flight_named(text, &flights).is_some()
