@@ -3,8 +3,9 @@
 
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { App } from './App';
+import { LIST_CATCH_UP_MS } from './hooks/usePastChats';
 import type { Recorded } from './test/fakeFetch';
 import { setUp, stream, useAppTestEnvironment } from './test/app';
 import { done, greeting, userAustin } from './test/fixtures';
@@ -120,16 +121,35 @@ describe('past chats', () => {
     const { calls } = setUp({ 'GET /get-conversation-history': { body: { messages: [greeting] } } });
     render(<App />);
     await waitFor(() => expect(listCalls(calls)).toHaveLength(1));
+    const askedAgain = async (before: number) => waitFor(() => expect(listCalls(calls).length).toBeGreaterThan(before));
+
+    let before = listCalls(calls).length;
     await user.type(screen.getByTestId('prompt-input'), "I'd like to go to Austin in December{Enter}");
     await waitFor(() => expect(window.location.search).toBe('?c=fresh-1'));
-    await waitFor(() => expect(listCalls(calls)).toHaveLength(2));
+    await askedAgain(before);
     await screen.findByTestId('message-agent');
 
+    before = listCalls(calls).length;
     act(() => stream().emit('history', { messages: [greeting, userAustin] }));
-    await waitFor(() => expect(listCalls(calls)).toHaveLength(3));
+    await askedAgain(before);
+    before = listCalls(calls).length;
     act(() => stream().emit('history', { messages: [greeting, userAustin, done] }));
-    await waitFor(() => expect(listCalls(calls)).toHaveLength(4));
+    await askedAgain(before);
     expect(screen.getByTestId('chat-ended')).toBeVisible();
+  });
+
+  it('asks once more a moment after a change, when Temporal has caught up with it', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const { calls } = setUp({ 'GET /get-conversation-history': { body: { messages: [greeting] } } }, '/?c=c1');
+    render(<App />);
+    await screen.findByTestId('message-agent');
+    expect(listCalls(calls)).toHaveLength(1);
+    act(() => stream().emit('history', { messages: [greeting, userAustin] }));
+    await waitFor(() => expect(listCalls(calls)).toHaveLength(2));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(LIST_CATCH_UP_MS);
+    });
+    await waitFor(() => expect(listCalls(calls)).toHaveLength(3));
   });
 
   it('is not asked again just because a conversation was opened', async () => {

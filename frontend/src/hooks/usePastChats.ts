@@ -1,7 +1,9 @@
 // The list of past conversations for the sidebar (`GET /conversations`, newest first): the
 // first page on load, older ones on `loadMore`, and the first page again on `refresh` (entries
-// already loaded from further down stay, unless the fresh page has them). `useListFollows`
-// says when to refresh: when the chat on show gets its first message, and when it ends.
+// already loaded from further down stay, unless the fresh page has them). After a change to a
+// conversation (`changed`) it asks twice: Temporal's list of workflows, which the api reads,
+// catches up with a change a moment after the change itself. `useListFollows` says when a
+// conversation changed: when the chat on show gets its first message, and when it ends.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import * as api from '../api';
@@ -11,6 +13,9 @@ import type { Message } from '../types';
 
 export const PAST_CHATS_PAGE_SIZE = 20;
 
+/** How long after a change the list is asked again, for Temporal's list to have caught up. */
+export const LIST_CATCH_UP_MS = 1500;
+
 export interface PastChats {
   chats: PastChat[];
   /** There are older conversations to load. */
@@ -18,6 +23,8 @@ export interface PastChats {
   loading: boolean;
   error: string | null;
   refresh: () => void;
+  /** A conversation changed: refresh now, and again once the list has caught up. */
+  changed: () => void;
   loadMore: () => void;
 }
 
@@ -60,23 +67,31 @@ export function usePastChats(pageSize = PAST_CHATS_PAGE_SIZE): PastChats {
     if (next !== null && !loading) load(next);
   }, [load, next, loading]);
 
+  const later = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const changed = useCallback(() => {
+    refresh();
+    clearTimeout(later.current);
+    later.current = setTimeout(refresh, LIST_CATCH_UP_MS);
+  }, [refresh]);
+
   useEffect(() => {
     refresh();
     return () => {
       // Nothing answered after the sidebar is gone is shown.
       latest.current += 1;
+      clearTimeout(later.current);
     };
   }, [refresh]);
 
-  return { chats, more: next !== null, loading, error, refresh, loadMore };
+  return { chats, more: next !== null, loading, error, refresh, changed, loadMore };
 }
 
 /**
- * Calls `refresh` when the conversation whose history `messages` is (`historyOf`) gets its
+ * Calls `changed` when the conversation whose history `messages` is (`historyOf`) gets its
  * first user message or ends, and when a conversation started here first shows its message;
  * not when a conversation is merely opened.
  */
-export function useListFollows(historyOf: string | null, messages: readonly Message[], ended: boolean, startedHere: boolean, refresh: () => void) {
+export function useListFollows(historyOf: string | null, messages: readonly Message[], ended: boolean, startedHere: boolean, changed: () => void) {
   const milestone = ended ? 'ended' : countUserMessages(messages) > 0 ? 'written' : 'empty';
   const seen = useRef<{ id: string | null; milestone: string }>({ id: null, milestone: 'empty' });
 
@@ -84,7 +99,7 @@ export function useListFollows(historyOf: string | null, messages: readonly Mess
     const before = seen.current;
     seen.current = { id: historyOf, milestone };
     if (historyOf === null) return;
-    const changed = before.id === historyOf ? before.milestone !== milestone : startedHere && milestone !== 'empty';
-    if (changed) refresh();
-  }, [historyOf, milestone, startedHere, refresh]);
+    const moved = before.id === historyOf ? before.milestone !== milestone : startedHere && milestone !== 'empty';
+    if (moved) changed();
+  }, [historyOf, milestone, startedHere, changed]);
 }

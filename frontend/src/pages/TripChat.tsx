@@ -53,7 +53,7 @@ export function TripChat({ shell }: { shell: Shell }) {
   const pastChats = usePastChats();
   const [drawerOpen, setDrawerOpen] = useState(false);
   const startedHere = conversationId.opening !== null && conversationId.opening.id === chat.historyOf;
-  useListFollows(chat.historyOf, chat.messages, chat.ended, startedHere, pastChats.refresh);
+  useListFollows(chat.historyOf, chat.messages, chat.ended, startedHere, pastChats.changed);
 
   useEffect(() => {
     document.title = id ? `Trip planner · ${id}` : 'Trip planner';
@@ -92,15 +92,15 @@ export function TripChat({ shell }: { shell: Shell }) {
 
   const { startWith, show } = conversationId;
   const { send: sendToChat } = chat;
-  const { refresh: refreshPastChats } = pastChats;
+  const { changed: pastChatsChanged } = pastChats;
   const send = useCallback(
     async (prompt: string) => {
       if (!choosing) return sendToChat(prompt);
       const started = await startWith(goalToStart ?? undefined, prompt);
-      if (started) refreshPastChats();
+      if (started) pastChatsChanged();
       return started;
     },
-    [choosing, startWith, goalToStart, sendToChat, refreshPastChats],
+    [choosing, startWith, goalToStart, sendToChat, pastChatsChanged],
   );
 
   const closeDrawer = useCallback(() => setDrawerOpen(false), []);
