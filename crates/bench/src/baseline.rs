@@ -30,9 +30,9 @@ use std::{
 };
 
 use models::{
-    Actor, AgentGoal, AgentWorkflowInput, ConfirmOutcome, ConversationHistory, InternalPrompt,
-    NextStep, PendingPrompt, PlannerDecision, PlannerInput, ResolveGoalInput, ValidationInput,
-    ValidationResult, WorkflowSettings,
+    Actor, AgentGoal, AgentWorkflowInput, ConfirmOutcome, ConfirmRequest, ConversationHistory,
+    InternalPrompt, NextStep, PendingPrompt, PlannerDecision, PlannerInput, ProposalOutcome,
+    ResolveGoalInput, ToolRun, ValidationInput, ValidationResult, WorkflowSettings,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -236,6 +236,9 @@ pub struct BaselineWorkflow {
     history_window: usize,
     validations: usize,
     plans: usize,
+    /// Tools run so far, and what the latest returned: a confirm answers with it.
+    tool_runs: usize,
+    ran: Option<ProposalOutcome>,
 }
 
 #[workflow_methods]
@@ -259,6 +262,8 @@ impl BaselineWorkflow {
             history_window: WorkflowSettings::default().history_window,
             validations: 0,
             plans: 0,
+            tool_runs: 0,
+            ran: None,
         }
     }
 
@@ -335,6 +340,21 @@ impl BaselineWorkflow {
             confirmed: tool.is_some(),
             tool,
         }
+    }
+
+    /// The api's confirm: answers once the tool ran, with its result.
+    #[update(name = "confirm_proposal")]
+    pub async fn confirm_proposal(
+        ctx: &mut WorkflowContext<Self>,
+        _request: ConfirmRequest,
+    ) -> Result<ProposalOutcome, Box<dyn std::error::Error + Send + Sync>> {
+        let before = ctx.state_mut(|s| s.confirm_pending().map(|_| s.tool_runs));
+        let Some(before) = before else {
+            return Err("conflict: No tool is waiting for a confirm.".into());
+        };
+        ctx.wait_condition(|s| s.chat_ended || s.tool_runs > before)
+            .await?;
+        Ok(ctx.state(|s| s.ran.clone().unwrap_or_default()))
     }
 
     #[signal(name = "end_chat")]
@@ -510,6 +530,19 @@ async fn run_tool(ctx: &mut WorkflowContext<BaselineWorkflow>) -> WorkflowResult
         .await?;
     result["tool"] = Value::String(tool.clone());
     ctx.state_mut(|s| {
+        s.tool_runs += 1;
+        s.ran = Some(ProposalOutcome {
+            proposal_id: None,
+            tool_calls: vec![ToolRun {
+                tool: tool.clone(),
+                args: s
+                    .tool_data
+                    .as_ref()
+                    .map(|d| d.args.clone())
+                    .unwrap_or_default(),
+                result: Some(result.clone()),
+            }],
+        });
         s.history.push(Actor::ToolResult, result.clone());
         s.queue
             .push_back(PendingPrompt::Internal(InternalPrompt::ToolCompleted {

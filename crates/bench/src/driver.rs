@@ -2,7 +2,7 @@
 //! does (HTTP calls to act, the `/events` stream to see replies), and times every turn.
 //!
 //! A turn starts when the client sends its request (`POST /start-workflow`,
-//! `/send-prompt` or `/confirm?wait=true`) and ends when a `history` event on the
+//! `/send-prompt` or `/confirm`) and ends when a `history` event on the
 //! conversation's stream holds the agent reply that answers it (one more agent message
 //! than before). Each turn records three instants: sent, accepted (the api's 2xx arrived)
 //! and visible (the event was read), plus the wall-clock time of the last, which the
@@ -132,15 +132,14 @@ impl Target {
                 .map(drop),
             TurnKind::Confirm => {
                 #[derive(Deserialize)]
-                struct Confirmed {
-                    confirmed: bool,
+                struct Ran {
+                    tool_calls: Vec<serde_json::Value>,
                 }
-                let response = self
-                    .post("/confirm", &[("workflow_id", id), ("wait", "true")])
-                    .await?;
-                let answer: Confirmed = response.json().await.context("confirm's answer")?;
-                if !answer.confirmed {
-                    bail!("confirm found no proposal waiting");
+                // Refused (409) when no proposal waits; answers once the tool ran.
+                let response = self.post("/confirm", &[("workflow_id", id)]).await?;
+                let answer: Ran = response.json().await.context("confirm's answer")?;
+                if answer.tool_calls.is_empty() {
+                    bail!("confirm ran no tool");
                 }
                 Ok(())
             }

@@ -219,7 +219,7 @@ fn mean(values: &[f64]) -> f64 {
 ///
 /// A turn starts, as far as Temporal knows, at `WorkflowExecutionStarted` (opening the
 /// chat), at `WorkflowExecutionSignaled` for `user_prompt` (a prompt), or for a confirm
-/// at the `WorkflowTaskScheduled` that delivered the `confirm_tool` update (the update's
+/// at the `WorkflowTaskScheduled` that delivered the `confirm_proposal` update (the update's
 /// own `Accepted` event is only written when that task completes).
 #[derive(Debug, Default)]
 struct EventFacts {

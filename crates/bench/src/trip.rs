@@ -22,7 +22,7 @@ pub enum TurnKind {
     Start,
     /// `POST /send-prompt` with this text: the agent answers (here: proposes a tool).
     Prompt(&'static str),
-    /// `POST /confirm?wait=true`: the proposed tool runs and the agent follows up.
+    /// `POST /confirm`: the proposed tool runs and the agent follows up.
     Confirm,
 }
 

@@ -357,14 +357,17 @@ async fn run_command_serves_a_conversation_stops_cleanly_and_keeps_the_data() {
     wait_for_messages(&http, &base, &id, "agent", 2).await;
     let confirmed: Value = http
         .post(format!("{base}/confirm"))
-        .query(&[("workflow_id", id.as_str()), ("wait", "true")])
+        .query(&[("workflow_id", id.as_str())])
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    assert_eq!(confirmed["confirmed"], true, "{confirmed}");
+    assert_eq!(
+        confirmed["tool_calls"][0]["tool"], "FindEvents",
+        "{confirmed}"
+    );
     let before = wait_for_messages(&http, &base, &id, "tool_result", 1).await;
 
     // The worker serves its metrics where the script says, counting what just ran.
