@@ -56,9 +56,9 @@ describe('answering a proposal', () => {
 
   it('shows on the card that the proposal no longer waits (409), and leaves it disabled', async () => {
     const user = userEvent.setup();
-    await openWithProposal({ 'POST /confirm': { status: 409, body: { error: 'That proposal is no longer the current one.' } } });
+    await openWithProposal({ 'POST /confirm': { status: 409, body: { detail: 'That proposal is no longer current: a newer one is waiting.' } } });
     await user.click(screen.getByTestId('confirm-button'));
-    expect(await screen.findByTestId('confirm-problem')).toHaveTextContent('That proposal is no longer the current one.');
+    expect(await screen.findByTestId('confirm-problem')).toHaveTextContent('That proposal is no longer current: a newer one is waiting.');
     expect(screen.getByTestId('confirm-button')).toBeDisabled();
     expect(screen.queryByTestId('agent-thinking')).toBeNull();
     expect(screen.queryByTestId('error-banner')).toBeNull();
@@ -66,11 +66,11 @@ describe('answering a proposal', () => {
 
   it('shows which argument the tool refused (400), with the form still open', async () => {
     const user = userEvent.setup();
-    await openWithProposal({ 'POST /confirm': { status: 400, body: { error: 'FindEvents needs the argument "month".' } } });
+    await openWithProposal({ 'POST /confirm': { status: 400, body: { detail: 'FindEvents needs a value for: month.' } } });
     await user.click(screen.getByTestId('edit-button'));
     await user.clear(screen.getByLabelText('Month'));
     await user.click(screen.getByRole('button', { name: 'Run with these' }));
-    expect(await screen.findByTestId('confirm-problem')).toHaveTextContent('FindEvents needs the argument "month".');
+    expect(await screen.findByTestId('confirm-problem')).toHaveTextContent('FindEvents needs a value for: month.');
     expect(screen.getByLabelText('Month')).toBeEnabled();
     expect(screen.getByRole('button', { name: 'Run with these' })).toBeEnabled();
   });

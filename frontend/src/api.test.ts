@@ -68,7 +68,7 @@ describe('api', () => {
     const { calls } = installFetch({
       'POST /confirm': { body: { message: 'Ran FindEvents.', workflow_id: 'c1', proposal_id: 'p-1', tool_calls: [ran, 'odd'] } },
     });
-    await expect(api.confirm('c1', 'p-1')).resolves.toEqual({ message: 'Ran FindEvents.', proposalId: 'p-1', runs: [ran] });
+    await expect(api.confirm('c1', 'p-1')).resolves.toEqual({ message: 'Ran FindEvents.', workflow_id: 'c1', proposal_id: 'p-1', tool_calls: [ran] });
     expect(calls).toEqual([{ method: 'POST', path: '/confirm', params: { workflow_id: 'c1', proposal: 'p-1' } }]);
   });
 
@@ -83,21 +83,27 @@ describe('api', () => {
 
   it('confirms whatever waits when the proposal has no id', async () => {
     const { calls } = installFetch({ 'POST /confirm': { body: { message: 'ok' } } });
-    await expect(api.confirm('c1', null)).resolves.toEqual({ message: 'ok', proposalId: null, runs: [] });
+    await expect(api.confirm('c1', null)).resolves.toEqual({ message: 'ok', workflow_id: '', proposal_id: null, tool_calls: [] });
     expect(calls[0]?.params).toEqual({ workflow_id: 'c1' });
   });
 
-  it("carries the error of a stale proposal (409) and of edited arguments the tool refuses (400)", async () => {
-    installFetch({ 'POST /confirm': { status: 409, body: { error: 'That proposal is no longer waiting.' } } });
-    await expect(api.confirm('c1', 'p-0')).rejects.toMatchObject({ status: 409, detail: 'That proposal is no longer waiting.' });
-    installFetch({ 'POST /confirm': { status: 400, body: { error: 'FindEvents has no argument "town".' } } });
-    await expect(api.confirm('c1', 'p-1', { town: 'Austin' })).rejects.toMatchObject({ status: 400, detail: 'FindEvents has no argument "town".' });
+  it('carries the reason of a stale proposal (409) and of edited arguments the tool refuses (400)', async () => {
+    installFetch({ 'POST /confirm': { status: 409, body: { detail: 'That proposal is no longer current: a newer one is waiting.' } } });
+    await expect(api.confirm('c1', 'p-0')).rejects.toMatchObject({ status: 409, detail: 'That proposal is no longer current: a newer one is waiting.' });
+    const unknown = "FindEvents has no argument 'town'; its arguments are: city, month.";
+    installFetch({ 'POST /confirm': { status: 400, body: { detail: unknown } } });
+    await expect(api.confirm('c1', 'p-1', { town: 'Austin' })).rejects.toMatchObject({ status: 400, detail: unknown });
   });
 
   it('declines the proposal named, with the reason when one is given', async () => {
     const call = { tool: 'FindEvents', args: { city: 'Austin', month: 'December' } };
     const { calls } = installFetch({ 'POST /decline': { body: { message: 'Declined.', workflow_id: 'c1', proposal_id: 'p-1', tool_calls: [call] } } });
-    await expect(api.decline('c1', 'p-1', '  Too far away ')).resolves.toEqual({ message: 'Declined.', proposalId: 'p-1', calls: [call] });
+    await expect(api.decline('c1', 'p-1', '  Too far away ')).resolves.toEqual({
+      message: 'Declined.',
+      workflow_id: 'c1',
+      proposal_id: 'p-1',
+      tool_calls: [call],
+    });
     await api.decline('c1', 'p-2', '   ');
     await api.decline('c1', 'p-3');
     expect(calls.map((c) => c.params)).toEqual([

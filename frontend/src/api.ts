@@ -5,9 +5,9 @@
 
 import { isObject, parseHistory } from './conversation';
 import { parseEmailView } from './email';
-import { parsePastChatsPage, type PastChatsPage } from './pastChats';
-import { readConfirmOutcome, readDeclineOutcome, type ConfirmOutcome, type DeclineOutcome } from './proposals';
-import type { ChatHistory, ConversationUsage, EmailView, GoalCatalog, GoalInfo, UiConfig } from './types';
+import { parsePastChatsPage } from './pastChats';
+import { readProposalAnswer } from './proposals';
+import type { ChatHistory, ConversationUsage, EmailView, GoalCatalog, GoalInfo, PastChatsPage, ProposalAnswer, UiConfig } from './types';
 import { parseUsage } from './usage';
 
 /** The api refuses prompts larger than this (UTF-8 bytes). */
@@ -37,13 +37,8 @@ function urlFor(path: string, params: Params = {}): string {
   return text ? `${path}?${text}` : path;
 }
 
-/** The server's words for a failure: `detail` on most endpoints, `error` on the proposal ones. */
 function detailOf(data: unknown, response: Response): string {
-  if (isObject(data)) {
-    for (const said of [data.detail, data.error]) {
-      if (typeof said === 'string' && said) return said;
-    }
-  }
+  if (isObject(data) && typeof data.detail === 'string' && data.detail) return data.detail;
   return `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`;
 }
 
@@ -94,15 +89,15 @@ export async function sendPrompt(workflowId: string, prompt: string): Promise<vo
  * the tools ran. A 409 means the proposal no longer waits; a 400 that `args` names an
  * argument the tool does not have or leaves out one it needs (nothing ran).
  */
-export async function confirm(workflowId: string, proposalId: string | null, args?: Record<string, unknown>): Promise<ConfirmOutcome> {
+export async function confirm(workflowId: string, proposalId: string | null, args?: Record<string, unknown>): Promise<ProposalAnswer> {
   const params = { workflow_id: workflowId, proposal: proposalId ?? undefined };
-  return readConfirmOutcome(await request('POST', '/confirm', params, args === undefined ? undefined : { args }));
+  return readProposalAnswer(await request('POST', '/confirm', params, args === undefined ? undefined : { args }));
 }
 
 /** Declines proposal `proposalId`, saying why when `reason` is not blank; a 409 means it no longer waits. */
-export async function decline(workflowId: string, proposalId: string | null, reason?: string): Promise<DeclineOutcome> {
+export async function decline(workflowId: string, proposalId: string | null, reason?: string): Promise<ProposalAnswer> {
   const said = reason?.trim() ? reason.trim() : undefined;
-  return readDeclineOutcome(await request('POST', '/decline', { workflow_id: workflowId, proposal: proposalId ?? undefined, reason: said }));
+  return readProposalAnswer(await request('POST', '/decline', { workflow_id: workflowId, proposal: proposalId ?? undefined, reason: said }));
 }
 
 export async function endChat(workflowId: string): Promise<void> {

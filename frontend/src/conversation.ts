@@ -4,8 +4,8 @@
 // comes from an LLM by way of the workflow, so any field may be missing, null or odd.
 
 import { displayText, isObject, type Json } from './json';
-import { proposedCalls, type ToolCall } from './proposals';
-import type { ActivityRetry, ChatHistory, ChatState, ChatStatus, CurrentGoal, Message } from './types';
+import { proposedCalls } from './proposals';
+import type { ActivityRetry, ChatHistory, ChatState, ChatStatus, CurrentGoal, Message, ToolCall } from './types';
 
 export { displayText, isObject };
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { appendPage, parsePastChatsPage, relativeTime, statusLabel, type PastChat } from './pastChats';
+import { appendPage, parsePastChatsPage, relativeTime, statusLabel } from './pastChats';
+import type { PastChat } from './types';
 
 const NOW = Date.parse('2026-12-10T12:00:00Z');
 const ago = (ms: number) => new Date(NOW - ms).toISOString();

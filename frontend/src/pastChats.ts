@@ -3,27 +3,7 @@
 // its state, the agent it talks to, and when it last changed.
 
 import { isObject } from './json';
-import type { CurrentGoal } from './types';
-
-/** Where a conversation's workflow is: running, or how it closed. */
-export type PastChatStatus = 'running' | 'completed' | 'failed' | 'canceled' | 'terminated' | 'timed_out' | 'unknown';
-
-export interface PastChat {
-  workflow_id: string;
-  title: string | null;
-  status: PastChatStatus;
-  goal: CurrentGoal | null;
-  started_at: string;
-  updated_at: string;
-  tokens: number | null;
-  cost_usd: number | null;
-}
-
-export interface PastChatsPage {
-  conversations: PastChat[];
-  /** Ask with this for the next (older) page; null on the last one. */
-  next_page_token: string | null;
-}
+import type { CurrentGoal, PastChat, PastChatStatus, PastChatsPage } from './types';
 
 const STATUSES: readonly PastChatStatus[] = ['running', 'completed', 'failed', 'canceled', 'terminated', 'timed_out'];
 

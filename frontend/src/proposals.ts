@@ -7,31 +7,7 @@
 // `user_declined_tool_run`: `{"tool_calls": [...], "reason": string | null}`.
 
 import { displayText, isObject, type Json } from './json';
-
-/** One tool the agent proposes to run, with its arguments. */
-export interface ToolCall {
-  tool: string;
-  args: Json;
-}
-
-/** A tool that ran after the user confirmed it, and what it returned. */
-export interface ToolRun extends ToolCall {
-  result: unknown;
-}
-
-/** `POST /confirm`'s answer: the proposal's tools, run. */
-export interface ConfirmOutcome {
-  message: string;
-  proposalId: string | null;
-  runs: ToolRun[];
-}
-
-/** `POST /decline`'s answer: the proposal's tools, none of them run. */
-export interface DeclineOutcome {
-  message: string;
-  proposalId: string | null;
-  calls: ToolCall[];
-}
+import type { ProposalAnswer, ToolCall, ToolRun } from './types';
 
 /** What a `user_declined_tool_run` message says. */
 export interface Declined {
@@ -65,20 +41,22 @@ export function proposedCalls(decision: Json): ToolCall[] {
   return single ? [single] : [];
 }
 
-export function readConfirmOutcome(data: unknown): ConfirmOutcome {
+/** `/confirm`'s or `/decline`'s answer: the proposal's tools, with their results when they ran. */
+export function readProposalAnswer(data: unknown): ProposalAnswer {
   const answer = isObject(data) ? data : {};
   const runs = Array.isArray(answer.tool_calls)
     ? answer.tool_calls.flatMap((raw): ToolRun[] => {
         const call = readCall(raw);
-        return call && isObject(raw) ? [{ ...call, result: raw.result }] : [];
+        if (!call) return [];
+        return isObject(raw) && 'result' in raw ? [{ ...call, result: raw.result }] : [call];
       })
     : [];
-  return { message: displayText(answer.message), proposalId: text(answer.proposal_id), runs };
-}
-
-export function readDeclineOutcome(data: unknown): DeclineOutcome {
-  const answer = isObject(data) ? data : {};
-  return { message: displayText(answer.message), proposalId: text(answer.proposal_id), calls: readToolCalls(answer.tool_calls) };
+  return {
+    message: displayText(answer.message),
+    workflow_id: displayText(answer.workflow_id),
+    proposal_id: text(answer.proposal_id),
+    tool_calls: runs,
+  };
 }
 
 /** A `user_declined_tool_run` message's response. */

@@ -41,6 +41,27 @@ export type GoalCatalog = Omit<Schemas['GoalsResponse'], 'goals'> & { goals: Goa
 /** The planner's answer, stored as an `agent` message (on the wire: `ToolData`). */
 export type PlannerDecision = Schemas['PlannerDecision'];
 
+/** One tool a proposal names, with its arguments (none: `{}`). */
+export type ToolCall = Required<Schemas['ToolCall']>;
+
+/** A tool of a proposal and, once it ran, what it returned. */
+export type ToolRun = Schemas['ToolRun'];
+
+/** What `/confirm` ran or `/decline` dropped, after `proposals.ts` has read it. */
+export type ProposalAnswer = Required<Schemas['ProposalResponse']>;
+
+/**
+ * How a listed conversation's workflow stands. The document types it as a string; these are
+ * the names it gives, and `unknown` stands for any other.
+ */
+export type PastChatStatus = 'running' | 'completed' | 'failed' | 'canceled' | 'terminated' | 'timed_out' | 'unknown';
+
+/** One past conversation as the list shows it (`GET /conversations`); unknown fields are null. */
+export type PastChat = Omit<Required<Schemas['ConversationSummary']>, 'status'> & { status: PastChatStatus };
+
+/** One page of `GET /conversations`, newest first; `next_page_token` is null on the last. */
+export type PastChatsPage = Required<Omit<Schemas['ConversationsPage'], 'conversations'>> & { conversations: PastChat[] };
+
 /**
  * Lifecycle of the conversation's workflow, as pushed by `/events`: `completed` (the agent
  * reached its goal) or `ended` (the user ended the chat), among others.

@@ -6,7 +6,7 @@
 import { useState, type FormEvent } from 'react';
 import { argFields, argsFromForm } from '../editArgs';
 import type { Json } from '../json';
-import type { ToolCall } from '../proposals';
+import type { ToolCall } from '../types';
 import { primaryButton, secondaryButton } from './buttons';
 
 export interface ArgsFormProps {

@@ -9,7 +9,8 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api';
 import type { Json } from '../json';
-import { toolNames, type ToolCall } from '../proposals';
+import { toolNames } from '../proposals';
+import type { ToolCall } from '../types';
 import { ArgsForm } from './ArgsForm';
 import { primaryButton, secondaryButton } from './buttons';
 import { KeyValueList } from './ValueView';

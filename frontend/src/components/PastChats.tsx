@@ -4,7 +4,8 @@
 
 import { useEffect, useState, type MouseEvent } from 'react';
 import { urlWithConversation } from '../hooks/useConversationId';
-import { relativeTime, statusLabel, type PastChat } from '../pastChats';
+import { relativeTime, statusLabel } from '../pastChats';
+import type { PastChat } from '../types';
 
 export interface PastChatsProps {
   chats: PastChat[];

@@ -8,8 +8,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import * as api from '../api';
 import { countUserMessages } from '../conversation';
-import { appendPage, type PastChat } from '../pastChats';
-import type { Message } from '../types';
+import { appendPage } from '../pastChats';
+import type { Message, PastChat } from '../types';
 
 export const PAST_CHATS_PAGE_SIZE = 20;
 
