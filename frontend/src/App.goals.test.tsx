@@ -86,6 +86,7 @@ describe('choosing the agent of a new chat', () => {
     await screen.findByTestId('message-agent');
     await user.click(screen.getByTestId('header-new-chat'));
     expect(await screen.findByTestId('goal-picker')).toBeVisible();
+    expect(screen.getByTestId('prompt-input')).toHaveFocus();
     expect(screen.getByTestId('header-new-chat')).toBeDisabled();
     expect(screen.getByTestId('end-chat-button')).toBeDisabled();
 

@@ -77,10 +77,12 @@ export function TripChat({ shell }: { shell: Shell }) {
     [declineProposal, refocus],
   );
 
+  // A new chat is written to at once, to the recommended agent unless another is chosen.
   const newChat = useCallback(() => {
     setChosenGoal(null);
     openChoice();
-  }, [openChoice]);
+    refocus();
+  }, [openChoice, refocus]);
 
   const choose = useCallback(
     (goal: string) => {
