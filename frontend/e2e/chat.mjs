@@ -115,17 +115,25 @@ export async function sendPrompt(page, text) {
   log(`   you: ${text}`);
 }
 
+/** Waits for the confirm card and checks it proposes `tool`; returns the card. */
+export async function waitForProposal(page, tool) {
+  const card = page.locator(byTestId('confirm-card'));
+  await card.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await page.waitForFunction(() => document.querySelector('[data-testid="confirm-card"]')?.getAttribute('data-state') === 'waiting', undefined, {
+    timeout: STEP_TIMEOUT,
+  });
+  const proposed = (await card.locator('h3').first().innerText()).trim();
+  check(proposed === tool, `expected the agent to propose ${tool}, but the confirm card shows ${proposed}`);
+  log(`   card: ${(await card.innerText()).replace(/\s+/g, ' ').slice(0, 200)}`);
+  return card;
+}
+
 /**
  * Waits for the confirm card, checks it proposes `tool`, and confirms. Returns the number of
  * agent messages before the click, for `waitForAgentReply`.
  */
 export async function pressConfirm(page, tool) {
-  const card = page.locator(byTestId('confirm-card'));
-  await card.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-  const proposed = (await card.locator('h3').innerText()).trim();
-  check(proposed === tool, `expected the agent to propose ${tool}, but the confirm card shows ${proposed}`);
-  log(`   card: ${(await card.innerText()).replace(/\s+/g, ' ').slice(0, 200)}`);
-
+  await waitForProposal(page, tool);
   const agentsBefore = await count(page, 'message-agent');
   await page.locator(byTestId('confirm-button')).click();
   // Right after the click the button is locked (or the card is already gone).

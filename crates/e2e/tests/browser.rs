@@ -196,3 +196,115 @@ async fn a_retried_model_call_shows_each_attempt_then_the_reply_in_chromium() {
 
     assert!(log.contains("PASS"), "{log}");
 }
+
+/// The histories of the conversations `api` lists (`GET /conversations`), newest first.
+async fn listed_histories(api: &ApiProcess) -> Vec<Value> {
+    let http = reqwest::Client::new();
+    let base = api.base_url();
+    let page: Value = http
+        .get(format!("{base}/conversations"))
+        .send()
+        .await
+        .and_then(|response| response.error_for_status())
+        .expect("the conversations are listed")
+        .json()
+        .await
+        .expect("the list is JSON");
+    let mut histories = Vec::new();
+    for conversation in page["conversations"].as_array().expect("a list") {
+        let id = conversation["workflow_id"].as_str().expect("an id");
+        let history: Value = http
+            .get(format!("{base}/get-conversation-history"))
+            .query(&[("workflow_id", id)])
+            .send()
+            .await
+            .and_then(|response| response.error_for_status())
+            .expect("the history is read")
+            .json()
+            .await
+            .expect("the history is JSON");
+        histories.push(history);
+    }
+    histories
+}
+
+/// The actors of `history`'s messages, in order.
+fn actors(history: &Value) -> Vec<&str> {
+    history["messages"]
+        .as_array()
+        .map(|messages| {
+            messages
+                .iter()
+                .filter_map(|m| m["actor"].as_str())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `decline.e2e.mjs`: the FindEvents card declined with a reason; the chat shows the decline
+/// and the agent's answer, and the tool never ran.
+#[tokio::test]
+async fn a_declined_proposal_runs_nothing_and_the_agent_answers_in_chromium() {
+    let stack = Stack::demo("browser-decline").await;
+    let api = api_for(&stack, &[]).await;
+
+    let log = run_in_chromium("e2e/decline.e2e.mjs", &stack, &api, &[]).await;
+
+    assert!(log.contains("PASS"), "{log}");
+    let histories = listed_histories(&api).await;
+    assert_eq!(histories.len(), 1, "{histories:?}");
+    let history = &histories[0];
+    let actors = actors(history);
+    assert!(actors.contains(&"user_declined_tool_run"), "{history}");
+    assert!(!actors.contains(&"tool_result"), "{history}");
+    assert!(!actors.contains(&"user_confirmed_tool_run"), "{history}");
+    let declined = history["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["actor"] == "user_declined_tool_run")
+        .unwrap();
+    assert_eq!(
+        declined["response"]["reason"], "Too expensive for us",
+        "{history}"
+    );
+    assert_eq!(actors.last(), Some(&"agent"), "{history}");
+}
+
+/// `edit.e2e.mjs`: the FindEvents card's city and month edited to Denver and March before it
+/// runs; the result in the chat, and in the history, is Denver's.
+#[tokio::test]
+async fn an_edited_proposal_runs_with_the_arguments_the_user_gave_in_chromium() {
+    let stack = Stack::demo("browser-edit").await;
+    let api = api_for(&stack, &[]).await;
+
+    let log = run_in_chromium("e2e/edit.e2e.mjs", &stack, &api, &[]).await;
+
+    assert!(log.contains("PASS"), "{log}");
+    let histories = listed_histories(&api).await;
+    assert_eq!(histories.len(), 1, "{histories:?}");
+    let history = &histories[0];
+    let results: Vec<&Value> = history["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["actor"] == "tool_result")
+        .collect();
+    assert_eq!(results.len(), 1, "{history}");
+    let events = results[0]["response"]["events"].as_array().expect("events");
+    assert!(!events.is_empty(), "{history}");
+    assert!(events.iter().all(|e| e["city"] == "Denver"), "{history}");
+}
+
+/// `sidebar.e2e.mjs`: chats A and B started in the browser, A reopened from the list of past
+/// chats; then on a 390×844 screen B reopened from the drawer.
+#[tokio::test]
+async fn past_chats_reopen_from_the_list_and_from_the_phone_drawer_in_chromium() {
+    let stack = Stack::demo("browser-sidebar").await;
+    let api = api_for(&stack, &[]).await;
+
+    let log = run_in_chromium("e2e/sidebar.e2e.mjs", &stack, &api, &[]).await;
+
+    assert!(log.contains("PASS"), "{log}");
+    assert_eq!(listed_histories(&api).await.len(), 2);
+}
