@@ -512,6 +512,8 @@ async fn openapi_document_lists_every_endpoint() {
         ("/start-workflow", "post"),
         ("/send-prompt", "post"),
         ("/confirm", "post"),
+        ("/decline", "post"),
+        ("/conversations", "get"),
         ("/end-chat", "post"),
         ("/get-conversation-history", "get"),
         ("/get-latest-tool-data", "get"),
@@ -536,6 +538,7 @@ async fn openapi_document_lists_every_endpoint() {
                 "/openapi.json",
                 "/metrics",
                 "/goals",
+                "/conversations",
             ]
             .contains(&path)
         {
@@ -543,7 +546,7 @@ async fn openapi_document_lists_every_endpoint() {
             assert!(params.contains("workflow_id"), "{path} lacks workflow_id");
         }
     }
-    assert_eq!(paths.len(), 20, "every documented path is an endpoint");
+    assert_eq!(paths.len(), 22, "every documented path is an endpoint");
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     for schema in [
         "ErrorBody",
