@@ -308,3 +308,25 @@ async fn past_chats_reopen_from_the_list_and_from_the_phone_drawer_in_chromium()
     assert!(log.contains("PASS"), "{log}");
     assert_eq!(listed_histories(&api).await.len(), 2);
 }
+
+/// `together.e2e.mjs`: two FindEvents proposed together on one card, run by one Confirm; then
+/// a goodbye ends the chat.
+#[tokio::test]
+async fn tools_proposed_together_run_on_one_confirm_and_a_goodbye_ends_the_chat_in_chromium() {
+    let stack = Stack::demo("browser-together").await;
+    let api = api_for(&stack, &[]).await;
+
+    let log = run_in_chromium("e2e/together.e2e.mjs", &stack, &api, &[]).await;
+
+    assert!(log.contains("PASS"), "{log}");
+    let histories = listed_histories(&api).await;
+    assert_eq!(histories.len(), 1, "{histories:?}");
+    let history = &histories[0];
+    let results = actors(history)
+        .into_iter()
+        .filter(|actor| *actor == "tool_result")
+        .count();
+    assert_eq!(results, 2, "{history}");
+    let last = history["messages"].as_array().unwrap().last().unwrap();
+    assert_eq!(last["response"]["next"], "done", "{history}");
+}
