@@ -79,6 +79,11 @@ describe('MessageBubble by actor', () => {
     expect(result).toHaveTextContent('dateFrom: 2026-12-06');
   });
 
+  it('counts a one-item list in the singular', () => {
+    render(<MessageBubble message={{ actor: 'tool_result', response: { tool: 'FindEvents', events: [{ city: 'Denver' }], notes: [] } }} />);
+    expect(screen.getByTestId('tool-result').querySelector('summary')).toHaveTextContent('FindEvents result · 1 event · 0 notes');
+  });
+
   it('says a tool failed', () => {
     render(<MessageBubble message={{ actor: 'tool_result', response: { tool: 'CreateInvoice', error: 'Invalid amount provided.' } }} />);
     expect(screen.getByTestId('tool-result').querySelector('summary')).toHaveTextContent('CreateInvoice failed · Invalid amount provided.');

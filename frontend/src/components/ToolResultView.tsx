@@ -8,7 +8,8 @@ import { KeyValueList, ValueView } from './ValueView';
 export function resultFacts(result: Record<string, unknown>): string[] {
   const lists = Object.entries(result)
     .filter((entry): entry is [string, unknown[]] => Array.isArray(entry[1]))
-    .map(([key, list]) => `${list.length} ${key}`);
+    // "1 event", not "1 events": list names are plurals.
+    .map(([key, list]) => `${list.length} ${list.length === 1 ? key.replace(/s$/, '') : key}`);
   if (lists.length > 0) return lists;
   return Object.entries(result)
     .filter(([key, value]) => key !== 'tool' && (typeof value === 'string' || typeof value === 'number') && String(value).length <= 40)
