@@ -11,6 +11,8 @@ const API_PATHS = [
   '/start-workflow',
   '/send-prompt',
   '/confirm',
+  '/decline',
+  '/conversations',
   '/end-chat',
   '/get-conversation-history',
   '/get-conversation-usage',

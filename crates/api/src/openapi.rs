@@ -76,6 +76,7 @@ use crate::{
         models::ToolCall,
         crate::temporal::ConversationsPage,
         crate::temporal::ConversationSummary,
+        crate::temporal::ConversationStatus,
         RootResponse,
         HealthResponse,
         UiConfig,

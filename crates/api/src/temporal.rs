@@ -45,7 +45,7 @@ mod email;
 mod list;
 mod query;
 
-pub use list::{ConversationSummary, ConversationsPage};
+pub use list::{ConversationStatus, ConversationSummary, ConversationsPage};
 
 use crate::{
     domain::{UserPrompt, WorkflowId},

@@ -12,6 +12,11 @@
 //!   tools through the UI, then lets the agent picker hand a chat over to it.
 //! - `retry.e2e.mjs` sends a prompt whose model call fails three times: the chat shows each
 //!   attempt of the retry in place of the thinking indicator, then the reply.
+//! - `decline.e2e.mjs` declines a proposal with a reason: the declined entry shows, nothing
+//!   runs, the agent answers. `edit.e2e.mjs` edits a proposal's arguments before it runs.
+//! - `sidebar.e2e.mjs` reopens an older chat from the past-chats list, on a desktop and
+//!   through the drawer on a phone. `together.e2e.mjs` confirms two searches proposed on one
+//!   card, then says goodbye.
 
 use std::{path::PathBuf, time::Duration};
 

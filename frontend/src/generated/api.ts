@@ -476,6 +476,11 @@ export interface components {
          * @enum {string}
          */
         ConversationState: "running" | "completed" | "ended" | "failed" | "not_found" | "worker_unavailable";
+        /**
+         * @description Where a conversation stands, as Temporal says of its latest run.
+         * @enum {string}
+         */
+        ConversationStatus: "running" | "completed" | "failed" | "canceled" | "terminated" | "timed_out";
         /** @description One conversation as the list shows it. */
         ConversationSummary: {
             /**
@@ -486,8 +491,7 @@ export interface components {
             goal?: components["schemas"]["CurrentGoal"] | null;
             /** @description RFC 3339, UTC. */
             started_at: string;
-            /** @description `running`, `completed`, `failed`, `canceled`, `terminated` or `timed_out`. */
-            status: string;
+            status: components["schemas"]["ConversationStatus"];
             /** @description The first user message, later the model's short summary; null before the user wrote. */
             title?: string | null;
             /**

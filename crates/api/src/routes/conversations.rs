@@ -81,6 +81,7 @@ pub struct ProposalResponse {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Conversations per page: 1–100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub page_size: Option<u32>,
     /// The previous page's `next_page_token`.
     pub page_token: Option<String>,

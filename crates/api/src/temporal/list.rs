@@ -24,8 +24,7 @@ pub struct ConversationSummary {
     pub workflow_id: String,
     /// The first user message, later the model's short summary; null before the user wrote.
     pub title: Option<String>,
-    /// `running`, `completed`, `failed`, `canceled`, `terminated` or `timed_out`.
-    pub status: String,
+    pub status: ConversationStatus,
     /// The agent it talks to now.
     pub goal: Option<CurrentGoal>,
     /// RFC 3339, UTC.
@@ -36,6 +35,18 @@ pub struct ConversationSummary {
     pub tokens: Option<u64>,
     /// What they cost in US dollars; null when a model used has no known price.
     pub cost_usd: Option<f64>,
+}
+
+/// Where a conversation stands, as Temporal says of its latest run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationStatus {
+    Running,
+    Completed,
+    Failed,
+    Canceled,
+    Terminated,
+    TimedOut,
 }
 
 /// One page of the list.
@@ -118,7 +129,7 @@ fn summary(info: &WorkflowExecutionInfo, prices: &PriceTable) -> ConversationSum
             .map(|e| e.workflow_id.clone())
             .unwrap_or_default(),
         title: memo.title,
-        status: status_name(info.status).to_owned(),
+        status: status_of(info.status),
         goal: memo.goal,
         started_at: rfc3339(started),
         updated_at: rfc3339(changed.unwrap_or(started).max(started)),
@@ -127,14 +138,14 @@ fn summary(info: &WorkflowExecutionInfo, prices: &PriceTable) -> ConversationSum
     }
 }
 
-fn status_name(status: i32) -> &'static str {
+fn status_of(status: i32) -> ConversationStatus {
     match WorkflowExecutionStatus::try_from(status) {
-        Ok(WorkflowExecutionStatus::Completed) => "completed",
-        Ok(WorkflowExecutionStatus::Failed) => "failed",
-        Ok(WorkflowExecutionStatus::Canceled) => "canceled",
-        Ok(WorkflowExecutionStatus::Terminated) => "terminated",
-        Ok(WorkflowExecutionStatus::TimedOut) => "timed_out",
-        _ => "running",
+        Ok(WorkflowExecutionStatus::Completed) => ConversationStatus::Completed,
+        Ok(WorkflowExecutionStatus::Failed) => ConversationStatus::Failed,
+        Ok(WorkflowExecutionStatus::Canceled) => ConversationStatus::Canceled,
+        Ok(WorkflowExecutionStatus::Terminated) => ConversationStatus::Terminated,
+        Ok(WorkflowExecutionStatus::TimedOut) => ConversationStatus::TimedOut,
+        _ => ConversationStatus::Running,
     }
 }
 
@@ -185,7 +196,7 @@ mod tests {
         }
         let row = summary(&info, &PriceTable::new(None).unwrap());
         assert_eq!(row.title, None);
-        assert_eq!(row.status, "running");
+        assert_eq!(row.status, ConversationStatus::Running);
         assert_eq!(row.started_at, "2027-01-15T08:00:00.000Z");
         assert_eq!(row.updated_at, row.started_at);
         assert_eq!(row.tokens, Some(0));
