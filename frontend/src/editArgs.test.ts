@@ -4,10 +4,12 @@ import { argFields, argLabel, argsFromForm } from './editArgs';
 describe('argLabel', () => {
   it.each([
     ['city', 'City'],
-    ['dateDepart', 'Date depart'],
-    ['date_return', 'Date return'],
+    ['dateDepart', 'Depart'],
+    ['date_return', 'Return'],
     ['days-until-due', 'Days until due'],
-    ['userConfirmation', 'User confirmation'],
+    ['operating_carrier', 'Airline'],
+    ['invoiceURL', 'Invoice'],
+    ['maxPriceUSD', 'Max price USD'],
   ])('%s reads as %s', (name, label) => {
     expect(argLabel(name)).toBe(label);
   });
@@ -20,18 +22,18 @@ describe('argFields and argsFromForm', () => {
     expect(argFields(args)).toEqual([
       { name: 'city', label: 'City', kind: 'text', initial: 'Austin' },
       { name: 'amount', label: 'Amount', kind: 'number', initial: '150.5' },
-      { name: 'userConfirmation', label: 'User confirmation', kind: 'boolean', initial: 'true' },
       { name: 'passengers', label: 'Passengers', kind: 'json', initial: '{\n  "adults": 2\n}' },
-      { name: 'dateReturn', label: 'Date return', kind: 'text', initial: '' },
+      { name: 'dateReturn', label: 'Return', kind: 'text', initial: '' },
     ]);
   });
 
   it('reads the values back with the types proposed', () => {
     const fields = argFields(args);
-    const values = { city: 'Denver', amount: '99', userConfirmation: 'false', passengers: '{"adults": 3}', dateReturn: '' };
+    const values = { city: 'Denver', amount: '99', passengers: '{"adults": 3}', dateReturn: '' };
+    // `userConfirmation` has no field: it goes back as the agent proposed it.
     expect(argsFromForm(fields, values, args)).toEqual({
       ok: true,
-      args: { city: 'Denver', amount: 99, userConfirmation: false, passengers: { adults: 3 }, dateReturn: null },
+      args: { city: 'Denver', amount: 99, userConfirmation: true, passengers: { adults: 3 }, dateReturn: null },
     });
     expect(argsFromForm(fields, { ...values, dateReturn: '2026-12-20' }, args)).toMatchObject({ args: { dateReturn: '2026-12-20' } });
   });

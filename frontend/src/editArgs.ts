@@ -1,9 +1,11 @@
 // The arguments of a proposed tool as a form the user can change before it runs: one field
-// per argument, labelled in words ("dateDepart" → "Date depart"), and back to arguments of the
+// per argument a person decides on, labelled in words ("dateDepart" → "Depart"; internal ones
+// such as `userConfirmation` kept as proposed, without a field), and back to arguments of the
 // types the tool was proposed with. Text stays text; a number or a yes/no stays one; a list or
 // an object is edited as JSON. The api checks the names (400 for an unknown or missing one).
 
 import { isObject, type Json } from './json';
+import { fieldLabel, visibleFields } from './readable';
 
 export type FieldKind = 'text' | 'number' | 'boolean' | 'json';
 
@@ -15,14 +17,9 @@ export interface ArgField {
   initial: string;
 }
 
-/** `dateDepart`, `date_depart` or `date-depart` → `Date depart`. */
+/** `dateDepart` → `Depart`, `days_until_due` → `Days until due` (see `readable.ts`). */
 export function argLabel(name: string): string {
-  const words = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/[_-]+/g, ' ')
-    .trim()
-    .toLowerCase();
-  return words ? words.charAt(0).toUpperCase() + words.slice(1) : name;
+  return fieldLabel(name);
 }
 
 function kindOf(value: unknown): FieldKind {
@@ -38,9 +35,9 @@ function initialText(value: unknown, kind: FieldKind): string {
   return String(value);
 }
 
-/** One field per argument, in the order the agent gave them. */
+/** One field per argument a person decides on, in the order the agent gave them. */
 export function argFields(args: Json): ArgField[] {
-  return Object.entries(args).map(([name, value]) => {
+  return visibleFields(args).map(([name, value]) => {
     const kind = kindOf(value);
     return { name, label: argLabel(name), kind, initial: initialText(value, kind) };
   });
@@ -50,7 +47,8 @@ export type EditedArgs = { ok: true; args: Json } | { ok: false; error: string }
 
 /** The arguments the form's `values` (by argument name) say, or what is wrong with them. */
 export function argsFromForm(fields: readonly ArgField[], values: Readonly<Record<string, string>>, original: Json): EditedArgs {
-  const args: Json = {};
+  // Arguments without a field (such as `userConfirmation`) go back as the agent gave them.
+  const args: Json = { ...original };
   for (const field of fields) {
     const value = values[field.name] ?? field.initial;
     switch (field.kind) {

@@ -35,7 +35,7 @@ describe('ChatWindow', () => {
     const user = userEvent.setup();
     const { props } = renderChat([greeting, userAustin, proposal(true)]);
     expect(screen.getByTestId('confirm-card')).toHaveTextContent('FindEvents');
-    expect(screen.getByTestId('confirm-card')).toHaveTextContent('city: Austin');
+    expect(screen.getByTestId('confirm-card')).toHaveTextContent('City: Austin');
     await user.click(screen.getByTestId('confirm-button'));
     expect(props.onConfirm).toHaveBeenCalledTimes(1);
     expect(props.onConfirm).toHaveBeenCalledWith('p-1', undefined);
@@ -87,7 +87,7 @@ describe('ChatWindow', () => {
     rerender(<ChatWindow {...props} messages={next} pending={pendingTool(next)} />);
     expect(screen.queryByTestId('confirm-problem')).toBeNull();
     expect(screen.getByTestId('confirm-button')).toBeEnabled();
-    expect(screen.getByTestId('confirm-card')).toHaveTextContent('city: Denver');
+    expect(screen.getByTestId('confirm-card')).toHaveTextContent('City: Denver');
   });
 
   it('hides the card once the tool was confirmed', () => {

@@ -32,13 +32,14 @@ describe('ConfirmCard', () => {
     renderCard({ calls: [{ tool: 'SearchFlights', args }] });
     const card = screen.getByTestId('confirm-card');
     expect(card).toHaveTextContent('SearchFlights');
-    expect(card).toHaveTextContent('origin: ORD');
-    expect(card).toHaveTextContent('destination: AUS');
-    expect(card).toHaveTextContent('dateDepart: 2026-12-05');
-    expect(card).toHaveTextContent('adults: 2');
-    expect(card).toHaveTextContent('age: 7');
-    expect(card).toHaveTextContent('age: 9');
-    expect(card).toHaveTextContent('userConfirmation: not set');
+    expect(card).toHaveTextContent('From: ORD');
+    expect(card).toHaveTextContent('To: AUS');
+    expect(card).toHaveTextContent('Depart: Sat 5 Dec 2026');
+    expect(card).toHaveTextContent('Adults: 2');
+    expect(card).toHaveTextContent('Age: 7');
+    expect(card).toHaveTextContent('Age: 9');
+    // No field names as the code spells them, and nothing about the workflow's own flag.
+    expect(card.textContent).not.toMatch(/dateDepart|userConfirmation|User confirmation/);
     expect(card.textContent).not.toContain('[object Object]');
   });
 
@@ -108,20 +109,19 @@ describe('ConfirmCard editing', () => {
     await user.click(button('edit-button'));
     const form = screen.getByTestId('edit-form');
     expect(within(form).getAllByRole('textbox').map((input) => input.getAttribute('data-arg'))).toEqual(['origin', 'dateDepart', 'dateReturn']);
-    const origin = screen.getByLabelText('Origin');
+    const origin = screen.getByLabelText('From');
     expect(origin).toHaveValue('ORD');
     expect(origin).toHaveFocus();
-    expect(screen.getByLabelText('Date depart')).toHaveValue('2026-12-05');
+    expect(screen.getByLabelText('Depart')).toHaveValue('2026-12-05');
     expect(screen.getByLabelText('Adults')).toHaveValue(2);
-    expect(screen.getByLabelText('User confirmation')).not.toBeChecked();
+    expect(screen.queryByLabelText('User confirmation')).toBeNull();
 
     await user.clear(origin);
     await user.type(origin, 'MDW');
     await user.clear(screen.getByLabelText('Adults'));
     await user.type(screen.getByLabelText('Adults'), '3');
-    await user.click(screen.getByLabelText('User confirmation'));
     await user.click(button('edit-run-button'));
-    expect(onConfirm).toHaveBeenCalledWith({ origin: 'MDW', dateDepart: '2026-12-05', adults: 3, userConfirmation: true, dateReturn: null });
+    expect(onConfirm).toHaveBeenCalledWith({ origin: 'MDW', dateDepart: '2026-12-05', adults: 3, userConfirmation: false, dateReturn: null });
   });
 
   it('sends nothing while a number does not read as one', async () => {
@@ -208,9 +208,9 @@ describe('ConfirmCard with several tools', () => {
     const listed = screen.getAllByTestId('proposed-call');
     expect(listed).toHaveLength(2);
     expect(listed[0]).toHaveTextContent('FindEvents');
-    expect(listed[0]).toHaveTextContent('city: Austin');
+    expect(listed[0]).toHaveTextContent('City: Austin');
     expect(listed[1]).toHaveTextContent('SearchFlights');
-    expect(listed[1]).toHaveTextContent('destination: AUS');
+    expect(listed[1]).toHaveTextContent('To: AUS');
     expect(screen.getAllByTestId('confirm-button')).toHaveLength(1);
     expect(screen.getAllByTestId('decline-button')).toHaveLength(1);
     expect(screen.queryByTestId('edit-button')).toBeNull();

@@ -10,6 +10,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api';
 import type { Json } from '../json';
 import { toolNames } from '../proposals';
+import { visibleFields } from '../readable';
 import type { ToolCall } from '../types';
 import { ArgsForm } from './ArgsForm';
 import { primaryButton, secondaryButton } from './buttons';
@@ -46,7 +47,7 @@ function ProposedCall({ call }: { call: ToolCall }) {
     <>
       <h3 className="font-mono text-base font-semibold text-slate-900 dark:text-slate-100">{call.tool}</h3>
       <div className="mt-1 text-sm text-slate-800 dark:text-slate-200">
-        {Object.keys(call.args).length > 0 ? (
+        {visibleFields(call.args).length > 0 ? (
           <KeyValueList value={call.args} />
         ) : (
           <p className="italic text-slate-500 dark:text-slate-400">No arguments.</p>

@@ -75,8 +75,9 @@ describe('MessageBubble by actor', () => {
     expect(result.querySelector('summary')).toHaveTextContent('FindEvents result · 2 events');
     await user.click(screen.getByText('FindEvents result'));
     expect(result).toHaveAttribute('open');
-    expect(result).toHaveTextContent('eventName: Trail of Lights');
-    expect(result).toHaveTextContent('dateFrom: 2026-12-06');
+    expect(result).toHaveTextContent('Event: Trail of Lights');
+    expect(result).toHaveTextContent('Starts: Sun 6 Dec 2026');
+    expect(result.textContent).not.toMatch(/eventName|dateFrom/);
   });
 
   it('counts a one-item list in the singular', () => {
@@ -89,14 +90,52 @@ describe('MessageBubble by actor', () => {
     expect(screen.getByTestId('tool-result').querySelector('summary')).toHaveTextContent('CreateInvoice failed · Invalid amount provided.');
   });
 
-  it('makes links in tool results clickable', () => {
+  it('shows an invoice as a card: amount as money, reference and a safe link', () => {
     render(
       <MessageBubble
-        message={{ actor: 'tool_result', response: { tool: 'CreateInvoice', invoiceStatus: 'generated', invoiceURL: 'https://pay.example.com/i/2' } }}
+        message={{
+          actor: 'tool_result',
+          response: { tool: 'CreateInvoice', invoiceStatus: 'generated', invoiceURL: 'https://pay.example.com/i/2', reference: 'INV-0002', amount: '412.5', currency: 'USD', tripDetails: 'AA 101 ORD-AUS' },
+        }}
       />,
     );
-    expect(screen.getByTestId('tool-result').querySelector('summary')).toHaveTextContent('invoiceStatus: generated');
-    expect(screen.getByRole('link', { hidden: true, name: 'https://pay.example.com/i/2' })).toHaveAttribute('href', 'https://pay.example.com/i/2');
+    const card = screen.getByTestId('invoice-card');
+    expect(card).toHaveTextContent('Invoice INV-0002');
+    expect(card).toHaveTextContent('$412.50');
+    expect(card).toHaveTextContent('AA 101 ORD-AUS');
+    const link = screen.getByRole('link', { name: 'Open the invoice INV-0002' });
+    expect(link).toHaveAttribute('href', 'https://pay.example.com/i/2');
+    expect(link).toHaveAttribute('rel', 'noopener noreferrer');
+  });
+
+  it('keeps an invoice with a link that is not http(s) folded, without a link', () => {
+    render(<MessageBubble message={{ actor: 'tool_result', response: { tool: 'CreateInvoice', invoiceStatus: 'generated', invoiceURL: 'javascript:alert(1)' } }} />);
+    expect(screen.queryByTestId('invoice-card')).toBeNull();
+    expect(screen.getByTestId('tool-result').querySelector('summary')).toHaveTextContent('Invoice status: generated');
+    expect(screen.queryByRole('link', { hidden: true })).toBeNull();
+  });
+
+  it('shows flights found as cards: airline, flight codes and price as money', () => {
+    const response = {
+      tool: 'SearchFlights',
+      currency: 'USD',
+      origin: 'ORD',
+      destination: 'AUS',
+      results: [
+        { operating_carrier: 'American Airlines', outbound_flight_code: 'AA101', return_flight_code: 'AA202', return_operating_carrier: 'American Airlines', price: 312.4 },
+        { operating_carrier: 'Delta', outbound_flight_code: 'DL5', return_flight_code: 'DL6', return_operating_carrier: 'United', price: 299 },
+      ],
+    };
+    render(<MessageBubble message={{ actor: 'tool_result', response }} />);
+    const result = screen.getByTestId('tool-result');
+    expect(result).toHaveTextContent('SearchFlights result · 2 flights · ORD → AUS');
+    const cards = screen.getAllByTestId('flight-card');
+    expect(cards[0]).toHaveTextContent('American Airlines');
+    expect(cards[0]).toHaveTextContent('Out AA101 · Back AA202');
+    expect(cards[0]).toHaveTextContent('$312.40');
+    expect(cards[1]).toHaveTextContent('(United)');
+    expect(cards[1]).toHaveTextContent('$299.00');
+    expect(result.textContent).not.toMatch(/operating_carrier|flight_code/);
   });
 
   it('shows a conversation summary as an earlier-in-the-chat note', () => {

@@ -1,9 +1,14 @@
-// Any JSON value as something a person can scan: objects as indented `key: value` lines,
-// arrays as numbered items, strings with clickable links, null as "not set". Used for tool
-// arguments and tool results alike.
+// Any JSON value as something a person can scan: objects as indented `Label: value` lines
+// (field names in words, internal fields hidden), arrays as numbered items, ISO dates as
+// "Sat 7 Mar 2026", prices as money, strings with clickable links, null as "not set". Used
+// for tool arguments and tool results alike.
 
 import { isObject } from '../conversation';
+import { asAmount, fieldLabel, formatIsoDate, formatMoney, visibleFields } from '../readable';
 import { LinkifiedText } from './LinkifiedText';
+
+/** Fields holding an amount of money (in the object's `currency`, US dollars without one). */
+const MONEY = new Set(['price', 'amount', 'total']);
 
 /** Deeper than this, a value is shown as compact JSON instead of more indentation. */
 const MAX_DEPTH = 6;
@@ -14,7 +19,11 @@ function Muted({ children }: { children: string }) {
 
 export function ValueView({ value, depth = 0 }: { value: unknown; depth?: number }) {
   if (value === null || value === undefined) return <Muted>not set</Muted>;
-  if (typeof value === 'string') return value === '' ? <Muted>empty</Muted> : <LinkifiedText text={value} />;
+  if (typeof value === 'string') {
+    if (value === '') return <Muted>empty</Muted>;
+    const date = formatIsoDate(value);
+    return date ? <time dateTime={value}>{date}</time> : <LinkifiedText text={value} />;
+  }
   if (typeof value === 'boolean') return <span>{value ? 'yes' : 'no'}</span>;
   if (typeof value === 'number' || typeof value === 'bigint') return <span className="tabular-nums">{String(value)}</span>;
   if (depth >= MAX_DEPTH) return <code className="break-all text-xs">{JSON.stringify(value)}</code>;
@@ -35,15 +44,20 @@ export function ValueView({ value, depth = 0 }: { value: unknown; depth?: number
 }
 
 export function KeyValueList({ value, depth = 0 }: { value: Record<string, unknown>; depth?: number }) {
-  const entries = Object.entries(value);
+  const entries = visibleFields(value);
   if (entries.length === 0) return <Muted>nothing</Muted>;
+  const currency = typeof value.currency === 'string' ? value.currency : 'USD';
   return (
     <dl className={depth > 1 ? 'mt-1 space-y-1 border-l-2 border-slate-200 pl-3 dark:border-slate-700' : 'space-y-1'}>
       {entries.map(([key, item]) => (
         <div key={key} className="leading-snug">
-          <dt className="inline font-medium text-slate-600 dark:text-slate-300">{key}: </dt>
+          <dt className="inline font-medium text-slate-600 dark:text-slate-300">{fieldLabel(key)}: </dt>
           <dd className="inline">
-            <ValueView value={item} depth={depth} />
+            {MONEY.has(key) && asAmount(item) !== null ? (
+              <span className="tabular-nums">{formatMoney(asAmount(item) ?? 0, currency)}</span>
+            ) : (
+              <ValueView value={item} depth={depth} />
+            )}
           </dd>
         </div>
       ))}
