@@ -85,3 +85,25 @@ describe('answering a proposal', () => {
     expect(screen.getByTestId('agent-thinking')).toBeVisible();
   });
 });
+
+describe('answering a proposal from the keyboard', () => {
+  it('confirms the waiting card with Enter in the empty message box, which keeps the focus', async () => {
+    const user = userEvent.setup();
+    const { calls } = await openWithProposal();
+    const input = screen.getByTestId('prompt-input');
+    await waitFor(() => expect(input).toHaveFocus());
+    expect(input).toHaveAttribute('placeholder', expect.stringContaining('Enter on an empty box confirms the card'));
+    await user.keyboard('{Enter}');
+    expect(calls.filter((c) => c.path === '/confirm')).toHaveLength(1);
+    expect(screen.getByTestId('confirm-button')).toBeDisabled();
+    await waitFor(() => expect(input).toHaveFocus());
+  });
+
+  it('sends what was typed instead of confirming when the box is not empty', async () => {
+    const user = userEvent.setup();
+    const { calls } = await openWithProposal();
+    await user.type(screen.getByTestId('prompt-input'), 'Actually, Denver{Enter}');
+    expect(calls.filter((c) => c.path === '/confirm')).toHaveLength(0);
+    expect(calls).toContainEqual({ method: 'POST', path: '/send-prompt', params: { workflow_id: 'c1', prompt: 'Actually, Denver' } });
+  });
+});

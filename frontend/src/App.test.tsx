@@ -41,16 +41,35 @@ describe('App', () => {
     expect(screen.getByTestId('message-user')).toHaveTextContent("I'd like to go to Austin in December");
   });
 
-  it('shows a conversation that does not exist as empty, and starts it with the first message', async () => {
+  it('offers a new chat for an id no conversation has, and starts nothing under that id', async () => {
     const user = userEvent.setup();
     const { calls } = setUp({ 'GET /get-conversation-history': { body: [] } }, '/?c=typed-id');
     render(<App />);
     act(() => stream().emit('status', { state: 'not_found', detail: 'No conversation typed-id.' }));
-    expect(await screen.findByTestId('chat-missing')).toHaveTextContent('Write below to start it.');
+    const missing = await screen.findByTestId('chat-missing');
+    expect(missing).toHaveTextContent('There is no chat with this id.');
+    expect(missing).toHaveAttribute('data-reason', 'missing');
     expect(screen.queryByTestId('agent-thinking')).toBeNull();
+    expect(screen.getByTestId('prompt-input')).toBeDisabled();
+    await user.click(screen.getByTestId('missing-new-chat'));
+    expect(await screen.findByRole('button', { name: /North America Event Flight Booking/ })).toBeVisible();
     await user.type(screen.getByTestId('prompt-input'), 'Hello{Enter}');
-    expect(calls.some((c) => c.path === '/start-workflow')).toBe(false);
-    expect(calls).toContainEqual({ method: 'POST', path: '/send-prompt', params: { workflow_id: 'typed-id', prompt: 'Hello' } });
+    await waitFor(() => expect(window.location.search).toBe('?c=fresh-1'));
+    expect(calls.some((c) => c.path === '/send-prompt' && c.params.workflow_id === 'typed-id')).toBe(false);
+  });
+
+  it('says once that a malformed id names no chat, asks the server nothing about it, and offers a new chat', async () => {
+    const { calls } = setUp({}, '/?c=not%20an%20id!');
+    render(<App />);
+    const missing = await screen.findByTestId('chat-missing');
+    expect(missing).toHaveAttribute('data-reason', 'malformed');
+    expect(missing).toHaveTextContent('its chat id is not valid');
+    expect(screen.getByTestId('missing-new-chat')).toBeEnabled();
+    expect(screen.queryByText(/Can't reach the server/)).toBeNull();
+    expect(screen.queryByText(/Opening your conversation/)).toBeNull();
+    expect(calls.some((c) => c.path === '/get-conversation-history')).toBe(false);
+    expect(FakeEventSource.instances).toHaveLength(0);
+    expect(document.title).toBe('Trip planner');
   });
 
   it('resumes the conversation named in ?c= without starting another', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asAmount, fieldLabel, formatIsoDate, formatMoment, formatMoney, valueText, visibleFields } from './readable';
+import { asAmount, fieldLabel, formatIsoDate, formatMoment, formatMoney, tooLongText, valueText, visibleFields } from './readable';
 
 describe('fieldLabel', () => {
   it.each([
@@ -20,6 +20,13 @@ describe('fieldLabel', () => {
 
   it('hides the workflow’s own confirmation flag', () => {
     expect(visibleFields({ city: 'Austin', userConfirmation: true })).toEqual([['city', 'Austin']]);
+  });
+});
+
+describe('tooLongText', () => {
+  it('speaks of characters, never bytes', () => {
+    expect(tooLongText('message', 'a'.repeat(9000))).toBe('That message is too long (9,000 characters); please keep it under 8,000 characters.');
+    expect(tooLongText('request', 'é'.repeat(4097))).toMatch(/^That request is too long; please shorten it/);
   });
 });
 

@@ -104,3 +104,17 @@ export function valueText(value: unknown): string {
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   return String(value);
 }
+
+/**
+ * What the api's size limit (8 KiB of UTF-8) means to a person: a round number of characters
+ * that fits in it for ordinary text.
+ */
+export const LIMIT_IN_WORDS = 'under 8,000 characters';
+
+/** Why Send is off for `text`, which is over the limit. */
+export function tooLongText(what: 'message' | 'request', text: string): string {
+  const characters = [...text].length;
+  if (characters > 8000) return `That ${what} is too long (${characters.toLocaleString('en-US')} characters); please keep it ${LIMIT_IN_WORDS}.`;
+  // Under 8,000 characters yet over the limit: many of them take more room than plain letters.
+  return `That ${what} is too long; please shorten it (accented letters, emoji and symbols take more room than plain letters).`;
+}

@@ -8,6 +8,7 @@ import type { Json } from '../json';
 import { asAgentMessage, type LiveReply } from '../liveReplies';
 import type { Retrying } from '../retrying';
 import type { Message } from '../types';
+import { primaryButton } from './buttons';
 import { ChatEnded } from './ChatEnded';
 import { ConfirmCard } from './ConfirmCard';
 import { MessageBubble, QueuedBubble } from './MessageBubble';
@@ -26,19 +27,24 @@ export interface ChatWindowProps {
   /** Sent prompts the conversation has not taken in yet. */
   queued?: QueuedPrompt[];
   ended: boolean;
-  /** No conversation has this id yet. */
+  /** No conversation has this id. */
   missing?: boolean;
+  /** The id in the link cannot name a conversation at all. */
+  malformed?: boolean;
   endedReason?: string | null;
   starting: boolean;
   /** Runs the tools of proposal `proposalId`; `args` edits a single tool's arguments. */
   onConfirm: (proposalId: string | null, args?: Json) => Promise<unknown>;
   onDecline: (proposalId: string | null, reason: string) => Promise<unknown>;
   onNewChat: () => void;
+  /** Changes when the keyboard confirms the waiting card (Enter in the empty message box). */
+  confirmKey?: number;
 }
 
 export function ChatWindow(props: ChatWindowProps) {
-  const { messages, loading, working, live = null, retrying = null, pending, queued = [], ended, missing = false, endedReason, starting } = props;
-  const { onConfirm, onDecline, onNewChat } = props;
+  const { messages, loading, working, live = null, retrying = null, pending, queued = [], ended, missing = false, malformed = false, endedReason, starting } = props;
+  const nothingToOpen = malformed || (missing && messages.length === 0 && queued.length === 0);
+  const { onConfirm, onDecline, onNewChat, confirmKey = 0 } = props;
   const rows = live ? [...messages, asAgentMessage(live)] : messages;
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -68,13 +74,20 @@ export function ChatWindow(props: ChatWindowProps) {
   return (
     <div ref={scroller} onScroll={noteScroll} className="relative flex-1 overflow-y-auto">
       <div className="mx-auto flex max-w-3xl flex-col gap-3 px-4 py-6">
-        {loading && messages.length === 0 ? (
+        {loading && messages.length === 0 && !nothingToOpen ? (
           <p className="text-center text-sm text-slate-500 dark:text-slate-400">Opening your conversation…</p>
         ) : null}
-        {missing && messages.length === 0 && queued.length === 0 ? (
-          <p data-testid="chat-missing" className="text-center text-sm text-slate-500 dark:text-slate-400">
-            This chat has no messages yet. Write below to start it.
-          </p>
+        {nothingToOpen ? (
+          <div data-testid="chat-missing" data-reason={malformed ? 'malformed' : 'missing'} className="flex flex-col items-center gap-3 py-6 text-center">
+            <p className="text-sm text-slate-700 dark:text-slate-200">
+              {malformed
+                ? 'This link does not name a chat: its chat id is not valid.'
+                : 'There is no chat with this id. The link may be mistyped, or the chat is from another server.'}
+            </p>
+            <button type="button" data-testid="missing-new-chat" onClick={onNewChat} disabled={starting} className={primaryButton}>
+              Start a new chat
+            </button>
+          </div>
         ) : null}
         <ol data-testid="message-list" aria-live="polite" aria-label="Conversation" className="flex flex-col gap-3">
           {/* The live reply is the row its message will be, so the bubble stays the same element when it lands. */}
@@ -95,6 +108,7 @@ export function ChatWindow(props: ChatWindowProps) {
             key={`${pending.index}:${pending.proposalId ?? ''}`}
             calls={pending.calls}
             answered={pending.answered}
+            confirmKey={confirmKey}
             onConfirm={(args) => onConfirm(pending.proposalId, args)}
             onDecline={(reason) => onDecline(pending.proposalId, reason)}
           />

@@ -1,7 +1,7 @@
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { Composer } from './Composer';
+import { Composer, composerHint } from './Composer';
 
 describe('Composer', () => {
   it('is focused on load', () => {
@@ -57,6 +57,8 @@ describe('Composer', () => {
     await user.click(input);
     await user.paste('é'.repeat(4097));
     expect(screen.getByText(/too long/)).toBeVisible();
+    expect(screen.getByText(/too long/)).toHaveTextContent('please shorten it (accented letters');
+    expect(screen.getByText(/too long/).textContent).not.toMatch(/bytes|KiB/);
     expect(screen.getByTestId('send-button')).toBeDisabled();
     await user.keyboard('{Enter}');
     expect(onSend).not.toHaveBeenCalled();
@@ -83,5 +85,69 @@ describe('Composer', () => {
       </>,
     );
     expect(screen.getByTestId('prompt-input')).toHaveFocus();
+  });
+});
+
+describe('Composer drafts', () => {
+  it('finds what was typed after a reload, and forgets it once sent', async () => {
+    const user = userEvent.setup();
+    const first = render(<Composer disabled={false} onSend={async () => true} focusKey={0} draftKey="trip:c1" />);
+    await user.type(screen.getByTestId('prompt-input'), 'half a thought');
+    first.unmount();
+    // A reload: a fresh box under the same conversation.
+    render(<Composer disabled={false} onSend={async () => true} focusKey={0} draftKey="trip:c1" />);
+    expect(screen.getByTestId('prompt-input')).toHaveValue('half a thought');
+    await user.type(screen.getByTestId('prompt-input'), '{Enter}');
+    await waitFor(() => expect(window.localStorage.getItem('draft:trip:c1')).toBeNull());
+  });
+
+  it('keeps each conversation’s draft apart', () => {
+    window.localStorage.setItem('draft:trip:c2', 'for c2');
+    render(<Composer disabled={false} onSend={async () => true} focusKey={0} draftKey="trip:c1" />);
+    expect(screen.getByTestId('prompt-input')).toHaveValue('');
+  });
+
+  it('saves the box when the page is hidden or left', async () => {
+    const { writeLocalDraft } = await import('../hooks/useLocalDraft');
+    const user = userEvent.setup();
+    render(<Composer disabled={false} onSend={async () => true} focusKey={0} draftKey="trip:c3" />);
+    await user.type(screen.getByTestId('prompt-input'), 'typed');
+    writeLocalDraft('trip:c3', '');
+    window.dispatchEvent(new Event('pagehide'));
+    expect(window.localStorage.getItem('draft:trip:c3')).toBe('typed');
+    writeLocalDraft('trip:c3', '');
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect(window.localStorage.getItem('draft:trip:c3')).toBe('typed');
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+  });
+
+  it('keeps a message on its way until it is taken', async () => {
+    const user = userEvent.setup();
+    let finish: (sent: boolean) => void = () => {};
+    render(<Composer disabled={false} onSend={() => new Promise<boolean>((resolve) => (finish = resolve))} focusKey={0} draftKey="trip:c4" />);
+    await user.type(screen.getByTestId('prompt-input'), 'on its way{Enter}');
+    expect(screen.getByTestId('prompt-input')).toHaveValue('');
+    expect(window.localStorage.getItem('draft:trip:c4')).toBe('on its way');
+    finish(true);
+    await waitFor(() => expect(window.localStorage.getItem('draft:trip:c4')).toBeNull());
+  });
+});
+
+describe('Composer hints', () => {
+  it('names the keys on a computer, and leaves them out on a phone', () => {
+    expect(composerHint('Message the agent…', false, false)).toBe('Message the agent… (Enter to send, Shift+Enter for a new line)');
+    expect(composerHint('Message the agent…', true, false)).toBe('Message the agent…');
+    expect(composerHint('Message the agent…', true, true)).toBe('Message the agent…');
+  });
+
+  it('shows no Shift+Enter hint on a narrow touch screen', () => {
+    vi.stubGlobal('matchMedia', (query: string) => ({ matches: true, media: query, addEventListener() {}, removeEventListener() {} }));
+    try {
+      render(<Composer disabled={false} onSend={async () => true} focusKey={0} />);
+      expect(screen.getByTestId('prompt-input').getAttribute('placeholder')).not.toMatch(/Shift/);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -6,7 +6,7 @@
 // arguments the tool refuses (400) keep the form open to fix them. With confirmation off, a
 // note under the agent's message says the tools run on their own.
 
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../api';
 import type { Json } from '../json';
 import { toolNames } from '../proposals';
@@ -23,6 +23,8 @@ export interface ConfirmCardProps {
   /** Runs the tools; `args` are the edited arguments of a single tool. */
   onConfirm: (args?: Json) => Promise<unknown>;
   onDecline: (reason: string) => Promise<unknown>;
+  /** Changes when the keyboard confirms this card (Enter in the empty message box). */
+  confirmKey?: number;
 }
 
 type Mode = 'review' | 'edit' | 'decline';
@@ -57,7 +59,7 @@ function ProposedCall({ call }: { call: ToolCall }) {
   );
 }
 
-export function ConfirmCard({ calls, answered = false, onConfirm, onDecline }: ConfirmCardProps) {
+export function ConfirmCard({ calls, answered = false, onConfirm, onDecline, confirmKey = 0 }: ConfirmCardProps) {
   const [mode, setMode] = useState<Mode>('review');
   const [busy, setBusy] = useState<'confirm' | 'decline' | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -79,6 +81,14 @@ export function ConfirmCard({ calls, answered = false, onConfirm, onDecline }: C
       setBusy(null);
     }
   }
+
+  // Enter in the empty message box is the Confirm button, while the card shows its buttons.
+  const keyboardConfirm = useRef(confirmKey);
+  useEffect(() => {
+    if (keyboardConfirm.current === confirmKey) return;
+    keyboardConfirm.current = confirmKey;
+    if (mode === 'review') void answer('confirm', () => onConfirm());
+  });
 
   function submitDecline(event: FormEvent) {
     event.preventDefault();

@@ -4,6 +4,7 @@
 
 import { useState } from 'react';
 import { canCancel } from '../email';
+import { formatMoment } from '../readable';
 import type { EmailView } from '../types';
 import { Countdown } from './Countdown';
 import { EmailStatusBadge } from './EmailStatusBadge';
@@ -26,7 +27,7 @@ function Field({ label, testId, value, placeholder }: { label: string; testId: s
 
 function formatDelivered(seconds: number | null): string | null {
   if (seconds === null) return null;
-  return new Date(seconds * 1000).toLocaleString();
+  return formatMoment(new Date(seconds * 1000));
 }
 
 export function EmailCard({ view, onCancel }: EmailCardProps) {
@@ -74,12 +75,9 @@ export function EmailCard({ view, onCancel }: EmailCardProps) {
 
       {status === 'sent' && view.receipt ? (
         <p data-testid="email-receipt" className="rounded-xl bg-emerald-50 p-3 text-sm text-emerald-900 dark:bg-emerald-950/60 dark:text-emerald-100">
-          Delivered{formatDelivered(view.receipt.delivered_at) ? ` at ${formatDelivered(view.receipt.delivered_at)}` : ''}
-          {view.receipt.channel === 'outbox' ? ' to the outbox: ' : ' via '}
-          <span className="font-mono break-all">{view.receipt.location}</span>
-          {view.receipt.message_id ? (
-            <span className="block text-xs text-emerald-800/80 dark:text-emerald-200/80">Message-ID {view.receipt.message_id}</span>
-          ) : null}
+          {/* Where the file or the mail server is, and the Message-ID, are for the operator's logs. */}
+          {view.receipt.channel === 'outbox' ? 'Delivered to the outbox' : 'Sent'}
+          {formatDelivered(view.receipt.delivered_at) ? ` on ${formatDelivered(view.receipt.delivered_at)}` : ''}.
         </p>
       ) : null}
       {status === 'failed' ? (
@@ -125,7 +123,7 @@ function Schedule({ view }: { view: EmailView }) {
       </p>
     );
   }
-  const when = view.scheduled_at_text ?? new Date(view.scheduled_at * 1000).toLocaleString();
+  const when = view.scheduled_at_text ?? formatMoment(new Date(view.scheduled_at * 1000));
   const iso = new Date(view.scheduled_at * 1000).toISOString();
   return (
     <p data-testid="email-schedule" className="flex flex-wrap items-baseline gap-x-3 gap-y-1 text-sm">

@@ -5,6 +5,7 @@
 
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { MAX_PROMPT_BYTES, promptBytes } from '../api';
+import { tooLongText } from '../readable';
 import type { DraftAutosave, DraftState } from '../hooks/useDraftAutosave';
 
 export interface RequestBoxProps {
@@ -28,8 +29,7 @@ const DRAFT_NOTES: Record<DraftState, string> = {
 
 export function RequestBox({ draft, disabled, canSend, hint, onSend }: RequestBoxProps) {
   const [sending, setSending] = useState(false);
-  const bytes = promptBytes(draft.text);
-  const tooLong = bytes > MAX_PROMPT_BYTES;
+  const tooLong = promptBytes(draft.text) > MAX_PROMPT_BYTES;
   const ready = canSend && !disabled && !sending && !tooLong && draft.text.trim() !== '';
 
   async function submit() {
@@ -93,7 +93,7 @@ export function RequestBox({ draft, disabled, canSend, hint, onSend }: RequestBo
       <div id="email-request-notes" className="flex flex-wrap justify-between gap-x-4 text-xs">
         <span className={tooLong ? 'text-red-700 dark:text-red-300' : 'text-slate-500 dark:text-slate-400'}>
           {tooLong
-            ? `That request is too long (${bytes.toLocaleString()} bytes); please keep it under ${MAX_PROMPT_BYTES.toLocaleString()}.`
+            ? tooLongText('request', draft.text)
             : (hint ?? '')}
         </span>
         <span

@@ -7,6 +7,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../api';
 
+/**
+ * Whether `id` can name a workflow at all: what the api accepts (1–128 of letters, digits,
+ * '.', '_' and '-', starting with a letter or a digit). Anything else is a broken link.
+ */
+export function isWellFormedId(id: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id);
+}
+
 export function readParam(search: string, param: string): string | null {
   const value = new URLSearchParams(search).get(param)?.trim();
   return value ? value : null;

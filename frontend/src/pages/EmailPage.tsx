@@ -13,6 +13,7 @@ import { useDraftAutosave } from '../hooks/useDraftAutosave';
 import { useEmail } from '../hooks/useEmail';
 import { useEmailId } from '../hooks/useEmailId';
 import { useTransientError } from '../hooks/useTransientError';
+import { LIMIT_IN_WORDS } from '../readable';
 import type { EmailFeedStatus } from '../types';
 
 function lastingProblem(status: EmailFeedStatus, connectionProblem: string | null): string | null {
@@ -34,7 +35,7 @@ export function EmailPage({ shell }: { shell: Shell }) {
   const save = useCallback(
     async (text: string) => {
       // The api would refuse it; say so here instead of asking every 5 s.
-      if (promptBytes(text) > MAX_PROMPT_BYTES) throw new ApiError(413, 'it is over 8 KiB');
+      if (promptBytes(text) > MAX_PROMPT_BYTES) throw new ApiError(413, `it is too long (keep it ${LIMIT_IN_WORDS})`);
       await saveDraft(text);
     },
     [saveDraft],
@@ -60,9 +61,11 @@ export function EmailPage({ shell }: { shell: Shell }) {
     restore(view.draft);
   }, [id, view, reset, restore]);
 
+  // The tab names the email by its subject, never by its id.
+  const subject = view !== null && view.workflow_id === id ? view.subject : null;
   useEffect(() => {
-    document.title = id ? `Email assistant · ${id}` : 'Email assistant';
-  }, [id]);
+    document.title = subject ? `${subject} · Email assistant` : 'Email assistant';
+  }, [subject]);
 
   const newEmail = useCallback(() => {
     void draft.flush().then(emailId.startNew);

@@ -17,6 +17,7 @@ import { UsageLine } from '../components/UsageLine';
 import { useAgentChoice } from '../hooks/useAgentChoice';
 import { useConversation } from '../hooks/useConversation';
 import { useConversationId } from '../hooks/useConversationId';
+import { isWellFormedId } from '../hooks/useIdInUrl';
 import { useGoals } from '../hooks/useGoals';
 import { useListFollows, usePastChats } from '../hooks/usePastChats';
 import { useTransientError } from '../hooks/useTransientError';
@@ -41,23 +42,29 @@ function endedReason(status: ChatStatus): string | null {
 export function TripChat({ shell }: { shell: Shell }) {
   const transient = useTransientError();
   const conversationId = useConversationId();
-  const { id, starting } = conversationId;
+  const { id: idInUrl, starting } = conversationId;
+  // A link whose id cannot name a chat opens nothing (the server would only refuse it).
+  const malformed = idInUrl !== null && !isWellFormedId(idInUrl);
+  const id = malformed ? null : idInUrl;
   const chat = useConversation(id, transient.show, conversationId.opening);
   const usage = useUsage(id, chat.messages);
   const goals = useGoals();
-  const { choosing, open: openChoice, cancel: cancelNewChat } = useAgentChoice(id);
+  const { choosing, open: openChoice, cancel: cancelNewChat } = useAgentChoice(idInUrl);
   const [chosenGoal, setChosenGoal] = useState<string | null>(null);
   // The agent the first message goes to: the one chosen, or else the recommended one.
   const goalToStart = chosenGoal ?? (goals.catalog?.default_goal || null);
   const [focusKey, setFocusKey] = useState(0);
+  const [confirmKey, setConfirmKey] = useState(0);
   const pastChats = usePastChats();
   const [drawerOpen, setDrawerOpen] = useState(false);
   const startedHere = conversationId.opening !== null && conversationId.opening.id === chat.historyOf;
   useListFollows(chat.historyOf, chat.messages, chat.ended, startedHere, pastChats.changed);
 
+  // The tab names the agent, never the conversation's id.
+  const agentName = choosing ? null : (chat.goal?.name ?? null);
   useEffect(() => {
-    document.title = id ? `Trip planner · ${id}` : 'Trip planner';
-  }, [id]);
+    document.title = agentName ? `${agentName} · Trip planner` : 'Trip planner';
+  }, [agentName]);
 
   const refocus = useCallback(() => setFocusKey((key) => key + 1), []);
 
@@ -115,7 +122,11 @@ export function TripChat({ shell }: { shell: Shell }) {
     [cancelNewChat, show],
   );
 
-  const lasting = lastingProblem(chat.status, chat.connectionProblem);
+  const lasting = malformed ? null : lastingProblem(chat.status, chat.connectionProblem);
+  // No chat behind the link: nothing to write to until a new one is started.
+  const nothingToOpen = !choosing && (malformed || (chat.missing && chat.messages.length === 0 && chat.queued.length === 0));
+  const cardWaits = !choosing && chat.pending?.forceConfirm === true && !chat.pending.answered && !chat.ended;
+  const confirmCard = useCallback(() => setConfirmKey((key) => key + 1), []);
 
   return (
     <div className="flex h-dvh flex-col bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
@@ -168,7 +179,7 @@ export function TripChat({ shell }: { shell: Shell }) {
               busy={starting}
               chosen={goalToStart}
               onChoose={choose}
-              onCancel={id === null ? undefined : cancelNewChat}
+              onCancel={idInUrl === null ? undefined : cancelNewChat}
             />
           ) : (
             <ChatWindow
@@ -181,6 +192,8 @@ export function TripChat({ shell }: { shell: Shell }) {
               queued={chat.queued}
               ended={chat.ended}
               missing={chat.missing}
+              malformed={malformed}
+              confirmKey={confirmKey}
               endedReason={endedReason(chat.status)}
               starting={starting}
               onConfirm={confirm}
@@ -194,10 +207,13 @@ export function TripChat({ shell }: { shell: Shell }) {
               {lasting ? <ErrorBanner lasting message={lasting} /> : null}
               {transient.error ? <ErrorBanner message={transient.error} onDismiss={transient.dismiss} /> : null}
               <Composer
-                disabled={!choosing && chat.ended}
+                disabled={!choosing && (chat.ended || nothingToOpen)}
+                closedText={nothingToOpen ? 'Start a new chat to write to an agent.' : undefined}
                 onSend={send}
                 focusKey={focusKey}
-                placeholder={choosing ? 'Write your first message… (Enter to send, Shift+Enter for a new line)' : undefined}
+                placeholder={choosing ? 'Write your first message…' : undefined}
+                onConfirmCard={cardWaits ? confirmCard : null}
+                draftKey={choosing || id === null ? 'trip:new' : `trip:${id}`}
               />
             </div>
           </div>

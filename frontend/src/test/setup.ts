@@ -4,4 +4,8 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
-afterEach(() => cleanup());
+afterEach(() => {
+  cleanup();
+  // Drafts are kept in storage; one test's must not show up in the next.
+  window.localStorage.clear();
+});
