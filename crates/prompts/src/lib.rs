@@ -13,5 +13,7 @@ mod stream;
 
 pub use email::{EmailReply, SendTimeAnswer, email_prompt, parse_email_reply};
 pub use parse::{ParseError, extract_json, parse_summary, parse_tool_data, parse_validation};
-pub use render::{ChatPrompt, PromptError, planner_prompt, summary_prompt, validator_prompt};
+pub use render::{
+    ChatPrompt, EVENT_TURN, PromptError, planner_prompt, summary_prompt, validator_prompt,
+};
 pub use stream::ResponseText;

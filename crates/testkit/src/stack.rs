@@ -161,13 +161,22 @@ fn spawn_worker(
     WorkerProcess::start_with_env(&env, task_queue).expect("worker starts")
 }
 
-/// The user message of a recorded LLM call: what the model was asked to answer.
+/// What a recorded LLM call asked the model to answer: the workflow's event, or the user's message.
 pub fn prompt_of(request: &RecordedRequest) -> &str {
-    request
+    // The workflow's event travels as a system message after the instructions.
+    let event = request
         .messages
         .iter()
-        .rev()
-        .find(|m| m.role == "user")
-        .map(|m| m.content.as_str())
-        .unwrap_or_default()
+        .skip(1)
+        .find(|m| m.role == "system")
+        .map(|m| m.content.as_str());
+    event.unwrap_or_else(|| {
+        request
+            .messages
+            .iter()
+            .rev()
+            .find(|m| m.role == "user")
+            .map(|m| m.content.as_str())
+            .unwrap_or_default()
+    })
 }

@@ -117,12 +117,36 @@ pub async fn chat(
     post_chat(server, Some(step), &request_body(history, prompt)).await
 }
 
+/// A chat-completions body for the workflow's `event` (its own system message after the
+/// instructions, as the planner activity sends it) over `history`.
+pub fn event_body(history: &ConversationHistory, event: &str) -> Value {
+    json!({
+        "model": "demo-trip-agent",
+        "temperature": 0,
+        "messages": [
+            {"role": "system", "content": system_message(history)},
+            {"role": "system", "content": event},
+            {"role": "user", "content": "(No new message from the user: answer the event above.)"}
+        ]
+    })
+}
+
+/// Plans the next step for `prompt`: the workflow's events (`[event: ...]`, and the `###`
+/// opening instruction) travel as the planner activity sends them, anything else as the
+/// user's message.
 pub async fn plan(
     server: &LlmServer,
     history: &ConversationHistory,
     prompt: &str,
 ) -> PlannerDecision {
-    let content = chat(server, "planner", history, prompt).await.content();
+    let body = if prompt.starts_with("[event:") {
+        event_body(history, prompt)
+    } else if prompt.starts_with("###") {
+        event_body(history, &format!("[event: instruction]\n{prompt}"))
+    } else {
+        request_body(history, prompt)
+    };
+    let content = post_chat(server, Some("planner"), &body).await.content();
     serde_json::from_str(&content)
         .unwrap_or_else(|e| panic!("planner reply is not PlannerDecision ({e}): {content}"))
 }
