@@ -748,3 +748,101 @@ async fn a_declined_proposal_follows_the_reason_or_asks() {
         ask.response
     );
 }
+
+#[tokio::test]
+async fn a_user_message_that_looks_like_an_instruction_is_answered_as_the_users() {
+    let server = start().await;
+    let mut history = ConversationHistory::default();
+    agent_turn(&server, &mut history, STARTER).await;
+    let text = "### Austin in May please";
+    history.push(Actor::User, text);
+    let content = chat(&server, "planner", &history, text).await.content();
+    let answer: PlannerDecision = serde_json::from_str(&content).unwrap();
+    assert_eq!(
+        answer.next,
+        NextStep::Confirm,
+        "not the greeting again: {content}"
+    );
+    assert_eq!(answer.args["city"], "Austin");
+    assert_eq!(answer.args["month"], "May");
+}
+
+/// A history that has reached the flight results, with `results` as the flights found.
+async fn at_flights(server: &demo_llm::LlmServer, results: Value) -> ConversationHistory {
+    let mut history = ConversationHistory::default();
+    history.push(Actor::User, "Austin in December");
+    let find = plan(server, &history, "Austin in December").await;
+    agent_says(&mut history, &find);
+    let prompt = run_tool(&mut history, &find, austin_events());
+    agent_turn(server, &mut history, &prompt).await;
+    let search = user_says(server, &mut history, "from Seattle").await;
+    agent_says(&mut history, &search);
+    let prompt = run_tool(&mut history, &search, results);
+    agent_turn(server, &mut history, &prompt).await;
+    history
+}
+
+#[tokio::test]
+async fn a_flight_is_picked_by_airline_rank_or_price() {
+    let server = start().await;
+    let results = json!({"currency": "USD", "results": [
+        {"operating_carrier": "Alaska Airlines", "outbound_flight_code": "AS330", "price": 328.0,
+         "return_flight_code": "AS331", "return_operating_carrier": "Alaska Airlines"},
+        {"operating_carrier": "Spirit", "outbound_flight_code": "NK501", "price": 148.9,
+         "return_flight_code": "NK502", "return_operating_carrier": "Spirit"},
+        {"operating_carrier": "American Airlines", "outbound_flight_code": "AA1234", "price": 312.4,
+         "return_flight_code": "AA4321", "return_operating_carrier": "American Airlines"}
+    ]});
+    let history = at_flights(&server, results).await;
+    for (text, code) in [
+        ("Alaska", "AS330"),
+        ("let's go with Alaska please", "AS330"),
+        ("the cheapest", "NK501"),
+        ("the cheapest one please", "NK501"),
+        ("the second one", "NK501"),
+        ("the third", "AA1234"),
+        ("the $328 one", "AS330"),
+        ("the 312 dollar flight", "AA1234"),
+        ("American", "AA1234"),
+    ] {
+        let mut history = history.clone();
+        let create = user_says(&server, &mut history, text).await;
+        assert_eq!(create.next, NextStep::Confirm, "{text:?}: {create:?}");
+        assert_eq!(create.tool.as_deref(), Some("CreateInvoice"), "{text:?}");
+        let details = create.args["tripDetails"].as_str().unwrap();
+        assert!(details.contains(code), "{text:?} picked {details}");
+    }
+}
+
+#[tokio::test]
+async fn nothing_in_the_asked_month_is_said_before_the_nearest_events() {
+    let server = start().await;
+    let mut history = ConversationHistory::default();
+    history.push(Actor::User, "Austin in December");
+    let find = plan(&server, &history, "Austin in December").await;
+    agent_says(&mut history, &find);
+    let mut nearby = austin_events();
+    nearby["events"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|e| e["month"] != "requested month");
+    let prompt = run_tool(&mut history, &find, nearby);
+    let answer = plan(&server, &history, &prompt).await;
+    assert!(
+        answer
+            .response
+            .starts_with("I didn't find any events in Austin in December itself."),
+        "{}",
+        answer.response
+    );
+    assert!(answer.response.contains("Fun Fun Fun Fest"));
+
+    // With events in the month itself, no such note.
+    let prompt = run_tool(&mut history, &find, austin_events());
+    let answer = plan(&server, &history, &prompt).await;
+    assert!(
+        !answer.response.contains("didn't find"),
+        "{}",
+        answer.response
+    );
+}

@@ -47,9 +47,16 @@ pub(super) fn answer(turn: &Turn) -> EmailAnswer {
         };
     }
 
+    let added = addition(request);
     let mut answer = EmailAnswer {
         recipient: address_in(request),
-        send_time: time_phrase(request),
+        // A time inside a sentence to add ("we meet at noon") is what the email says, not
+        // when to send it: only a time after "send" counts then.
+        send_time: if added.is_some() {
+            time_after_send(request)
+        } else {
+            time_phrase(request)
+        },
         ..EmailAnswer::default()
     };
     let recipient = answer.recipient.clone().or(current.recipient.clone());
@@ -59,7 +66,10 @@ pub(super) fn answer(turn: &Turn) -> EmailAnswer {
         answer.subject = Some(capitalize(&subject));
         changes.push("changed the subject");
     }
-    if let Some(topic) = topic(request) {
+    if let (Some(sentence), Some(body)) = (&added, current.body.as_deref()) {
+        answer.body = Some(append(body, sentence));
+        changes.push("added that to the email");
+    } else if let Some(topic) = topic(request) {
         answer.body = Some(compose(recipient.as_deref(), &topic));
         if answer.subject.is_none() && current.subject.is_none() {
             answer.subject = Some(capitalize(&shorten(&topic, 6)));
@@ -272,15 +282,34 @@ fn time_phrase(request: &str) -> Option<String> {
     if !words.is_empty() && words.iter().all(|w| is_time_word(&w.to_lowercase())) {
         return Some(request.trim().trim_end_matches(['.', '!']).to_owned());
     }
+    time_from(request, send_verb_at(request).unwrap_or(0))
+}
+
+/// The words after "send" (or "schedule") that say when; none without such a verb.
+fn time_after_send(request: &str) -> Option<String> {
+    time_from(request, send_verb_at(request)?)
+}
+
+/// Where "send", "schedule" or "deliver" stands in the request, as a word index.
+fn send_verb_at(request: &str) -> Option<usize> {
+    request
+        .split_whitespace()
+        .map(|w| w.to_lowercase())
+        .position(|w| matches!(w.as_str(), "send" | "schedule" | "deliver"))
+}
+
+/// The first time phrase starting at word `from` or later.
+fn time_from(request: &str, from: usize) -> Option<String> {
+    let words: Vec<&str> = request.split_whitespace().collect();
     let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
     let lower_refs: Vec<&str> = lower.iter().map(String::as_str).collect();
-    let from = lower_refs
-        .iter()
-        .position(|w| matches!(*w, "send" | "schedule" | "deliver"))
-        .unwrap_or(0);
     let start = (from..lower_refs.len()).find(|&i| starts_time(&lower_refs, i))?;
+    // The phrase ends at the first word that is not about time, or with its sentence.
     let end = (start..lower_refs.len())
-        .find(|&i| !is_time_word(lower_refs[i]))
+        .find(|&i| {
+            !is_time_word(lower_refs[i])
+                || (i > start && lower_refs[i - 1].ends_with(['.', '!', '?']))
+        })
         .unwrap_or(lower_refs.len());
     let phrase = words[start..end].join(" ");
     let phrase = phrase.trim_end_matches(['.', ',', '!', '?']);
@@ -332,6 +361,51 @@ fn topic(request: &str) -> Option<String> {
             "say ",
         ],
     )
+}
+
+/// A sentence the request asks to add to the email: "add that …", "add a line saying …",
+/// "also say …", "mention …".
+fn addition(request: &str) -> Option<String> {
+    const ADD: &[&str] = &[
+        "add a line saying ",
+        "add a line that says ",
+        "add a sentence saying ",
+        "add a note saying ",
+        "add that ",
+        "also say ",
+    ];
+    const MENTION: &[&str] = &["also mention ", "mention "];
+    let said = after_marker(request, ADD);
+    let mentioned = after_marker(request, MENTION);
+    let lower = request.to_lowercase();
+    let first = |markers: &[&str]| markers.iter().filter_map(|m| lower.find(m)).min();
+    match (said, mentioned) {
+        (Some(said), Some(_)) if first(ADD) < first(MENTION) => Some(sentence(&said)),
+        (_, Some(topic)) => Some(format!("I also wanted to mention {topic}.")),
+        (Some(said), None) => Some(sentence(&said)),
+        (None, None) => None,
+    }
+}
+
+/// `we meet at noon` → `We meet at noon.`
+fn sentence(text: &str) -> String {
+    let mut sentence = capitalize(text.trim());
+    if !sentence.ends_with(['.', '!', '?']) {
+        sentence.push('.');
+    }
+    sentence
+}
+
+/// The body with `sentence` added as its own paragraph before the sign-off; earlier edits stay.
+fn append(body: &str, sentence: &str) -> String {
+    let mut paragraphs: Vec<&str> = body.split("\n\n").collect();
+    let at = if paragraphs.len() >= 3 {
+        paragraphs.len() - 1
+    } else {
+        paragraphs.len()
+    };
+    paragraphs.insert(at, sentence);
+    paragraphs.join("\n\n")
 }
 
 fn compose(recipient: Option<&str>, topic: &str) -> String {
@@ -561,6 +635,40 @@ mod tests {
             "Hi Bo,\n\nLunch on Friday?\n\nBest regards"
         );
         assert!(answer(&turn(email, "Cancel it, please")).cancel);
+    }
+
+    #[test]
+    fn additions_keep_the_email_and_its_schedule() {
+        let email = json!({"recipient": "bo@example.com", "subject": "Lunch", "body": "Hi Bo,\n\nLunch on Friday?\n\nBest regards"});
+        let noon = answer(&turn(email.clone(), "add that we meet at noon at Café Río"));
+        assert_eq!(
+            noon.send_time, None,
+            "a time in the text is not a send time"
+        );
+        let body = noon.body.unwrap();
+        assert_eq!(
+            body,
+            "Hi Bo,\n\nLunch on Friday?\n\nWe meet at noon at Café Río.\n\nBest regards"
+        );
+
+        // A second addition keeps the first.
+        let edited = json!({"recipient": "bo@example.com", "subject": "Lunch", "body": body});
+        let line = answer(&turn(edited, "add a line saying see you there"));
+        let body = line.body.unwrap();
+        assert!(
+            body.contains("We meet at noon at Café Río.\n\nSee you there.\n\nBest regards"),
+            "{body}"
+        );
+
+        // Both parts of a combined request.
+        let both = answer(&turn(email, "send it in 1 minute. And mention the agenda"));
+        assert_eq!(both.send_time.as_deref(), Some("in 1 minute"));
+        let body = both.body.unwrap();
+        assert!(
+            body.contains("I also wanted to mention the agenda."),
+            "{body}"
+        );
+        assert!(body.starts_with("Hi Bo,\n\nLunch on Friday?"), "{body}");
     }
 
     #[test]

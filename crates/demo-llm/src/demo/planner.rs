@@ -355,7 +355,17 @@ fn present_events_in(
             searched,
         );
     }
-    let mut lines = vec![format!("Here's what's on {place}:")];
+    let in_month = events.iter().any(|e| e.label == "requested month");
+    let opening = match (&city, &month) {
+        (Some(city), Some(month)) if !in_month && events.iter().any(|e| !e.label.is_empty()) => {
+            format!(
+                "I didn't find any events in {city} in {month} itself. Here's what's on in the \
+                 months around it:"
+            )
+        }
+        _ => format!("Here's what's on {place}:"),
+    };
+    let mut lines = vec![opening];
     for event in events.iter().take(MAX_LISTED_EVENTS) {
         let note = match event.label.as_str() {
             "" | "requested month" => String::new(),

@@ -200,6 +200,43 @@ pub(super) fn short_place(text: &str, events: &[Event]) -> Option<String> {
 }
 
 /// The flight a reply names: by flight code, ordinal or airline.
+/// Ways of asking for the lowest fare.
+const CHEAPEST_WORDS: &[&str] = &[
+    "cheapest",
+    "least expensive",
+    "lowest price",
+    "lowest fare",
+    "best price",
+    "lowest",
+];
+
+/// Words in airline names that do not tell one airline from another.
+const AIRLINE_WORDS: &[&str] = &["airlines", "airline", "air", "airways", "lines", "and"];
+
+/// Amounts of money in a text ("$328", "328.40", "201 dollars"); small numbers are left out,
+/// as they are ranks or counts, not fares.
+fn amounts_in(text: &str) -> Vec<f64> {
+    let mut amounts = Vec::new();
+    let mut number = String::new();
+    for c in text.chars().chain([' ']) {
+        if c.is_ascii_digit() || (c == '.' && !number.is_empty() && !number.contains('.')) {
+            number.push(c);
+            continue;
+        }
+        let candidate = std::mem::take(&mut number);
+        // A number glued to letters ("AA1234", "2nd") is a code or a rank.
+        if c.is_ascii_alphabetic() && !candidate.is_empty() {
+            continue;
+        }
+        if let Ok(value) = candidate.trim_end_matches('.').parse::<f64>()
+            && value >= 10.0
+        {
+            amounts.push(value);
+        }
+    }
+    amounts
+}
+
 pub(super) fn flight_named(text: &str, flights: &[Flight]) -> Option<usize> {
     let compact: String = words(text).concat();
     let w = words(text);
@@ -216,13 +253,31 @@ pub(super) fn flight_named(text: &str, flights: &[Flight]) -> Option<usize> {
     if let Some(i) = ordinal_in(text, flights.len()) {
         return Some(i);
     }
-    // An airline: the cheapest of its flights.
+    if has_any(&w, CHEAPEST_WORDS) {
+        return (!flights.is_empty()).then(|| super::trip::cheapest(flights));
+    }
+    // A price: "the $328 one", "the 201 dollar flight".
+    if let Some(i) = amounts_in(text).into_iter().find_map(|amount| {
+        flights
+            .iter()
+            .position(|f| f.price.is_some_and(|price| (price - amount).abs() < 1.0))
+    }) {
+        return Some(i);
+    }
+    // An airline, by its whole name or its own word ("Alaska" for Alaska Airlines): the
+    // cheapest of its flights.
     flights
         .iter()
         .enumerate()
         .filter(|(_, f)| {
             let carrier = words(&f.carrier);
-            !carrier.is_empty() && !phrase_positions(&w, &carrier).is_empty()
+            let own: Vec<String> = carrier
+                .iter()
+                .filter(|word| !AIRLINE_WORDS.contains(&word.as_str()))
+                .cloned()
+                .collect();
+            (!carrier.is_empty() && !phrase_positions(&w, &carrier).is_empty())
+                || (!own.is_empty() && !phrase_positions(&w, &own).is_empty())
         })
         .min_by(|a, b| {
             let price = |f: &Flight| f.price.unwrap_or(f64::MAX);
