@@ -179,7 +179,8 @@ async function scheduleAndSend(page, canceledId) {
     await sendRequest(page, SENT_REQUEST);
     await waitForStatus(page, 'sent');
     const receipt = await textOf(page, 'email-receipt');
-    check(receipt.includes('.eml'), `the receipt names no outbox file: ${receipt}`);
+    check(receipt.includes('Delivered to the outbox on'), `the receipt does not say where and when it went: ${receipt}`);
+    check(!/\.eml|Message-ID|\//.test(receipt), `the receipt shows a file path or Message-ID: ${receipt}`);
     log(`   receipt: ${receipt}`);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'email-sent.png'), fullPage: true });
   });

@@ -1,6 +1,7 @@
 // The email as it stands: status, recipient, subject and body, when it goes out (with a live
 // countdown while the timer runs), and how it ended: the receipt, the failure, or canceled.
-// Cancel stays available until the send has started.
+// Cancel stays available until the send has started, once there is something to cancel (a
+// recipient or some text).
 
 import { useState } from 'react';
 import { canCancel } from '../email';
@@ -33,7 +34,7 @@ function formatDelivered(seconds: number | null): string | null {
 export function EmailCard({ view, onCancel }: EmailCardProps) {
   const [canceling, setCanceling] = useState(false);
   const { status } = view;
-  const cancelable = canCancel(status);
+  const cancelable = canCancel(status) && (view.recipient !== null || view.body !== null);
 
   async function cancel() {
     setCanceling(true);

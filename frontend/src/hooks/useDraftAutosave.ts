@@ -23,8 +23,11 @@ export interface DraftAutosave {
   idle: () => Promise<void>;
   /** The server holds `text` already: show it, and do not save it again. */
   reset: (text: string) => void;
-  /** Like `reset`, unless something has been typed already (which then wins). */
-  restore: (text: string) => void;
+  /**
+   * Like `reset`, unless something has been typed already (which then wins). `kept` is text
+   * this browser kept that the server may not have had yet: shown instead, and saved.
+   */
+  restore: (text: string, kept?: string | null) => void;
   /** The server's draft is now `text` (say, cleared by a request); the box keeps what it has. */
   markSaved: (text: string) => void;
 }
@@ -65,10 +68,12 @@ export function useDraftAutosave(save: (text: string) => Promise<void>, options:
   );
 
   const restore = useCallback(
-    (value: string) => {
-      if (textRef.current === '') reset(value);
+    (value: string, kept: string | null = null) => {
+      if (textRef.current !== '') return;
+      reset(value);
+      if (kept !== null && kept !== value) setText(kept);
     },
-    [reset],
+    [reset, setText],
   );
 
   const flush = useCallback(async () => {

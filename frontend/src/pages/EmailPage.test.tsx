@@ -231,3 +231,52 @@ describe('page navigation', () => {
     expect(calls.filter((c) => c.path === '/email/start')).toHaveLength(1);
   });
 });
+
+describe('Email page polish', () => {
+  it('shows the assistant’s reply once, as the newest message of the thread', async () => {
+    setUp({ 'GET /email/describe': { body: scheduledView(2_000_000_000) } });
+    render(<App />);
+    const reply = await screen.findByTestId('email-reply');
+    expect(reply).toHaveTextContent('I wrote a draft.');
+    expect(screen.getAllByText('I wrote a draft.')).toHaveLength(1);
+    expect(within(screen.getByTestId('email-thread')).getAllByRole('listitem').at(-1)).toBe(reply);
+  });
+
+  it('offers no Cancel on an email with nothing in it yet', async () => {
+    setUp();
+    render(<App />);
+    await screen.findByTestId('email-status');
+    expect(screen.queryByTestId('email-cancel')).toBeNull();
+  });
+
+  it('names the tab by the subject, never by the id', async () => {
+    setUp({ 'GET /email/describe': { body: scheduledView(2_000_000_000) } });
+    render(<App />);
+    await screen.findByTestId('email-reply');
+    await waitFor(() => expect(document.title).toBe('Lunch on Friday · Email assistant'));
+  });
+
+  it('finds what was typed after a reload even before the server saved it, and saves it then', async () => {
+    const user = userEvent.setup();
+    setUp();
+    const first = render(<App />);
+    await waitFor(() => expect(input()).toBeEnabled());
+    await user.type(input(), 'Write to bo');
+    expect(window.localStorage.getItem('draft:email:email-1')).toBe('Write to bo');
+    first.unmount();
+    FakeEventSource.reset();
+    // The server never got it: its draft is still empty.
+    const { calls } = setUp();
+    render(<App />);
+    await waitFor(() => expect(input()).toHaveValue('Write to bo'));
+    fireEvent.blur(input());
+    await waitFor(() => expect(calls.filter((c) => c.path === '/email/save-draft').map((c) => [c.params.workflow_id, c.body])).toContainEqual(['email-1', { text: 'Write to bo' }]));
+  });
+
+  it('puts "Write a new email" beside the request box once the email is finished', async () => {
+    setUp({ 'GET /email/describe': { body: scheduledView(2_000_000_000, { status: 'canceled' }) } });
+    render(<App />);
+    const cta = await screen.findByTestId('new-email-cta');
+    expect(cta.closest('main > div:last-child')).not.toBeNull();
+  });
+});

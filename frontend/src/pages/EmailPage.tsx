@@ -1,7 +1,9 @@
 // The email assistant: which email (from `?e=`), its live state, the request box with its
-// auto-saved draft, and the banners for anything that went wrong.
+// auto-saved draft (kept in this browser too, so a reload at any moment loses nothing), and the
+// banners for anything that went wrong. Once the email is finished, "Write a new email" takes
+// the request box's place at the bottom, in view without scrolling.
 
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, MAX_PROMPT_BYTES, promptBytes } from '../api';
 import { EmailCard } from '../components/EmailCard';
 import { EmailThread } from '../components/EmailThread';
@@ -12,9 +14,12 @@ import { isFinal, takesRequests, whyNoRequests } from '../email';
 import { useDraftAutosave } from '../hooks/useDraftAutosave';
 import { useEmail } from '../hooks/useEmail';
 import { useEmailId } from '../hooks/useEmailId';
+import { readLocalDraft, useLocalDraftSaver } from '../hooks/useLocalDraft';
 import { useTransientError } from '../hooks/useTransientError';
 import { LIMIT_IN_WORDS } from '../readable';
 import type { EmailFeedStatus } from '../types';
+
+export const emailDraftKey = (id: string) => `email:${id}`;
 
 function lastingProblem(status: EmailFeedStatus, connectionProblem: string | null): string | null {
   if (status.state === 'worker_unavailable') {
@@ -46,20 +51,34 @@ export function EmailPage({ shell }: { shell: Shell }) {
 
   // The draft the workflow kept comes back into the box once per email, when its first view
   // arrives (unless typing has begun in that instant); another email starts from an empty box.
+  // What this browser kept of the box wins over the server's draft (it may be newer).
   const restoredFor = useRef<string | null>(null);
+  const [keptFor, setKeptFor] = useState<string | null>(null);
   const { reset, restore } = draft;
   useEffect(() => {
     if (id === null || restoredFor.current === id) return;
     if (view === null || view.workflow_id !== id) {
       if (restoredFor.current !== null) {
         restoredFor.current = null;
+        setKeptFor(null);
         reset('');
       }
       return;
     }
     restoredFor.current = id;
-    restore(view.draft);
+    restore(view.draft, isFinal(view.status) ? null : readLocalDraft(emailDraftKey(id)));
+    setKeptFor(id);
   }, [id, view, reset, restore]);
+  useLocalDraftSaver(keptFor !== null && keptFor === id && !finished ? emailDraftKey(keptFor) : null, draft.text);
+  // The page may be closed before the next 5 s save: the server gets the draft too.
+  const { flush } = draft;
+  useEffect(() => {
+    const onHide = () => {
+      if (document.visibilityState === 'hidden') void flush();
+    };
+    document.addEventListener('visibilitychange', onHide);
+    return () => document.removeEventListener('visibilitychange', onHide);
+  }, [flush]);
 
   // The tab names the email by its subject, never by its id.
   const subject = view !== null && view.workflow_id === id ? view.subject : null;
@@ -96,19 +115,6 @@ export function EmailPage({ shell }: { shell: Shell }) {
                   reply={view.reply === view.failure ? null : view.reply}
                   working={status === 'processing'}
                 />
-                {finished ? (
-                  <div className="flex justify-center">
-                    <button
-                      type="button"
-                      data-testid="new-email-cta"
-                      onClick={newEmail}
-                      disabled={starting}
-                      className="rounded-lg bg-teal-700 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-teal-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600 disabled:opacity-70 dark:bg-teal-600 dark:hover:bg-teal-500"
-                    >
-                      {starting ? 'Starting…' : 'Write a new email'}
-                    </button>
-                  </div>
-                ) : null}
               </>
             )}
           </div>
@@ -120,11 +126,25 @@ export function EmailPage({ shell }: { shell: Shell }) {
             ) : null}
             {lasting ? <ErrorBanner lasting message={lasting} action={{ label: 'New email', onClick: newEmail }} /> : null}
             {transient.error ? <ErrorBanner message={transient.error} onDismiss={transient.dismiss} /> : null}
+            {finished ? (
+              <div className="flex flex-wrap items-center justify-between gap-2">
+                <p className="text-sm text-slate-600 dark:text-slate-300">{whyNoRequests(status) ?? 'This email is finished.'}</p>
+                <button
+                  type="button"
+                  data-testid="new-email-cta"
+                  onClick={newEmail}
+                  disabled={starting}
+                  className="rounded-lg bg-teal-700 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-teal-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600 disabled:opacity-70 dark:bg-teal-600 dark:hover:bg-teal-500"
+                >
+                  {starting ? 'Starting…' : 'Write a new email'}
+                </button>
+              </div>
+            ) : null}
             <RequestBox
               draft={draft}
               disabled={view === null || finished}
               canSend={takesRequests(status)}
-              hint={view === null ? null : whyNoRequests(status)}
+              hint={view === null || finished ? null : whyNoRequests(status)}
               onSend={email.send}
             />
           </div>
