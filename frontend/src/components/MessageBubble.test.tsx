@@ -36,9 +36,11 @@ describe('MessageBubble with malformed messages', () => {
     expect(bubbles[2]).toHaveTextContent('"a"');
   });
 
-  it('keeps line breaks in agent text', () => {
-    render(<MessageBubble message={{ actor: 'agent', response: { response: 'Here:\n- one\n- two' } }} />);
-    expect(screen.getByTestId('message-agent').textContent).toContain('Here:\n- one\n- two');
+  it('keeps line breaks in agent text, and reads dashes at line starts as a list', () => {
+    render(<MessageBubble message={{ actor: 'agent', response: { response: 'Dear traveller,\nhere:\n- one\n- two' } }} />);
+    const bubble = screen.getByTestId('message-agent');
+    expect(bubble.querySelector('p')?.textContent).toBe('Dear traveller,\nhere:');
+    expect([...bubble.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['one', 'two']);
   });
 
   it('renders an unknown actor as a labelled line', () => {
@@ -170,5 +172,21 @@ describe('MessageBubble by actor', () => {
   it('notes that tools proposed together run without asking', () => {
     render(<MessageBubble message={{ actor: 'agent', response: { ...(twoCalls.response as object), force_confirm: false } }} />);
     expect(screen.getByTestId('auto-run-note')).toHaveTextContent('The agent chose FindEvents and FindEvents; they run without asking for confirmation.');
+  });
+});
+
+describe('MessageBubble formatting', () => {
+  it('shows lists, bold and safe links in an agent message, and markup as text', () => {
+    const text = 'Options:\n- **Delta** $299\n- [Book](https://book.example.com/x) or [bad](javascript:alert(1))\n<b>not bold</b>';
+    render(<MessageBubble message={{ actor: 'agent', response: { response: text, next: 'question' } }} />);
+    const bubble = screen.getByTestId('message-agent');
+    expect(bubble.querySelectorAll('ul > li')).toHaveLength(2);
+    expect(bubble.querySelector('strong')).toHaveTextContent('Delta');
+    expect(bubble.querySelector('b')).toBeNull();
+    expect(bubble).toHaveTextContent('<b>not bold</b>');
+    const links = [...bubble.querySelectorAll('a')];
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(['https://book.example.com/x']);
+    expect(links[0]).toHaveAttribute('rel', 'noopener noreferrer');
+    expect(bubble).toHaveTextContent('[bad](javascript:alert(1))');
   });
 });

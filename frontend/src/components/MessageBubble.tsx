@@ -5,6 +5,7 @@ import { displayText, isObject, readAgentResponse } from '../conversation';
 import { proposedCalls, readDeclined, toolNames } from '../proposals';
 import type { Message } from '../types';
 import { AutoRunNote } from './ConfirmCard';
+import { FormattedText } from './FormattedText';
 import { LinkifiedText } from './LinkifiedText';
 import { ToolResultView } from './ToolResultView';
 
@@ -66,7 +67,7 @@ function AgentBubble({ response, streaming }: { response: unknown; streaming: bo
       >
         <span className="sr-only">Agent: </span>
         {view.text.trim() ? (
-          <LinkifiedText text={view.text} />
+          <FormattedText text={view.text} />
         ) : (
           <span className="italic text-slate-500 dark:text-slate-400">The agent sent an empty reply.</span>
         )}
