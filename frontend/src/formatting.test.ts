@@ -25,6 +25,13 @@ describe('parseInline', () => {
     ]);
   });
 
+  it('writes dates the one way, but not inside links', () => {
+    expect(parseInline('From 2026-12-09, see https://x.example/2026-12-09')).toEqual([
+      { kind: 'text', text: 'From Wed 9 Dec 2026, see ' },
+      { kind: 'link', text: 'https://x.example/2026-12-09', href: 'https://x.example/2026-12-09' },
+    ]);
+  });
+
   it('leaves a lone or unclosed ** as it is', () => {
     expect(parseInline('2 ** 3 and **open')).toEqual([{ kind: 'text', text: '2 ** 3 and **open' }]);
   });

@@ -1,10 +1,12 @@
 // Light formatting for the agent's messages, read from the few Markdown habits models have:
-// paragraphs, `-`/`*`/`1.` lists, **bold**, [text](url) links and bare web links. This only
+// paragraphs, `-`/`*`/`1.` lists, **bold**, [text](url) links and bare web links; ISO dates
+// read as everywhere else ("Wed 9 Dec 2026"). This only
 // splits the text into pieces; the component renders each as React text or elements, so no
 // markup in a message is ever interpreted. Links are made only from URLs the browser's parser
 // accepts as http(s) (see `linkify.ts`); anything else stays literal text.
 
 import { safeHttpUrl, splitLinks } from './linkify';
+import { withReadableDates } from './readable';
 
 export type Inline = { kind: 'text'; text: string } | { kind: 'bold'; children: Inline[] } | { kind: 'link'; text: string; href: string };
 
@@ -15,9 +17,10 @@ export type Block =
 /** **bold** (not across lines) or [label](http-url). */
 const MARKUP = /\*\*(?=\S)([^*\n]+?)\*\*|\[([^\]\n]+)\]\(([^()\s]+)\)/g;
 
+/** Text with its bare links; dates outside links read the one way ("Wed 9 Dec 2026"). */
 function plain(text: string): Inline[] {
   return splitLinks(text).map((segment) =>
-    segment.kind === 'link' ? { kind: 'link', text: segment.text, href: segment.href } : { kind: 'text', text: segment.text },
+    segment.kind === 'link' ? { kind: 'link', text: segment.text, href: segment.href } : { kind: 'text', text: withReadableDates(segment.text) },
   );
 }
 

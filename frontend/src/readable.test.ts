@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asAmount, fieldLabel, formatIsoDate, formatMoment, formatMoney, tooLongText, valueText, visibleFields } from './readable';
+import { asAmount, fieldLabel, formatIsoDate, formatMoment, formatMoney, tooLongText, valueText, visibleFields, withReadableDates } from './readable';
 
 describe('fieldLabel', () => {
   it.each([
@@ -38,6 +38,8 @@ describe('dates and money', () => {
     expect(formatIsoDate('March 7')).toBeNull();
     expect(valueText('2026-03-07')).toBe('Sat 7 Mar 2026');
     expect(valueText('Austin')).toBe('Austin');
+    expect(withReadableDates('Chicago to Austin, 2026-12-09 to 2026-12-24.')).toBe('Chicago to Austin, Wed 9 Dec 2026 to Thu 24 Dec 2026.');
+    expect(withReadableDates('ref 2026-12-09x, /a/2026-12-09, 2026-13-40')).toBe('ref 2026-12-09x, /a/2026-12-09, 2026-13-40');
   });
 
   it('writes a moment in the given zone in the same format, with the time', () => {

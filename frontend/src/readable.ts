@@ -66,6 +66,11 @@ export function formatIsoDate(text: string): string | null {
   return `${WEEKDAYS[date.getUTCDay()]} ${day} ${MONTHS[month - 1]} ${year}`;
 }
 
+/** `text` with every ISO date in it ("2026-12-09") written the one way ("Wed 9 Dec 2026"). */
+export function withReadableDates(text: string): string {
+  return text.replace(/(?<![\w/.-])(\d{4}-\d{2}-\d{2})(?![\w/-])/g, (iso) => formatIsoDate(iso) ?? iso);
+}
+
 /** A moment in the browser's time zone, in the same format: "Sat 7 Mar 2026, 09:00". */
 export function formatMoment(date: Date, timeZone?: string): string {
   const parts = new Intl.DateTimeFormat('en-GB', {

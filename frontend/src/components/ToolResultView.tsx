@@ -4,7 +4,7 @@
 // and link.
 
 import { displayText, isObject, toolNameOf } from '../conversation';
-import { asAmount, fieldLabel, formatMoney, isHiddenField, valueText } from '../readable';
+import { asAmount, fieldLabel, formatMoney, isHiddenField, valueText, withReadableDates } from '../readable';
 import { safeHttpUrl } from '../linkify';
 import { KeyValueList, ValueView } from './ValueView';
 
@@ -71,7 +71,7 @@ export function readInvoice(result: Record<string, unknown>): Invoice | null {
     href: url.href,
     reference: text(result.reference),
     amount: amount === null ? null : formatMoney(amount, text(result.currency) ?? 'USD'),
-    trip: text(result.tripDetails),
+    trip: withReadableDates(text(result.tripDetails) ?? '') || null,
     status: text(result.invoiceStatus),
   };
 }
