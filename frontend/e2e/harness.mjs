@@ -5,9 +5,12 @@
 // CHROMIUM_PATH (default /usr/bin/chromium), E2E_STEP_TIMEOUT_MS (default 90000).
 
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
 
 export const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8000').replace(/\/+$/, '');
 export const SCREENSHOT_DIR = path.resolve(process.env.SCREENSHOT_DIR || 'e2e-output');
@@ -36,6 +39,34 @@ export async function step(name, body) {
 }
 
 export const byTestId = (id) => `[data-testid="${id}"]`;
+
+/** The phone screen the runs check on (an iPhone 12–15's CSS pixels). */
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * Runs axe-core on `page` as it is now and fails on any serious or critical violation (missing
+ * labels, focus order, contrast…), naming each rule and the elements it found.
+ */
+export async function checkAccessibility(page, name) {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const results = await axe.run(document, { resultTypes: ['violations'] });
+    return results.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}${n.failureSummary ? ` — ${n.failureSummary.replace(/\s+/g, ' ')}` : ''}`),
+    }));
+  });
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of violations) log(`   axe ${name}: ${v.impact} ${v.id} (${v.help}) ${v.nodes.length} element(s)`);
+  check(
+    serious.length === 0,
+    `accessibility (${name}): ${serious.map((v) => `${v.id} [${v.impact}] ${v.help}: ${v.nodes.join(' | ')}`).join(' || ')}`,
+  );
+  log(`   axe ${name}: no serious or critical violations`);
+}
 
 /**
  * Runs `body(session)` in a fresh headless Chromium profile and exits the process with 0 when

@@ -17,6 +17,10 @@
 //! - `sidebar.e2e.mjs` reopens an older chat from the past-chats list, on a desktop and
 //!   through the drawer on a phone. `together.e2e.mjs` confirms two searches proposed on one
 //!   card, then says goodbye.
+//! - `polish.e2e.mjs` checks what a person reads, on a desktop and a 390×844 phone: cards in
+//!   words (no field names), flights and the invoice as cards, a half-typed message kept over
+//!   a reload, Enter in the empty box confirming, broken and unknown links offering a new
+//!   chat, and no serious or critical axe-core violation on any of it.
 
 use std::{path::PathBuf, time::Duration};
 
@@ -334,4 +338,29 @@ async fn tools_proposed_together_run_on_one_confirm_and_a_goodbye_ends_the_chat_
     assert_eq!(results, 2, "{history}");
     let last = history["messages"].as_array().unwrap().last().unwrap();
     assert_eq!(last["response"]["next"], "done", "{history}");
+}
+
+/// `polish.e2e.mjs`: the trip booked with the keyboard, read in words on a desktop and a phone,
+/// with axe-core finding nothing serious; broken links offer a new chat. Only the one trip is
+/// started: the unknown id typed into the URL is not.
+#[tokio::test]
+async fn the_chat_reads_in_words_keeps_drafts_and_passes_axe_on_desktop_and_phone_in_chromium() {
+    let stack = Stack::demo("browser-polish").await;
+    let api = api_for(&stack, &[]).await;
+    for shot in ["polish-chat.png", "polish-chat-phone.png"] {
+        let _ = std::fs::remove_file(screenshots().join(shot));
+    }
+
+    let log = run_in_chromium("e2e/polish.e2e.mjs", &stack, &api, &[]).await;
+
+    assert!(log.contains("PASS"), "{log}");
+    let histories = listed_histories(&api).await;
+    assert_eq!(histories.len(), 1, "{histories:?}");
+    for shot in ["polish-chat.png", "polish-chat-phone.png"] {
+        assert!(
+            screenshots().join(shot).exists(),
+            "no {shot} in {}",
+            screenshots().display()
+        );
+    }
 }

@@ -4,6 +4,11 @@
 //! folder. The script saves a draft and finds it again after a reload, schedules an email
 //! and cancels it, then schedules another a few seconds ahead and sees it sent; this test
 //! then checks the outbox holds exactly that one email.
+//!
+//! `email_polish.e2e.mjs` checks what a person sees on the page, on a desktop and a 390×844
+//! phone: no Cancel on an empty email, a request kept over an immediate reload, the reply shown
+//! once and in view, "Write a new email" in view, and no serious or critical axe-core
+//! violation; the email it schedules is canceled, so the outbox stays empty.
 
 use std::path::Path;
 
@@ -88,4 +93,64 @@ fn emails_in(outbox: &Path) -> Vec<String> {
         .filter(|path| path.extension().is_some_and(|ext| ext == "eml"))
         .map(|path| std::fs::read_to_string(path).expect("an outbox file reads"))
         .collect()
+}
+
+#[tokio::test]
+async fn the_email_reply_shows_once_requests_survive_a_reload_and_axe_passes_in_chromium() {
+    let root = workspace_root();
+    let frontend = root.join("frontend");
+    let chromium = browser_prerequisites(&frontend);
+
+    let outbox = std::env::temp_dir().join(format!("email-polish-outbox-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&outbox);
+    let llm = LlmServer::start(Config::default())
+        .await
+        .expect("LLM server");
+    let stack = Stack::start(
+        "email-polish",
+        llm,
+        &[("EMAIL_OUTBOX_DIR", outbox.to_str().unwrap())],
+    )
+    .await;
+    let dist = frontend.join("dist");
+    let api = ApiProcess::start(
+        &stack.address,
+        &stack.task_queue,
+        &[("FRONTEND_DIST", dist.to_str().unwrap())],
+    )
+    .await
+    .expect("the api starts");
+
+    let screenshots = root.join("test-output/e2e");
+    std::fs::create_dir_all(&screenshots).unwrap();
+    let run = tokio::task::spawn_blocking({
+        let base_url = api.base_url();
+        let screenshots = screenshots.clone();
+        move || {
+            run_browser_script(
+                &frontend,
+                "e2e/email_polish.e2e.mjs",
+                &base_url,
+                &screenshots,
+                &chromium,
+                &[],
+            )
+        }
+    })
+    .await
+    .unwrap();
+    let log = run.log;
+    assert!(
+        run.success,
+        "the browser run failed:\n{log}\n{}\n{}",
+        api.process.log_tail(30),
+        stack.worker_log()
+    );
+    assert!(log.contains("PASS"), "{log}");
+    for shot in ["email-polish.png", "email-polish-phone.png"] {
+        assert!(screenshots.join(shot).exists(), "no {shot}");
+    }
+    // The only email scheduled was canceled.
+    assert!(emails_in(&outbox).is_empty());
+    let _ = std::fs::remove_dir_all(&outbox);
 }

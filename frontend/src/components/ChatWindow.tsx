@@ -72,7 +72,15 @@ export function ChatWindow(props: ChatWindowProps) {
   }
 
   return (
-    <div ref={scroller} onScroll={noteScroll} className="relative flex-1 overflow-y-auto">
+    // Focusable, so the keyboard can scroll it too.
+    <div
+      ref={scroller}
+      onScroll={noteScroll}
+      tabIndex={0}
+      role="region"
+      aria-label="Chat"
+      className="relative flex-1 overflow-y-auto focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-teal-600"
+    >
       <div className="mx-auto flex max-w-3xl flex-col gap-3 px-4 py-6">
         {loading && messages.length === 0 && !nothingToOpen ? (
           <p className="text-center text-sm text-slate-500 dark:text-slate-400">Opening your conversation…</p>

@@ -19,7 +19,7 @@ function Field({ label, testId, value, placeholder }: { label: string; testId: s
   return (
     <div className="grid grid-cols-[5.5rem_1fr] gap-2">
       <dt className="text-sm font-medium text-slate-500 dark:text-slate-400">{label}</dt>
-      <dd data-testid={testId} className={`min-w-0 break-words ${value ? '' : 'text-slate-400 italic dark:text-slate-500'}`}>
+      <dd data-testid={testId} className={`min-w-0 break-words ${value ? '' : 'text-slate-600 italic dark:text-slate-400'}`}>
         {value ?? placeholder}
       </dd>
     </div>
@@ -66,7 +66,7 @@ export function EmailCard({ view, onCancel }: EmailCardProps) {
         data-testid="email-body"
         aria-label="Email text"
         className={`min-h-16 rounded-xl bg-slate-50 p-3 break-words whitespace-pre-wrap dark:bg-slate-950 ${
-          view.body ? '' : 'text-slate-400 italic dark:text-slate-500'
+          view.body ? '' : 'text-slate-600 italic dark:text-slate-400'
         }`}
       >
         {view.body ?? 'Nothing written yet. Tell the assistant who to write to and what to say.'}

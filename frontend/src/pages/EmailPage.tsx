@@ -100,7 +100,8 @@ export function EmailPage({ shell }: { shell: Shell }) {
         </button>
       </Header>
       <main className="flex min-h-0 flex-1 flex-col">
-        <div className="flex-1 overflow-y-auto">
+        {/* Focusable, so the keyboard can scroll it too. */}
+        <div tabIndex={0} role="region" aria-label="Your email and its thread" className="flex-1 overflow-y-auto focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-teal-600">
           <div className="mx-auto flex max-w-3xl flex-col gap-5 px-4 py-6">
             {view === null ? (
               <p data-testid="email-loading" className="text-center text-sm text-slate-500 dark:text-slate-400">
