@@ -25,12 +25,6 @@ describe('parseInline', () => {
     ]);
   });
 
-  it('writes dates the one way, but not inside links', () => {
-    expect(parseInline('From 2026-12-09, see https://x.example/2026-12-09')).toEqual([
-      { kind: 'text', text: 'From Wed 9 Dec 2026, see ' },
-      { kind: 'link', text: 'https://x.example/2026-12-09', href: 'https://x.example/2026-12-09' },
-    ]);
-  });
 
   it('leaves a lone or unclosed ** as it is', () => {
     expect(parseInline('2 ** 3 and **open')).toEqual([{ kind: 'text', text: '2 ** 3 and **open' }]);
@@ -43,6 +37,14 @@ describe('parseBlocks', () => {
     expect(blocks.map((b) => b.kind)).toEqual(['paragraph', 'list', 'list', 'paragraph']);
     expect(blocks[1]).toMatchObject({ kind: 'list', ordered: false, items: [[{ kind: 'text', text: 'Trail of Lights' }], [{ kind: 'bold' }]] });
     expect(blocks[2]).toMatchObject({ kind: 'list', ordered: true, start: 1 });
+  });
+
+  it('reads a list marker on its own as an empty item, so a reply being written only grows', () => {
+    expect(parseBlocks('Events:\n-')).toEqual([
+      { kind: 'paragraph', lines: [[{ kind: 'text', text: 'Events:' }]] },
+      { kind: 'list', ordered: false, start: 1, items: [[]] },
+    ]);
+    expect(parseBlocks('a-b\n---')[0]).toMatchObject({ kind: 'paragraph' });
   });
 
   it('keeps line breaks inside a paragraph', () => {

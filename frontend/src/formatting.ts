@@ -1,12 +1,12 @@
 // Light formatting for the agent's messages, read from the few Markdown habits models have:
-// paragraphs, `-`/`*`/`1.` lists, **bold**, [text](url) links and bare web links; ISO dates
-// read as everywhere else ("Wed 9 Dec 2026"). This only
+// paragraphs, `-`/`*`/`1.` lists, **bold**, [text](url) links and bare web links. The words
+// are the model's own (its dates too): a reply being written only ever grows, and so does
+// its text here, a list marker on its own already being an (empty) item. This only
 // splits the text into pieces; the component renders each as React text or elements, so no
 // markup in a message is ever interpreted. Links are made only from URLs the browser's parser
 // accepts as http(s) (see `linkify.ts`); anything else stays literal text.
 
 import { safeHttpUrl, splitLinks } from './linkify';
-import { withReadableDates } from './readable';
 
 export type Inline = { kind: 'text'; text: string } | { kind: 'bold'; children: Inline[] } | { kind: 'link'; text: string; href: string };
 
@@ -17,10 +17,9 @@ export type Block =
 /** **bold** (not across lines) or [label](http-url). */
 const MARKUP = /\*\*(?=\S)([^*\n]+?)\*\*|\[([^\]\n]+)\]\(([^()\s]+)\)/g;
 
-/** Text with its bare links; dates outside links read the one way ("Wed 9 Dec 2026"). */
 function plain(text: string): Inline[] {
   return splitLinks(text).map((segment) =>
-    segment.kind === 'link' ? { kind: 'link', text: segment.text, href: segment.href } : { kind: 'text', text: withReadableDates(segment.text) },
+    segment.kind === 'link' ? { kind: 'link', text: segment.text, href: segment.href } : { kind: 'text', text: segment.text },
   );
 }
 
@@ -45,8 +44,8 @@ export function parseInline(text: string): Inline[] {
   return out.filter((piece) => piece.kind !== 'text' || piece.text !== '');
 }
 
-const BULLET = /^\s*[-*•]\s+(.*)$/;
-const NUMBERED = /^\s*(\d{1,3})[.)]\s+(.*)$/;
+const BULLET = /^\s*[-*•](?:\s+(.*))?$/;
+const NUMBERED = /^\s*(\d{1,3})[.)](?:\s+(.*))?$/;
 
 /** Paragraphs (blank-line separated, lines kept) and lists, in order. */
 export function parseBlocks(text: string): Block[] {
