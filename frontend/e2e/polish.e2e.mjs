@@ -5,7 +5,8 @@
 //   BASE_URL=http://127.0.0.1:8000 SCREENSHOT_DIR=/tmp/shots node e2e/polish.e2e.mjs
 //
 // Steps: a new chat passes axe (no serious or critical violation) and its tab is named without
-// an id; the FindEvents card reads in words (no field names, no `userConfirmation`); a message
+// an id; the FindEvents card reads in words (no field names, no `userConfirmation`); Tab goes
+// through the page in reading order (the card's Confirm before the message box); a message
 // half typed survives a reload; Enter in the empty message box confirms the card, and so on
 // through SearchFlights (flights as cards, prices as money) and CreateInvoice (the invoice as
 // a card with its link); the whole chat passes axe (`polish-chat.png`). On a phone: no
@@ -56,6 +57,33 @@ async function desktop(page) {
     check(!title.includes(conversation) && title.endsWith('Trip planner'), `the tab title: ${title}`);
     log(`   title: ${title}`);
     return conversation;
+  });
+
+  await step('Tab moves through the page in reading order', async () => {
+    // Start from the top of the page.
+    await page.evaluate(() => {
+      document.body.tabIndex = -1;
+      document.body.focus();
+      document.body.removeAttribute('tabindex');
+    });
+    const order = [];
+    for (let i = 0; i < 40; i += 1) {
+      await page.keyboard.press('Tab');
+      const stop = await page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return null;
+        // The element's position among all elements, in document order.
+        const index = [...document.querySelectorAll('*')].indexOf(el);
+        return { index, name: `${el.tagName.toLowerCase()}${el.dataset.testid ? `[${el.dataset.testid}]` : ''}` };
+      });
+      if (stop === null || (order.length > 0 && stop.index <= order[order.length - 1].index)) break;
+      order.push(stop);
+    }
+    const names = order.map((stop) => stop.name);
+    log(`   tab order: ${names.join(' → ')}`);
+    const confirm = names.indexOf('button[confirm-button]');
+    const prompt = names.indexOf('textarea[prompt-input]');
+    check(confirm >= 0 && prompt > confirm, `Tab does not reach Confirm, then the message box: ${names.join(' → ')}`);
   });
 
   await step('a message half typed survives a reload', async () => {
