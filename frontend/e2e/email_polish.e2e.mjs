@@ -7,7 +7,8 @@
 // Steps: a fresh email offers no Cancel, names no id in its tab, and passes axe (no serious or
 // critical violation); a request typed and reloaded at once (before any save to the server)
 // is back in the box; sent, the assistant's reply shows once, in view; the scheduled email
-// passes axe (`email-polish.png`); canceled, "Write a new email" is in view without scrolling.
+// passes axe (`email-polish.png`); canceled, "Write a new email" is in view without scrolling,
+// and the page passes axe in dark mode too.
 // On a phone, the same email passes axe with "Write a new email" in view
 // (`email-polish-phone.png`), and a fresh one passes axe too (`email-new-phone.png`).
 // Exit code 0 when every step passed, 1 otherwise (with failure.png and the page's text).
@@ -87,6 +88,13 @@ async function desktop(page) {
     await page.locator(byTestId('new-email-cta')).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
     check(await inView(page, 'new-email-cta'), '"Write a new email" is out of view');
     await checkAccessibility(page, 'canceled email, desktop');
+  });
+
+  await step('in dark mode the email passes axe too', async () => {
+    await page.locator(byTestId('theme-toggle')).click();
+    await page.waitForFunction(() => document.documentElement.classList.contains('dark'), undefined, { timeout: STEP_TIMEOUT });
+    await checkAccessibility(page, 'canceled email, dark');
+    await page.locator(byTestId('theme-toggle')).click();
   });
   return id;
 }

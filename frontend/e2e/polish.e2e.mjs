@@ -9,8 +9,8 @@
 // through the page in reading order (the card's Confirm before the message box); a message
 // half typed survives a reload; Enter in the empty message box confirms the card, and so on
 // through SearchFlights (flights as cards, prices as money) and CreateInvoice (the invoice as
-// a card with its link); the whole chat passes axe (`polish-chat.png`). On a phone: no
-// Shift+Enter hint, and the new chat and the finished trip pass axe (`polish-chat-phone.png`,
+// a card with its link); the whole chat passes axe, in light and dark mode (`polish-chat.png`).
+// On a phone: no Shift+Enter hint, and the new chat and the finished trip pass axe (`polish-chat-phone.png`,
 // `polish-new-chat-phone.png`). A malformed `?c=` says so once and offers a new chat; an
 // unknown one offers a new chat instead of starting one under that id.
 // Exit code 0 when every step passed, 1 otherwise (with failure.png and the page's text).
@@ -138,6 +138,13 @@ async function desktop(page) {
     check(!/\b(dateFrom|dateTo|operating_carrier|userConfirmation|invoiceURL)\b/.test(shown), 'a field name shows in the chat');
     await checkAccessibility(page, 'finished trip, desktop');
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'polish-chat.png'), fullPage: true });
+  });
+
+  await step('in dark mode the whole chat passes axe too', async () => {
+    await page.locator(byTestId('theme-toggle')).click();
+    await page.waitForFunction(() => document.documentElement.classList.contains('dark'), undefined, { timeout: STEP_TIMEOUT });
+    await checkAccessibility(page, 'finished trip, dark');
+    await page.locator(byTestId('theme-toggle')).click();
   });
   return id;
 }

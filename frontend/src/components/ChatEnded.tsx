@@ -21,7 +21,7 @@ export function ChatEnded({ reason, starting, onNewChat }: ChatEndedProps) {
         data-testid="new-chat-button"
         onClick={onNewChat}
         disabled={starting}
-        className="rounded-lg bg-teal-700 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-teal-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600 disabled:opacity-70 dark:bg-teal-600 dark:hover:bg-teal-500"
+        className="rounded-lg bg-teal-700 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-teal-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600 disabled:opacity-70 dark:bg-teal-700 dark:hover:bg-teal-800"
       >
         {starting ? 'Starting…' : 'Start new chat'}
       </button>

@@ -53,7 +53,7 @@ export function EmailThread({ messages, reply, working }: EmailThreadProps) {
                 key={i}
                 ref={i === at ? (el) => void (newest.current = el) : undefined}
                 data-testid={user ? 'email-message-user' : i === at ? 'email-reply' : 'email-message-agent'}
-                className={user ? `${bubble} self-end bg-teal-700 text-white dark:bg-teal-600` : agentBubble}
+                className={user ? `${bubble} self-end bg-teal-700 text-white dark:bg-teal-700` : agentBubble}
               >
                 <span className="sr-only">{user ? 'You: ' : 'Assistant: '}</span>
                 {message.text}

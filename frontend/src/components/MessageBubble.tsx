@@ -14,7 +14,7 @@ function UserBubble({ response }: { response: unknown }) {
     <div className="flex justify-end">
       <div
         data-testid="message-user"
-        className="max-w-[85%] rounded-2xl rounded-br-sm bg-teal-700 px-4 py-2 text-white shadow-sm dark:bg-teal-600"
+        className="max-w-[85%] rounded-2xl rounded-br-sm bg-teal-700 px-4 py-2 text-white shadow-sm dark:bg-teal-700"
       >
         <span className="sr-only">You: </span>
         <LinkifiedText text={displayText(response)} className="[&_a]:text-white [&_a]:decoration-white/60" />

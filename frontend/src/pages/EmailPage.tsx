@@ -135,7 +135,7 @@ export function EmailPage({ shell }: { shell: Shell }) {
                   data-testid="new-email-cta"
                   onClick={newEmail}
                   disabled={starting}
-                  className="rounded-lg bg-teal-700 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-teal-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600 disabled:opacity-70 dark:bg-teal-600 dark:hover:bg-teal-500"
+                  className="rounded-lg bg-teal-700 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-teal-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600 disabled:opacity-70 dark:bg-teal-700 dark:hover:bg-teal-800"
                 >
                   {starting ? 'Starting…' : 'Write a new email'}
                 </button>
