@@ -154,6 +154,8 @@ async function phone(page, id) {
   await step('on a phone: no Shift+Enter hint, and a new chat passes axe', async () => {
     await page.goto(`${BASE_URL}/`);
     await chooseAgent(page, TRIP_GOAL);
+    const left = await page.locator(byTestId('prompt-input')).inputValue();
+    check(left === '', `a new chat's box holds a message already sent: ${JSON.stringify(left)}`);
     const hint = await page.locator(byTestId('prompt-input')).getAttribute('placeholder');
     check(!hint.includes('Shift'), `the phone's message box names Shift: ${hint}`);
     await checkAccessibility(page, 'new chat, phone');

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
@@ -149,5 +150,30 @@ describe('Composer hints', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+});
+
+describe('Composer drafts of a new chat', () => {
+  it('forgets the first message once the new chat has its id', async () => {
+    const user = userEvent.setup();
+    function NewChat() {
+      const [key, setKey] = useState('trip:new');
+      return (
+        <Composer
+          disabled={false}
+          focusKey={0}
+          draftKey={key}
+          onSend={async () => {
+            // Starting the chat names it before the send returns.
+            setKey('trip:chat-1');
+            return true;
+          }}
+        />
+      );
+    }
+    render(<NewChat />);
+    await user.type(screen.getByTestId('prompt-input'), 'Austin in December{Enter}');
+    await waitFor(() => expect(window.localStorage.getItem('draft:trip:new')).toBeNull());
+    expect(window.localStorage.getItem('draft:trip:chat-1')).toBeNull();
   });
 });

@@ -76,13 +76,21 @@ export function useLocalDraft(key: string): LocalDraft {
     [],
   );
   useLocalDraftSaver(key, current.text !== '' ? current.text : inFlight?.key === key ? inFlight.text : '');
-  const sending = useCallback((text: string) => setInFlight({ key, text }), [key]);
+  // The key and text as of the last render, for a send that may have begun under another key.
+  const now = useRef({ key, text: current.text });
+  now.current = { key, text: current.text };
+  const flightRef = useRef<{ key: string; text: string } | null>(null);
+  const sending = useCallback((text: string) => {
+    flightRef.current = { key: now.current.key, text };
+    setInFlight(flightRef.current);
+  }, []);
   const settle = useCallback(() => {
-    setInFlight((flight) => {
-      // Sent from a box that has since become another conversation's (a new chat got its id).
-      if (flight && flight.key !== key) writeLocalDraft(flight.key, '');
-      return null;
-    });
-  }, [key]);
+    const flight = flightRef.current;
+    flightRef.current = null;
+    setInFlight(null);
+    // The entry the message was sent from holds what its box holds now: nothing, when the box
+    // has since become another conversation's (a new chat got its id, maybe not rendered yet).
+    if (flight) writeLocalDraft(flight.key, flight.key === now.current.key ? now.current.text : '');
+  }, []);
   return { text: current.text, setText, sending, settle };
 }
