@@ -114,7 +114,7 @@ async fn demo_agent_walks_a_whole_trip_from_greeting_to_invoice() {
     for name in [
         "Fun Fun Fun Fest",
         "Trail of Lights",
-        "2025-12-07 to 2025-12-23",
+        "Sun 7 Dec to Tue 23 Dec 2025",
     ] {
         assert!(
             events.response.contains(name),
@@ -184,7 +184,7 @@ async fn demo_agent_walks_a_whole_trip_from_greeting_to_invoice() {
         "NK501",
         "Chicago",
         "Austin",
-        "2025-12-06",
+        "Sat 6 Dec to Wed 24 Dec 2025",
         "Trail of Lights",
     ] {
         assert!(

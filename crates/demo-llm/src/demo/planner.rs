@@ -5,6 +5,7 @@
 //! (the `tool` it named), so "Chicago" is a destination while choosing an event search and an
 //! origin once events have been listed.
 
+use chrono::NaiveDate;
 use models::{NextStep, PlannerDecision, ToolCall};
 use serde_json::{Map, Value, json};
 
@@ -559,7 +560,12 @@ pub(super) fn trip_details(trip: &Trip, flight: &Flight) -> String {
         flight.codes()
     );
     if let (Some(depart), Some(back)) = (depart, back) {
-        details.push_str(&format!(", {depart} to {back}"));
+        let parse = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+        let dates = match (parse(&depart), parse(&back)) {
+            (Some(from), Some(to)) => super::trip::readable_range(from, to),
+            _ => format!("{depart} to {back}"),
+        };
+        details.push_str(&format!(", {dates}"));
     }
     if let Some(event) = trip.event_for_flights() {
         details.push_str(&format!(", for {}", event.name));

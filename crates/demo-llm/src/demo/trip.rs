@@ -1,7 +1,7 @@
 //! What the conversation has established: the tools' results, read back from the history,
 //! and where the trip stands (the [`Stage`]). Everything the demo agent decides rests on this.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use models::{Actor, Message, PlannerDecision};
 use serde_json::{Map, Value, json};
 
@@ -22,9 +22,9 @@ pub(super) struct Event {
 impl Event {
     pub(super) fn dates(&self) -> String {
         match (self.from, self.to) {
-            (Some(from), Some(to)) if from == to => from.to_string(),
-            (Some(from), Some(to)) => format!("{from} to {to}"),
-            (Some(from), None) => from.to_string(),
+            (Some(from), Some(to)) if from == to => readable(from),
+            (Some(from), Some(to)) => readable_range(from, to),
+            (Some(from), None) => readable(from),
             _ => "dates to be announced".to_owned(),
         }
     }
@@ -35,6 +35,20 @@ impl Event {
 
     pub(super) fn return_date(&self) -> Option<NaiveDate> {
         self.to.or(self.from)?.succ_opt()
+    }
+}
+
+/// A date as people read it: `Sat 7 Mar 2026`.
+pub(super) fn readable(date: NaiveDate) -> String {
+    date.format("%a %-d %b %Y").to_string()
+}
+
+/// Two dates: `Sun 7 Dec to Tue 23 Dec 2025`, the year said once when both share it.
+pub(super) fn readable_range(from: NaiveDate, to: NaiveDate) -> String {
+    if from.year() == to.year() {
+        format!("{} to {}", from.format("%a %-d %b"), readable(to))
+    } else {
+        format!("{} to {}", readable(from), readable(to))
     }
 }
 
