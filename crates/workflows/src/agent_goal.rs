@@ -443,15 +443,20 @@ impl AgentGoalWorkflow {
         }
     }
 
+    /// The latest decision's tools, joined for messages ("FindEvents and SearchFlights").
+    fn proposed_tools(&self) -> String {
+        self.decision.as_ref().map_or_else(
+            || "the proposed tool".to_owned(),
+            PlannerDecision::tool_names,
+        )
+    }
+
     fn has_work(&self) -> bool {
         self.chat_ended || !self.queue.is_empty() || self.proposal == Proposal::Confirmed
     }
 
     fn expire_proposal(&mut self) {
-        let tool = self.decision.as_ref().map_or_else(
-            || "the proposed tool".to_owned(),
-            PlannerDecision::tool_names,
-        );
+        let tool = self.proposed_tools();
         self.proposal = Proposal::None;
         let message = PlannerDecision::question(format!(
             "I didn't run {tool}: it waited {} for your confirmation and expired. Tell me if you'd still like to go ahead, or what to change.",
@@ -609,13 +614,7 @@ async fn wait_for_work(ctx: &WorkflowContext<AgentGoalWorkflow>) -> WorkflowResu
     }
     let summary = ctx.state(|s| match expiry {
         Wake::Idle => summaries::idle_wait(Duration::from_secs(s.settings.idle_timeout_secs)),
-        _ => summaries::confirm_wait(
-            &s.decision.as_ref().map_or_else(
-                || "the proposed tool".to_owned(),
-                PlannerDecision::tool_names,
-            ),
-            s.confirm_timeout(),
-        ),
+        _ => summaries::confirm_wait(&s.proposed_tools(), s.confirm_timeout()),
     });
     let timer = TimerOptions::builder(remaining.max(Duration::from_millis(1)))
         .summary(summary)
@@ -663,12 +662,7 @@ fn note_user_message(ctx: &WorkflowContext<AgentGoalWorkflow>, text: &str) {
 
 /// A title for the conversation list: the text's start, on one line.
 fn title_from(text: &str) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() > TITLE_CHARS {
-        text.chars().take(TITLE_CHARS - 1).collect::<String>() + "…"
-    } else {
-        text
-    }
+    summaries::clipped(text, TITLE_CHARS)
 }
 
 /// A text's first sentence (all of it when it has no full stop).

@@ -102,9 +102,14 @@ pub(crate) fn duration(wait: Duration) -> String {
 
 /// The start of a text, for labels: at most 60 characters, on one line.
 pub(crate) fn short(text: &str) -> String {
+    clipped(text, 60)
+}
+
+/// The start of a text on one line: at most `chars` characters, "…" marking a cut.
+pub(crate) fn clipped(text: &str, chars: usize) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() > 60 {
-        text.chars().take(59).collect::<String>() + "…"
+    if text.chars().count() > chars {
+        text.chars().take(chars - 1).collect::<String>() + "…"
     } else {
         text
     }
