@@ -258,6 +258,14 @@ pub struct ToolRun {
     pub result: Option<Value>,
 }
 
+impl ProposalOutcome {
+    /// The proposal's tools, joined for messages: "FindEvents and SearchFlights".
+    pub fn tool_names(&self) -> String {
+        crate::decision::joined_names(self.tool_calls.iter().map(|c| c.tool.as_str()))
+            .unwrap_or_else(|| "the proposal".to_owned())
+    }
+}
+
 impl From<ToolCall> for ToolRun {
     fn from(call: ToolCall) -> Self {
         Self {

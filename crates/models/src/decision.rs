@@ -159,12 +159,9 @@ impl PlannerDecision {
 
     /// The proposed tools' names, joined for messages: "FindEvents and SearchFlights".
     pub fn tool_names(&self) -> String {
-        let names: Vec<String> = self.calls().into_iter().map(|c| c.tool).collect();
-        match names.as_slice() {
-            [] => "the proposed tool".to_owned(),
-            [one] => one.clone(),
-            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-        }
+        let calls = self.calls();
+        joined_names(calls.iter().map(|c| c.tool.as_str()))
+            .unwrap_or_else(|| "the proposed tool".to_owned())
     }
 
     /// The tool named by the planner, ignoring empty names some models send for "none".
@@ -179,6 +176,16 @@ impl PlannerDecision {
             .filter(|(_, v)| v.is_null())
             .map(|(k, _)| k.clone())
             .collect()
+    }
+}
+
+/// Names for a sentence: "A", "A and B", "A, B and C"; `None` for no names.
+pub(crate) fn joined_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let names: Vec<&str> = names.into_iter().collect();
+    match names.as_slice() {
+        [] => None,
+        [one] => Some((*one).to_owned()),
+        [rest @ .., last] => Some(format!("{} and {last}", rest.join(", "))),
     }
 }
 

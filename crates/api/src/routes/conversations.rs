@@ -6,9 +6,7 @@ use axum::{
     extract::State,
     response::{IntoResponse, Response},
 };
-use models::{
-    ConfirmRequest, ConversationHistory, DeclineRequest, PlannerDecision, ProposalOutcome,
-};
+use models::{ConfirmRequest, ConversationHistory, DeclineRequest, PlannerDecision};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
@@ -193,7 +191,7 @@ pub async fn confirm(
     };
     state.watchers.poke(&id);
     let outcome = state.temporal.confirm_proposal(&id, request).await?;
-    let names = tool_names(&outcome);
+    let names = outcome.tool_names();
     Ok(Json(ProposalResponse {
         message: format!("Ran {names} in conversation {id}."),
         workflow_id: id.to_string(),
@@ -236,23 +234,13 @@ pub async fn decline(
     };
     let outcome = state.temporal.decline_proposal(&id, request).await?;
     state.watchers.poke(&id);
-    let names = tool_names(&outcome);
+    let names = outcome.tool_names();
     Ok(Json(ProposalResponse {
         message: format!("Declined {names} in conversation {id}; nothing ran."),
         workflow_id: id.to_string(),
         proposal_id: outcome.proposal_id,
         tool_calls: outcome.tool_calls,
     }))
-}
-
-/// "FindEvents and SearchFlights".
-fn tool_names(outcome: &ProposalOutcome) -> String {
-    let names: Vec<&str> = outcome.tool_calls.iter().map(|c| c.tool.as_str()).collect();
-    match names.as_slice() {
-        [] => "the proposal".to_owned(),
-        [one] => (*one).to_owned(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 #[utoipa::path(
