@@ -24,7 +24,7 @@ describe('choosing the agent of a new chat', () => {
     const { calls } = setUp();
     render(<App />);
     const chooser = await screen.findByTestId('goal-picker');
-    const groups = within(chooser).getAllByRole('group');
+    const groups = await within(chooser).findAllByRole('group');
     expect(groups.map((g) => g.getAttribute('aria-label'))).toEqual(['Agents', 'Travel flights', 'Travel helpers']);
     expect(within(groups[1]!).getAllByTestId('goal-option').map((b) => b.dataset.goalId)).toEqual([
       'goal_event_flight_invoice',

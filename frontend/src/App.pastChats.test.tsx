@@ -167,7 +167,7 @@ describe('past chats on a phone', () => {
     const user = userEvent.setup();
     setUp({ 'GET /conversations': pages }, '/?c=chat-b');
     render(<App />);
-    const toggle = screen.getByRole('button', { name: 'Past chats' });
+    const toggle = await screen.findByRole('button', { name: 'Past chats' });
     expect(toggle).toHaveAttribute('aria-expanded', 'false');
     expect(toggle).toHaveAttribute('aria-controls', screen.getByTestId('sidebar').id);
     await user.click(toggle);
@@ -188,7 +188,7 @@ describe('past chats on a phone', () => {
     const user = userEvent.setup();
     setUp();
     render(<App />);
-    await user.click(screen.getByRole('button', { name: 'Past chats' }));
+    await user.click(await screen.findByRole('button', { name: 'Past chats' }));
     await user.click(screen.getByTestId('sidebar-backdrop'));
     expect(screen.getByTestId('sidebar')).not.toHaveAttribute('data-open');
   });

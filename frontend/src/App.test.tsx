@@ -45,6 +45,7 @@ describe('App', () => {
     const user = userEvent.setup();
     const { calls } = setUp({ 'GET /get-conversation-history': { body: [] } }, '/?c=typed-id');
     render(<App />);
+    await waitFor(() => stream());
     act(() => stream().emit('status', { state: 'not_found', detail: 'No conversation typed-id.' }));
     const missing = await screen.findByTestId('chat-missing');
     expect(missing).toHaveTextContent('There is no chat with this id.');
@@ -198,13 +199,13 @@ describe('App', () => {
     setUp({}, '/?c=c1');
     const { unmount } = render(<App />);
     expect(document.documentElement).not.toHaveClass('dark');
-    await user.click(screen.getByTestId('theme-toggle'));
+    await user.click(await screen.findByTestId('theme-toggle'));
     expect(document.documentElement).toHaveClass('dark');
     expect(window.localStorage.getItem(THEME_STORAGE_KEY)).toBe('dark');
     unmount();
     render(<App />);
     expect(document.documentElement).toHaveClass('dark');
-    await user.click(screen.getByTestId('theme-toggle'));
+    await user.click(await screen.findByTestId('theme-toggle'));
     expect(document.documentElement).not.toHaveClass('dark');
     expect(window.localStorage.getItem(THEME_STORAGE_KEY)).toBe('light');
   });

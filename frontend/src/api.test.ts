@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as api from './api';
+import { authState, currentToken, keepToken, setAuthMode } from './auth';
 import { installFetch } from './test/fakeFetch';
 import { emailView } from './test/emailFixtures';
 import { goalCatalog, greeting, usageReport } from './test/fixtures';
@@ -215,7 +216,69 @@ describe('api', () => {
       model: 'demo/trip-agent',
       demo_model: true,
       default_workflow_id: '',
+      auth: { mode: 'none', oidc: null },
     });
+  });
+
+  it("reads the api's sign-in settings, an incomplete sign-in page as none", async () => {
+    const oidc = { authorization_url: 'http://idp.test/authorize', token_url: 'http://idp.test/token', client_id: 'agent-ui', scope: '' };
+    const read = async (auth: unknown) => {
+      installFetch({ 'GET /ui-config': { body: { auth } } });
+      return (await api.getUiConfig())?.auth;
+    };
+    await expect(read({ mode: 'tokens', oidc: null })).resolves.toEqual({ mode: 'tokens', oidc: null });
+    await expect(read({ mode: 'jwt', oidc })).resolves.toEqual({ mode: 'jwt', oidc: { ...oidc, scope: 'openid' } });
+    await expect(read({ mode: 'jwt', oidc: { ...oidc, token_url: '' } })).resolves.toEqual({ mode: 'jwt', oidc: null });
+    await expect(read({ mode: 'sometimes' })).resolves.toEqual({ mode: 'none', oidc: null });
+  });
+
+  it('sends the kept token as a bearer token, and none without one', async () => {
+    const { fetchMock } = installFetch({ 'GET /goals': { body: goalCatalog } });
+    await api.getGoals();
+    keepToken('s3cret');
+    await api.getGoals();
+    const headers = fetchMock.mock.calls.map(([, init]) => new Headers(init?.headers).get('Authorization'));
+    expect(headers).toEqual([null, 'Bearer s3cret']);
+  });
+
+  it('forgets the token the api refused (401), but not one kept since', async () => {
+    let answer: () => void = () => undefined;
+    const late = new Promise<void>((resolve) => (answer = resolve));
+    const fetchMock = vi.fn(async (input: RequestInfo | URL) => {
+      if (String(input).startsWith('/goals')) await late;
+      return new Response(JSON.stringify({ detail: 'Sign in to use this agent.' }), { status: 401 });
+    });
+    vi.stubGlobal('fetch', fetchMock);
+    keepToken('old');
+    const slow = api.getGoals();
+    await expect(api.endChat('c1')).rejects.toMatchObject({ status: 401, detail: 'Sign in to use this agent.' });
+    expect(currentToken()).toBeNull();
+    expect(authState().reason).toBe('refused');
+    keepToken('new');
+    answer();
+    await expect(slow).rejects.toMatchObject({ status: 401 });
+    expect(currentToken()).toBe('new');
+  });
+
+  it("carries a 429's detail", async () => {
+    installFetch({ 'POST /send-prompt': { status: 429, body: { detail: 'Too many requests; try again in 3 s.' } } });
+    await expect(api.sendPrompt('c1', 'hi')).rejects.toMatchObject({ status: 429, detail: 'Too many requests; try again in 3 s.' });
+  });
+
+  it('opens streams with a fresh ticket when the api wants a token', async () => {
+    let issued = 0;
+    const { calls, fetchMock } = installFetch({
+      'POST /events/ticket': () => ({ body: { ticket: `t-${++issued}`, expires_at: '2026-03-07T09:00:00Z' } }),
+    });
+    setAuthMode('tokens');
+    keepToken('s3cret');
+    await expect(api.eventsUrl('a b')).resolves.toBe('/events?workflow_id=a+b&ticket=t-1');
+    await expect(api.emailEventsUrl('email-1')).resolves.toBe('/email/events?workflow_id=email-1&ticket=t-2');
+    expect(calls).toEqual([
+      { method: 'POST', path: '/events/ticket', params: { workflow_id: 'a b' } },
+      { method: 'POST', path: '/events/ticket', params: { workflow_id: 'email-1' } },
+    ]);
+    expect(new Headers(fetchMock.mock.calls[0]?.[1]?.headers).get('Authorization')).toBe('Bearer s3cret');
   });
 
   it('builds the events URL and counts prompt bytes', () => {

@@ -1,8 +1,10 @@
 // Every call the UI makes to the api lives here (docs/ARCHITECTURE.md, HTTP API). The api is served from the same
 // origin as the UI, so paths are relative to it; in development Vite proxies them. Each call
 // names its conversation with `workflow_id`, and every failure becomes an `ApiError` that
-// carries the server's `detail` text.
+// carries the server's `detail` text. Calls carry the session's token (`auth.ts`) as
+// `Authorization: Bearer`; a 401 hands it back to `auth.ts`, which forgets it.
 
+import { currentToken, readAuthSettings, tokenAccepted, tokenRefused, tokenRequired } from './auth';
 import { isObject, parseHistory } from './conversation';
 import { parseEmailView } from './email';
 import { parsePastChatsPage } from './pastChats';
@@ -28,6 +30,9 @@ export class ApiError extends Error {
 
 type Params = Record<string, string | undefined>;
 
+/** A missing or refused token; the detail is the same whatever was wrong. */
+const UNAUTHORIZED = 401;
+
 function urlFor(path: string, params: Params = {}): string {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
@@ -46,6 +51,8 @@ async function request(method: 'GET' | 'POST', path: string, params?: Params, bo
   let response: Response;
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const token = currentToken();
+  if (token !== null) headers.Authorization = `Bearer ${token}`;
   try {
     response = await fetch(urlFor(path, params), {
       method,
@@ -64,6 +71,8 @@ async function request(method: 'GET' | 'POST', path: string, params?: Params, bo
       data = null;
     }
   }
+  if (response.status === UNAUTHORIZED) tokenRefused(token);
+  else if (response.ok) tokenAccepted(token);
   if (!response.ok) throw new ApiError(response.status, detailOf(data, response));
   return data;
 }
@@ -153,12 +162,36 @@ export async function getGoals(): Promise<GoalCatalog> {
   return { default_goal: goals.some((g) => g.id === named) ? named : '', goals };
 }
 
-/** The server-sent event stream of one conversation (`history`, `status` and `delta` events). */
-export function eventsUrl(workflowId: string): string {
-  return urlFor('/events', { workflow_id: workflowId });
+/**
+ * A ticket that opens one event stream of `workflowId` (a conversation or an email) within
+ * 60 s. `EventSource` cannot send the token, so the stream's URL carries the ticket instead.
+ */
+export async function eventsTicket(workflowId: string): Promise<string> {
+  const data = await request('POST', '/events/ticket', { workflow_id: workflowId });
+  if (!isObject(data) || typeof data.ticket !== 'string' || !data.ticket) {
+    throw new ApiError(0, 'The server gave no ticket for the live updates.');
+  }
+  return data.ticket;
 }
 
-/** UI settings; null when the server has none to give (the chat works without them). */
+/**
+ * Where to open `path`'s stream of `workflowId`: the URL itself when the api wants no token,
+ * else a promise of it with a fresh ticket (one per opening: a ticket opens a stream once).
+ */
+function streamUrl(path: string, workflowId: string): string | Promise<string> {
+  if (!tokenRequired()) return urlFor(path, { workflow_id: workflowId });
+  return eventsTicket(workflowId).then((ticket) => urlFor(path, { workflow_id: workflowId, ticket }));
+}
+
+/** The server-sent event stream of one conversation (`history`, `status` and `delta` events). */
+export function eventsUrl(workflowId: string): string | Promise<string> {
+  return streamUrl('/events', workflowId);
+}
+
+/**
+ * UI settings, and whether the api wants a token (never needs one itself); null when the
+ * server has none to give (the chat works without them).
+ */
 export async function getUiConfig(): Promise<UiConfig | null> {
   const data = await request('GET', '/ui-config');
   if (!isObject(data)) return null;
@@ -170,6 +203,7 @@ export async function getUiConfig(): Promise<UiConfig | null> {
     model: text(data.model),
     demo_model: data.demo_model === true,
     default_workflow_id: text(data.default_workflow_id),
+    auth: readAuthSettings(data.auth),
   };
 }
 
@@ -212,7 +246,7 @@ export async function cancelEmail(workflowId: string): Promise<EmailView> {
   return emailView(await request('POST', '/email/cancel', { workflow_id: workflowId }));
 }
 
-/** The server-sent event stream of one email (`email` and `status` events). */
-export function emailEventsUrl(workflowId: string): string {
-  return urlFor('/email/events', { workflow_id: workflowId });
+/** The server-sent event stream of one email (`email` and `status` events); see `eventsUrl`. */
+export function emailEventsUrl(workflowId: string): string | Promise<string> {
+  return streamUrl('/email/events', workflowId);
 }

@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from './api';
+import { keepToken, setAuthMode } from './auth';
 import { openEmailFeed, openFeed, type FeedHandlers } from './feed';
 import { parseEmailView } from './email';
 import { emailView } from './test/emailFixtures';
 import type { EmailView } from './types';
+import { installFetch } from './test/fakeFetch';
 import { FakeEventSource } from './test/FakeEventSource';
 import { greeting, userAustin } from './test/fixtures';
 import type { ChatHistory, Message } from './types';
@@ -245,5 +247,82 @@ describe('openEmailFeed', () => {
     await vi.advanceTimersByTimeAsync(1500);
     expect(h.onSnapshot.mock.calls[0]?.[0].status).toBe('sent');
     expect(h.onStatus).toHaveBeenLastCalledWith({ state: 'running', detail: '' });
+  });
+});
+
+describe('openFeed when the api wants a token', () => {
+  function ticketed() {
+    let issued = 0;
+    const fetched = installFetch({
+      'POST /events/ticket': () => ({ body: { ticket: `t-${++issued}`, expires_at: '2026-03-07T09:00:00Z' } }),
+    });
+    setAuthMode('tokens');
+    keepToken('s3cret');
+    return fetched;
+  }
+
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('fetches a ticket before opening the stream with it', async () => {
+    const { calls, fetchMock } = ticketed();
+    openFeed('c1', handlers(), { getHistory: vi.fn(), createEventSource: create });
+    expect(FakeEventSource.instances).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toEqual([{ method: 'POST', path: '/events/ticket', params: { workflow_id: 'c1' } }]);
+    expect(new Headers(fetchMock.mock.calls[0]?.[1]?.headers).get('Authorization')).toBe('Bearer s3cret');
+    expect(FakeEventSource.latest().url).toBe('/events?workflow_id=c1&ticket=t-1');
+  });
+
+  it('reopens a failed stream with a fresh ticket instead of letting the browser reuse the spent one', async () => {
+    const { calls } = ticketed();
+    const h = { ...handlers(), onDelta: vi.fn<NonNullable<FeedHandlers['onDelta']>>() };
+    const getHistory = vi.fn(async (): Promise<ChatHistory> => history([]));
+    openFeed('c1', h, { getHistory, createEventSource: create, reopenMs: 1000 });
+    await vi.advanceTimersByTimeAsync(0);
+    const first = FakeEventSource.latest();
+    first.open();
+    first.emit('delta', { reply: 'r1', text: 'One ' }, 7);
+    first.fail();
+    expect(first.closed).toBe(true);
+    await vi.advanceTimersByTimeAsync(1000);
+    const second = FakeEventSource.latest();
+    expect(second).not.toBe(first);
+    expect(second.url).toBe('/events?workflow_id=c1&ticket=t-2');
+    expect(calls.filter((c) => c.path === '/events/ticket')).toHaveLength(2);
+    // The new stream starts over from what the server keeps: what was seen is not repeated.
+    second.emit('delta', { reply: 'r1', text: 'One ' }, 7);
+    second.emit('delta', { reply: 'r1', text: 'two' }, 8);
+    expect(h.onDelta.mock.calls.map(([d]) => d.text).join('')).toBe('One two');
+    expect(getHistory).not.toHaveBeenCalled();
+  });
+
+  it('falls back to polling when fresh tickets keep failing, and probes with a fresh ticket', async () => {
+    const { calls } = ticketed();
+    const getHistory = vi.fn(async (): Promise<ChatHistory> => history([greeting]));
+    openFeed('c1', handlers(), { getHistory, createEventSource: create, reopenMs: 1000, maxSseErrors: 3, retrySseMs: 15000 });
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      await vi.advanceTimersByTimeAsync(attempt === 0 ? 0 : 1000);
+      FakeEventSource.latest().fail(true);
+    }
+    expect(FakeEventSource.instances).toHaveLength(3);
+    expect(getHistory).toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(15000);
+    expect(FakeEventSource.instances).toHaveLength(4);
+    expect(FakeEventSource.latest().url).toBe('/events?workflow_id=c1&ticket=t-4');
+    expect(calls.filter((c) => c.path === '/events/ticket')).toHaveLength(4);
+  });
+
+  it('opens the email stream with a ticket too', async () => {
+    ticketed();
+    openEmailFeed('email-1', { onSnapshot: vi.fn(), onStatus: vi.fn(), onConnection: vi.fn() }, { describe: vi.fn(), createEventSource: create });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeEventSource.latest().url).toBe('/email/events?workflow_id=email-1&ticket=t-1');
+  });
+
+  it('opens the stream without a ticket when the api wants no token', () => {
+    const { calls } = installFetch({});
+    openFeed('c1', handlers(), { getHistory: vi.fn(), createEventSource: create });
+    expect(FakeEventSource.latest().url).toBe('/events?workflow_id=c1');
+    expect(calls).toEqual([]);
   });
 });

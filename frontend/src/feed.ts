@@ -5,6 +5,11 @@
 // (`/events`, `history` events, `/get-conversation-history`, plus the `delta` events of live
 // replies, which polling never gets) and `openEmailFeed` the email assistant's
 // (`/email/events`, `email` events, `/email/describe`).
+//
+// When the api wants a token, a stream opens with a ticket (`api.eventsUrl`) that is good for
+// one opening: the browser's own reconnect would reuse it and be refused, so on an error the
+// feed closes the stream and opens it again with a fresh ticket. Such a stream starts over
+// from what the server keeps, and `delta` events already seen are dropped by their id.
 
 import { ApiError, emailEventsUrl, eventsUrl, isWorkerUnavailable } from './api';
 import { parseHistory, parseStatus } from './conversation';
@@ -32,6 +37,8 @@ export interface EventSourceLike {
 export interface FeedTiming {
   pollMs?: number;
   retrySseMs?: number;
+  /** Pause before a ticketed stream that failed opens again with a fresh ticket. */
+  reopenMs?: number;
   /** Consecutive SSE errors (with no event in between) before falling back to polling. */
   maxSseErrors?: number;
 }
@@ -44,8 +51,11 @@ export interface FeedOptions extends FeedTiming {
 
 /** What one kind of live feed reads, and from where. */
 export interface LiveFeedSpec<T, S> {
-  /** The SSE stream. */
-  url: string;
+  /**
+   * The SSE stream, asked anew for every opening: a URL, or the promise of one with a fresh
+   * ticket (such a stream is never left to the browser's own reconnects).
+   */
+  url: () => string | Promise<string>;
   /** The SSE event whose data is a whole snapshot. */
   snapshotEvent: string;
   /** Reads a snapshot event's data; null drops it. */
@@ -81,8 +91,9 @@ function parseJson(text: unknown): unknown {
 
 /**
  * Passes each delta on once. The browser resumes its own reconnects after the last event id
- * it got, but a stream the feed opens anew (after polling) starts over from what the server
- * keeps; the ids grow, so anything at or below the last one seen was delivered already.
+ * it got, but a stream the feed opens anew (after polling, or with a fresh ticket) starts
+ * over from what the server keeps; the ids grow, so anything at or below the last one seen
+ * was delivered already.
  */
 function onceEach(onDelta: (delta: Delta) => void): (data: unknown, eventId: string) => void {
   let lastId = -1;
@@ -103,7 +114,7 @@ export function openFeed(workflowId: string, handlers: FeedHandlers, options: Fe
   const { onDelta } = handlers;
   return openLiveFeed<ChatHistory, ChatStatus>(
     {
-      url: eventsUrl(workflowId),
+      url: () => eventsUrl(workflowId),
       snapshotEvent: 'history',
       readSnapshot: parseHistory,
       readStatus: parseStatus,
@@ -132,7 +143,7 @@ export function openEmailFeed(
   const { describe, createEventSource, ...timing } = options;
   return openLiveFeed<EmailView, EmailFeedStatus>(
     {
-      url: emailEventsUrl(workflowId),
+      url: () => emailEventsUrl(workflowId),
       snapshotEvent: 'email',
       readSnapshot: parseEmailView,
       readStatus: parseEmailFeedStatus,
@@ -149,17 +160,24 @@ export function openEmailFeed(
 /** Starts feeding one workflow's snapshots to `handlers`; returns a function that stops it. */
 export function openLiveFeed<T, S>(spec: LiveFeedSpec<T, S>, handlers: LiveFeedHandlers<T, S>, timing: FeedTiming = {}): () => void {
   const { createEventSource } = spec;
-  const { pollMs = 1500, retrySseMs = 15000, maxSseErrors = 3 } = timing;
+  const { pollMs = 1500, retrySseMs = 15000, reopenMs = 1000, maxSseErrors = 3 } = timing;
   let stopped = false;
   let source: EventSourceLike | null = null;
+  // Set while the URL of the next stream (its ticket) is being fetched.
+  let connecting = false;
   let polling = false;
   let pollTimer: ReturnType<typeof setTimeout> | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let reopenTimer: ReturnType<typeof setTimeout> | undefined;
   // Set when polling (not SSE) reported the worker down, so polling also reports it back up.
   let pollSawWorkerDown = false;
   // Each start of polling gets a new generation, so a request still in flight from an earlier
   // round cannot start a second polling loop.
   let pollGeneration = 0;
+  // SSE errors with no event in between, across the reopenings of a ticketed stream, and how
+  // many are allowed: a probe made while polling gets one chance; a live stream a few.
+  let errors = 0;
+  let allowedErrors = maxSseErrors;
 
   function closeSource() {
     source?.close();
@@ -176,31 +194,75 @@ export function openLiveFeed<T, S>(spec: LiveFeedSpec<T, S>, handlers: LiveFeedH
   function sseAlive(es: EventSourceLike): boolean {
     if (stopped || source !== es) return false;
     if (polling) stopPolling();
+    errors = 0;
+    allowedErrors = maxSseErrors;
     return true;
   }
 
+  /** Opens the stream afresh (at the start, or as a probe while polling). */
   function connectSse() {
+    errors = 0;
+    allowedErrors = polling ? 1 : maxSseErrors;
+    openStream();
+  }
+
+  function openStream() {
     if (!createEventSource) {
       startPolling();
       return;
     }
+    let url: string | Promise<string>;
+    try {
+      url = spec.url();
+    } catch {
+      startPolling();
+      return;
+    }
+    if (typeof url === 'string') {
+      listen(url, false);
+      return;
+    }
+    connecting = true;
+    url.then(
+      (ticketed) => {
+        connecting = false;
+        if (!stopped) listen(ticketed, true);
+      },
+      () => {
+        connecting = false;
+        if (!stopped) streamFailed(null, true);
+      },
+    );
+  }
+
+  /** The stream `es` (null: its ticket) failed; `ticketed` streams are reopened by the feed. */
+  function streamFailed(es: EventSourceLike | null, ticketed: boolean) {
+    errors += 1;
+    const fatal = es !== null && es.readyState === CLOSED && !ticketed;
+    if (fatal || errors >= allowedErrors) {
+      closeSource();
+      startPolling();
+    } else if (ticketed) {
+      // The browser would reconnect with the spent ticket: close, and open with a fresh one.
+      closeSource();
+      reopenTimer = setTimeout(() => {
+        if (!stopped && !source && !connecting) openStream();
+      }, reopenMs);
+    }
+    // Otherwise the browser reconnects by itself, resuming after the last event id.
+  }
+
+  function listen(url: string, ticketed: boolean) {
     let es: EventSourceLike;
     try {
-      es = createEventSource(spec.url);
+      if (!createEventSource) throw new Error('no EventSource');
+      es = createEventSource(url);
     } catch {
       startPolling();
       return;
     }
     source = es;
-    // A probe made while polling gets one chance; a live stream may hiccup a few times.
-    let allowedErrors = polling ? 1 : maxSseErrors;
-    let errors = 0;
-    const alive = () => {
-      if (!sseAlive(es)) return false;
-      errors = 0;
-      allowedErrors = maxSseErrors;
-      return true;
-    };
+    const alive = () => sseAlive(es);
     es.addEventListener('open', () => {
       if (!alive()) return;
       handlers.onConnection(null);
@@ -222,11 +284,7 @@ export function openLiveFeed<T, S>(spec: LiveFeedSpec<T, S>, handlers: LiveFeedH
     }
     es.addEventListener('error', () => {
       if (stopped || source !== es) return;
-      errors += 1;
-      if (es.readyState === CLOSED || errors >= allowedErrors) {
-        closeSource();
-        startPolling();
-      }
+      streamFailed(es, ticketed);
     });
   }
 
@@ -258,7 +316,7 @@ export function openLiveFeed<T, S>(spec: LiveFeedSpec<T, S>, handlers: LiveFeedH
   function scheduleSseRetry() {
     retryTimer = setTimeout(() => {
       if (stopped || !polling) return;
-      if (!source) connectSse();
+      if (!source && !connecting) connectSse();
       scheduleSseRetry();
     }, retrySseMs);
   }
@@ -275,6 +333,7 @@ export function openLiveFeed<T, S>(spec: LiveFeedSpec<T, S>, handlers: LiveFeedH
 
   return () => {
     stopped = true;
+    clearTimeout(reopenTimer);
     closeSource();
     stopPolling();
   };

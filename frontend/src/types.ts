@@ -7,6 +7,7 @@
 // actor or delivery channel it does not know is kept as its name, instead of breaking the
 // page.
 
+import type { AuthSettings } from './auth';
 import type { components } from './generated/api';
 
 type Schemas = components['schemas'];
@@ -80,8 +81,8 @@ export type ChatStatus = Omit<Schemas['Status'], 'state'> & { state: ChatState }
  */
 export type ConversationUsage = Omit<Schemas['UsageReport'], 'by_step' | 'cost_usd'> & { cost_usd: number | null };
 
-/** `GET /ui-config`. */
-export type UiConfig = Schemas['UiConfig'];
+/** `GET /ui-config`, its `auth` read by `auth.ts` (mode `none` when the api names none). */
+export type UiConfig = Omit<Schemas['UiConfig'], 'auth'> & { auth: AuthSettings };
 
 /** Where an email is in its life. */
 export type EmailStatus = Schemas['EmailStatus'];

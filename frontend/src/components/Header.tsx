@@ -1,6 +1,6 @@
 // Title bar shared by both pages: what this page is (and, for the chat, which agent is
 // talking), which model answers (flagging the bundled demo model), the way to the other page, a link to this page's workflow in the Temporal Web
-// UI, the page's own actions (its children) and the theme toggle.
+// UI, the page's own actions (its children), the theme toggle, and Sign out when signed in.
 
 import type { MouseEvent, ReactNode } from 'react';
 import { temporalWorkflowUrl } from '../linkify';
@@ -15,6 +15,8 @@ export interface Shell {
   onToggleTheme: () => void;
   page: Page;
   onNavigate: (page: Page) => void;
+  /** Forgets the token this tab signed in with; null when there is none. */
+  onSignOut: (() => void) | null;
 }
 
 export interface HeaderProps {
@@ -126,7 +128,7 @@ export function PageNav({ current, onNavigate }: { current: Page; onNavigate: (p
 }
 
 export function Header({ shell, title, subtitle, workflowId, leading, children }: HeaderProps) {
-  const { config, theme, onToggleTheme, page, onNavigate } = shell;
+  const { config, theme, onToggleTheme, page, onNavigate, onSignOut } = shell;
   return (
     <header className="border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-3 gap-y-2 px-4 py-3">
@@ -147,6 +149,11 @@ export function Header({ shell, title, subtitle, workflowId, leading, children }
           {config && workflowId ? <TemporalLink config={config} workflowId={workflowId} /> : null}
           {children}
           <ThemeToggle theme={theme} onToggle={onToggleTheme} />
+          {onSignOut ? (
+            <button type="button" data-testid="sign-out" className={ghostButton} onClick={onSignOut}>
+              Sign out
+            </button>
+          ) : null}
         </div>
       </div>
     </header>

@@ -12,6 +12,15 @@ export interface Recorded {
 
 export type Reply = { status?: number; body: unknown } | ((request: Recorded) => { status?: number; body: unknown });
 
+/** A JSON body as its value; any other (a form) as its text. */
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 export function installFetch(routes: Record<string, Reply>) {
   const calls: Recorded[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -20,7 +29,7 @@ export function installFetch(routes: Record<string, Reply>) {
       method: init?.method ?? 'GET',
       path: url.pathname,
       params: Object.fromEntries(url.searchParams),
-      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+      body: typeof init?.body === 'string' ? parseBody(init.body) : undefined,
     };
     calls.push(request);
     const route = routes[`${request.method} ${request.path}`];
