@@ -218,6 +218,7 @@ step "Starting"
 start temporal "$logs/temporal.log" "$temporal" server start-dev \
   --ip 127.0.0.1 --port "$temporal_port" --ui-port "$temporal_ui_port" \
   --db-filename "$data_dir/temporal.db" --log-level warn \
+  --search-attribute AgentOwner=Keyword \
   --dynamic-config-value history.transferProcessorMaxPollRPS=1000
 wait_for "Temporal" 90 "$logs/temporal.log" \
   "$temporal" operator cluster health --address "127.0.0.1:$temporal_port"

@@ -4,9 +4,11 @@
 //! `{"detail": "..."}` with the right status. Nothing in the api builds an error response
 //! any other way, so the mapping below is the whole contract for failures.
 
+use std::time::Duration;
+
 use axum::{
     Json,
-    http::StatusCode,
+    http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
@@ -87,6 +89,21 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0} does not accept this method")]
     MethodNotAllowed(String),
+    /// No token, or one that is not accepted: the same answer whatever was wrong with it.
+    #[error("sign in first: send Authorization: Bearer <token> with a token this api accepts")]
+    Unauthorized,
+    /// Over one of the caller's limits; nothing was done.
+    #[error("{detail}")]
+    RateLimited {
+        retry_after: Duration,
+        detail: String,
+    },
+    /// A query string longer than the api reads.
+    #[error("the query string is longer than {0} bytes")]
+    QueryTooLong(usize),
+    /// A start for an id that is not the caller's to use (it belongs to someone else).
+    #[error("the id {0} cannot be used; choose another (each new chat in the UI gets its own)")]
+    IdUnavailable(WorkflowId),
 }
 
 impl ApiError {
@@ -109,7 +126,11 @@ impl ApiError {
             | ApiError::EmailNotFound(_)
             | ApiError::NotAnEmail(_)
             | ApiError::WorkerUnavailable { .. }
+            | ApiError::IdUnavailable(_)
             | ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::QueryTooLong(_) => StatusCode::URI_TOO_LONG,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::EmailRefused(_) | ApiError::ProposalConflict(_) => StatusCode::CONFLICT,
             ApiError::ToolsStillRunning(_) => StatusCode::GATEWAY_TIMEOUT,
@@ -130,7 +151,22 @@ impl IntoResponse for ApiError {
         let body = ErrorBody {
             detail: self.to_string(),
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        let headers = response.headers_mut();
+        match self {
+            ApiError::Unauthorized => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(r#"Bearer realm="agent""#),
+                );
+            }
+            ApiError::RateLimited { retry_after, .. } => {
+                let seconds = crate::auth::limits::retry_seconds(retry_after);
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            }
+            _ => {}
+        }
+        response
     }
 }
 

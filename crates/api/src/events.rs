@@ -24,6 +24,10 @@
 //! only when an event says its state may have changed: a workflow task completed, the run
 //! closed, or a workflow task waited a query timeout without a worker picking it up.
 //!
+//! With auth on, each snapshot says whose workflow it shows ([`Shown`]), and a subscriber
+//! who may not see it gets what an id nobody uses gets (`not_found`, no history, no reply
+//! text), so a stream tells a stranger nothing, not even that the id is taken.
+//!
 //! The machinery is the same for every kind of workflow the api follows; a [`Feed`] says
 //! what to query and how to name it. [`Conversations`] is the trip agent's feed (above);
 //! [`email::Emails`] is the email assistant's (`GET /email/events`).
@@ -37,6 +41,7 @@ use std::{
 };
 
 use axum::{
+    Json,
     extract::State,
     http::{HeaderMap, HeaderName, HeaderValue},
     response::{
@@ -60,6 +65,7 @@ pub mod live;
 
 use crate::{
     AppState,
+    auth::Caller,
     domain::WorkflowId,
     error::{ApiError, ErrorBody},
     routes::{ApiQuery, ConversationParams},
@@ -196,6 +202,30 @@ pub struct Snapshot<S> {
     /// The state (a conversation's history, an email) as JSON text; `None` until a query
     /// first succeeded.
     pub history: Option<Arc<str>>,
+    /// Whose workflow this is.
+    pub shown: Shown,
+}
+
+/// Whose workflow a snapshot shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shown {
+    /// No workflow (none has the id, or none was found yet).
+    Nothing,
+    /// A workflow started by this owner (`None`: started with auth off).
+    Owned(Option<Arc<str>>),
+}
+
+impl Shown {
+    fn visible_to(&self, viewer: &Caller) -> bool {
+        match self {
+            Shown::Nothing => true,
+            Shown::Owned(owner) => viewer.may_see(owner.as_deref()),
+        }
+    }
+
+    fn of(run: &RunInfo) -> Self {
+        Shown::Owned(run.owner.as_deref().map(Arc::from))
+    }
 }
 
 /// One watcher per workflow anyone is listening to.
@@ -280,6 +310,7 @@ impl<F: Feed> Watchers<F> {
 )]
 pub async fn events(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
     ApiQuery(params): ApiQuery<ConversationParams>,
 ) -> Result<Response, ApiError> {
@@ -290,7 +321,51 @@ pub async fn events(
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.trim().parse::<u64>().ok());
     let deltas = live::delta_events(state.bus.clone(), &id, after, state.shutdown.clone());
-    Ok(sse_response(&state, &state.watchers, &id, Some(deltas)))
+    Ok(sse_response(
+        &state,
+        &state.watchers,
+        &id,
+        caller,
+        Some(deltas),
+    ))
+}
+
+/// `POST /events/ticket`'s answer.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct StreamTicket {
+    /// Pass it as `ticket=` to `/events` or `/email/events` with the same `workflow_id`.
+    pub ticket: String,
+    /// Until when it opens a stream (RFC 3339); an open stream runs on after that.
+    pub expires_at: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/events/ticket",
+    tag = "conversations",
+    summary = "A ticket to open an event stream",
+    description = "Browsers cannot send an `Authorization` header with an `EventSource`. This \
+        answers a ticket that opens the event stream of one workflow (`/events` or \
+        `/email/events`, `&ticket=...`) for the caller, for one minute. A ticket for an id \
+        that is not the caller's opens a stream that shows nothing, as for an unused id.",
+    params(ConversationParams),
+    responses(
+        (status = 200, description = "The ticket", body = StreamTicket),
+        (status = 400, description = "Bad workflow_id", body = ErrorBody),
+        (status = 401, description = "No token, or not one this api accepts", body = ErrorBody),
+    )
+)]
+pub async fn ticket(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(params): ApiQuery<ConversationParams>,
+) -> Result<Json<StreamTicket>, ApiError> {
+    let id = params.conversation()?;
+    let (ticket, expires) = state.auth.tickets.issue(&caller, &id);
+    let expires_at = chrono::DateTime::from_timestamp(i64::try_from(expires).unwrap_or(0), 0)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    Ok(Json(StreamTicket { ticket, expires_at }))
 }
 
 /// The `text/event-stream` response of one subscriber to `id`'s watcher.
@@ -298,20 +373,24 @@ pub(crate) fn stream_response<F: Feed>(
     state: &AppState,
     watchers: &Watchers<F>,
     id: &WorkflowId,
+    viewer: Caller,
 ) -> Response {
     sse_response(
         state,
         watchers,
         id,
+        viewer,
         None::<stream::Empty<Result<Event, Infallible>>>,
     )
 }
 
-/// The subscriber's snapshot events, merged with `extra` events (live reply text).
+/// The subscriber's snapshot events, merged with `extra` events (live reply text), as
+/// `viewer` may see them.
 fn sse_response<F: Feed, X>(
     state: &AppState,
     watchers: &Watchers<F>,
     id: &WorkflowId,
+    viewer: Caller,
     extra: Option<X>,
 ) -> Response
 where
@@ -319,7 +398,8 @@ where
 {
     let receiver = watchers.subscribe(id);
     let shutdown = state.shutdown.clone();
-    let snapshots = snapshot_events::<F>(receiver);
+    let extra = extra.map(|extra| visible_extra(extra, receiver.clone(), viewer.clone()));
+    let snapshots = snapshot_events::<F>(receiver, viewer, id.clone());
     let merged = match extra {
         Some(extra) => stream::select(snapshots, extra).boxed(),
         None => snapshots.boxed(),
@@ -342,24 +422,79 @@ where
     response
 }
 
-/// One subscriber's events: whatever changed since the last snapshot it was sent.
+/// Live reply text, passed on only once the workflow is known to be `viewer`'s (with auth
+/// off, always): text is held until the watcher has seen the run, and dropped for
+/// someone else's.
+fn visible_extra<X, S>(
+    extra: X,
+    receiver: watch::Receiver<Option<Snapshot<S>>>,
+    viewer: Caller,
+) -> impl Stream<Item = Result<Event, Infallible>> + Send + 'static
+where
+    X: Stream<Item = Result<Event, Infallible>> + Send + 'static,
+    S: Send + Sync + 'static,
+{
+    let open = matches!(viewer, Caller::Anyone);
+    extra.filter(move |_| {
+        let mut receiver = receiver.clone();
+        let viewer = viewer.clone();
+        async move {
+            if open {
+                return true;
+            }
+            let seen = receiver
+                .wait_for(|snapshot| {
+                    snapshot
+                        .as_ref()
+                        .is_some_and(|s| matches!(s.shown, Shown::Owned(_)))
+                })
+                .await;
+            seen.is_ok_and(|snapshot| {
+                snapshot
+                    .as_ref()
+                    .is_some_and(|s| s.shown.visible_to(&viewer))
+            })
+        }
+    })
+}
+
+/// One subscriber's events: whatever changed since the last snapshot it was sent. A
+/// snapshot `viewer` may not see is sent as the one for an id nobody uses.
 fn snapshot_events<F: Feed>(
     receiver: watch::Receiver<Option<Snapshot<F::Status>>>,
+    viewer: Caller,
+    id: WorkflowId,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     stream::unfold(
         (receiver, None::<Snapshot<F::Status>>),
-        |(mut receiver, mut sent)| async move {
-            loop {
-                let current = receiver.borrow_and_update().clone();
-                if let Some(current) = current {
-                    let events = changes::<F>(sent.as_ref(), &current);
-                    sent = Some(current);
-                    if !events.is_empty() {
-                        return Some((events, (receiver, sent)));
+        move |(mut receiver, mut sent)| {
+            let viewer = viewer.clone();
+            let id = id.clone();
+            async move {
+                loop {
+                    let current = receiver.borrow_and_update().clone();
+                    let current = current.map(|current| {
+                        if current.shown.visible_to(&viewer) {
+                            current
+                        } else {
+                            let (status, history) = F::not_found(&id);
+                            Snapshot {
+                                status,
+                                history,
+                                shown: Shown::Nothing,
+                            }
+                        }
+                    });
+                    if let Some(current) = current {
+                        let events = changes::<F>(sent.as_ref(), &current);
+                        sent = Some(current);
+                        if !events.is_empty() {
+                            return Some((events, (receiver, sent)));
+                        }
                     }
+                    // The watcher keeps its sender while anyone listens; if it is gone, end.
+                    receiver.changed().await.ok()?;
                 }
-                // The watcher keeps its sender while anyone listens; if it is gone, end.
-                receiver.changed().await.ok()?;
             }
         },
     )
@@ -423,12 +558,12 @@ async fn follow<F: Feed>(temporal: &Temporal, id: &WorkflowId, watched: &Watched
             Ok(None) => {
                 settled_run = None;
                 let (status, state) = F::not_found(id);
-                publish(watched, status, state);
+                publish(watched, status, state, Some(Shown::Nothing));
                 idle(watched).await;
                 continue;
             }
             Err(err) => {
-                publish(watched, F::unavailable(&err), None);
+                publish(watched, F::unavailable(&err), None, None);
                 retry.wait().await;
                 continue;
             }
@@ -440,7 +575,7 @@ async fn follow<F: Feed>(temporal: &Temporal, id: &WorkflowId, watched: &Watched
             continue;
         }
         if settled_run.as_deref() != Some(run.run_id.as_str()) {
-            if refresh::<F>(temporal, id, watched, run.status, None).await {
+            if refresh::<F>(temporal, id, watched, &run, None).await {
                 settled_run = Some(run.run_id.clone());
             } else {
                 retry.wait().await;
@@ -461,11 +596,11 @@ async fn follow_run<F: Feed>(
     // Retried attempts leave no trace in the history, so while an activity is pending the
     // run is described every RETRY_CHECK to see how its attempts are going.
     let mut retrying = run.retrying.clone();
-    let mut healthy = refresh::<F>(temporal, id, watched, run.status, retrying.as_ref()).await;
+    let mut healthy = refresh::<F>(temporal, id, watched, run, retrying.as_ref()).await;
     let events = match temporal.follow_events(id, &run.run_id) {
         Ok(events) => events,
         Err(err) => {
-            publish(watched, F::unavailable(&err), None);
+            publish(watched, F::unavailable(&err), None, None);
             tokio::time::sleep(Duration::from_secs(1)).await;
             return;
         }
@@ -493,7 +628,7 @@ async fn follow_run<F: Feed>(
                         return;
                     }
                     Some(Err(err)) => {
-                        publish(watched, F::unavailable(&err), None);
+                        publish(watched, F::unavailable(&err), None, None);
                         tokio::time::sleep(Duration::from_secs(1)).await;
                         return;
                     }
@@ -541,18 +676,18 @@ async fn follow_run<F: Feed>(
                 if dirty && !more_ready {
                     dirty = false;
                     healthy =
-                        refresh::<F>(temporal, id, watched, run.status, retrying.as_ref()).await;
+                        refresh::<F>(temporal, id, watched, run, retrying.as_ref()).await;
                     retry.note(healthy);
                 }
             }
             _ = sleep_until(task_deadline) => {
                 // No worker picked the task up in time: find out whether one answers at all.
                 task_deadline = None;
-                healthy = refresh::<F>(temporal, id, watched, run.status, retrying.as_ref()).await;
+                healthy = refresh::<F>(temporal, id, watched, run, retrying.as_ref()).await;
                 retry.note(healthy);
             }
             _ = sleep_until(retry_at) => {
-                healthy = refresh::<F>(temporal, id, watched, run.status, retrying.as_ref()).await;
+                healthy = refresh::<F>(temporal, id, watched, run, retrying.as_ref()).await;
                 retry.note(healthy);
             }
             _ = sleep_until(retry_check) => {
@@ -561,7 +696,7 @@ async fn follow_run<F: Feed>(
                 if now.run_id == run.run_id && now.retrying != retrying {
                     retrying = now.retrying;
                     healthy =
-                        refresh::<F>(temporal, id, watched, run.status, retrying.as_ref()).await;
+                        refresh::<F>(temporal, id, watched, run, retrying.as_ref()).await;
                     retry.note(healthy);
                 }
             }
@@ -575,27 +710,40 @@ async fn refresh<F: Feed>(
     temporal: &Temporal,
     id: &WorkflowId,
     watched: &Watched<F::Status>,
-    status: WorkflowExecutionStatus,
+    run: &RunInfo,
     retrying: Option<&ActivityRetry>,
 ) -> bool {
-    match F::read(temporal, id, status).await {
+    match F::read(temporal, id, run.status).await {
         Ok((mut status, state)) => {
             F::retrying(&mut status, retrying);
-            publish(watched, status, state);
+            publish(watched, status, state, Some(Shown::of(run)));
             true
         }
         Err(err) => {
-            publish(watched, F::unavailable(&err), None);
+            publish(watched, F::unavailable(&err), None, None);
             false
         }
     }
 }
 
-/// Replaces the snapshot if anything changed; `None` keeps the history last known.
-fn publish<S: PartialEq>(watched: &Watched<S>, status: S, history: Option<Arc<str>>) {
+/// Replaces the snapshot if anything changed; `None` keeps the history (and owner) last
+/// known.
+fn publish<S: PartialEq>(
+    watched: &Watched<S>,
+    status: S,
+    history: Option<Arc<str>>,
+    shown: Option<Shown>,
+) {
     watched.snapshot.send_if_modified(|current| {
         let history = history.or_else(|| current.as_ref().and_then(|s| s.history.clone()));
-        let next = Snapshot { status, history };
+        let shown = shown
+            .or_else(|| current.as_ref().map(|s| s.shown.clone()))
+            .unwrap_or(Shown::Nothing);
+        let next = Snapshot {
+            status,
+            history,
+            shown,
+        };
         if current.as_ref() == Some(&next) {
             return false;
         }
@@ -746,6 +894,7 @@ mod tests {
                 activity: None,
             },
             history: history.map(Arc::from),
+            shown: Shown::Nothing,
         }
     }
 

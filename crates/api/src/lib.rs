@@ -14,6 +14,7 @@
 //! [`events`] keeps one watcher per conversation however many browsers listen, woken by
 //! Temporal's long poll on the workflow's history rather than a timer.
 
+pub mod auth;
 pub mod domain;
 pub mod error;
 pub mod events;
@@ -62,18 +63,27 @@ pub struct AppState {
     pub shutdown: Shutdown,
     /// What `GET /metrics` reports.
     pub metrics: Arc<metrics::ApiMetrics>,
+    /// Who may call, and how much.
+    pub auth: Arc<auth::Auth>,
 }
 
 impl AppState {
     /// Builds the state and starts connecting to Temporal in the background. New
     /// conversations pursue a goal of `goals` (`AGENT_GOAL` unless the request names one).
-    pub fn new(settings: Settings, goals: GoalCatalog, bus: reply_bus::ReplyBus) -> Self {
+    /// Fails when the auth mode's configuration cannot be read (a tokens file).
+    pub fn new(
+        settings: Settings,
+        goals: GoalCatalog,
+        bus: reply_bus::ReplyBus,
+    ) -> anyhow::Result<Self> {
+        let auth = Arc::new(auth::Auth::new(&settings.auth)?);
         let temporal = Temporal::connect_in_background(
             settings.temporal.clone(),
             Goals::new(goals, &settings.default_goal),
             settings.query_timeout,
+            auth.is_on(),
         );
-        Self {
+        Ok(Self {
             watchers: Watchers::new(temporal.clone()),
             email_watchers: Watchers::new(temporal.clone()),
             temporal,
@@ -81,7 +91,8 @@ impl AppState {
             bus,
             shutdown: Shutdown::default(),
             metrics: Arc::default(),
-        }
+            auth,
+        })
     }
 }
 
@@ -108,15 +119,23 @@ impl Shutdown {
     }
 }
 
-/// The router with every endpoint, CORS and request tracing.
+/// The largest request body any endpoint reads.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The longest query string any endpoint reads (an 8 KiB prompt, percent-encoded, fits).
+pub const MAX_QUERY_BYTES: usize = 32 * 1024;
+
+/// The router with every endpoint, CORS and request tracing. Everything but the public
+/// endpoints (greeting, health, UI settings, OpenAPI, metrics) and the UI's files goes
+/// through [`auth::authenticate`].
 pub fn app(state: AppState) -> Router {
     let cors = cors_layer(&state.settings.cors_origins);
-    Router::new()
+    let public = Router::new()
         .route("/", get(routes::meta::root))
         .route("/health", get(routes::meta::health))
         .route("/ui-config", get(routes::meta::ui_config))
         .route("/openapi.json", get(routes::meta::openapi_json))
-        .route("/metrics", get(metrics::metrics))
+        .route("/metrics", get(metrics::metrics));
+    Router::new()
         .route("/goals", get(routes::goals::list))
         .route(
             "/start-workflow",
@@ -143,12 +162,18 @@ pub fn app(state: AppState) -> Router {
             get(routes::conversations::get_conversation_usage),
         )
         .route("/events", get(events::events))
+        .route("/events/ticket", post(events::ticket))
         .route("/email/start", post(routes::email::start))
         .route("/email/describe", get(routes::email::describe))
         .route("/email/request", post(routes::email::request))
         .route("/email/save-draft", post(routes::email::save_draft))
         .route("/email/cancel", post(routes::email::cancel))
         .route("/email/events", get(routes::email::events))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
+        .merge(public)
         .fallback(routes::ui::fallback)
         .method_not_allowed_fallback(routes::ui::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
@@ -156,6 +181,8 @@ pub fn app(state: AppState) -> Router {
             metrics::track,
         ))
         .layer(axum::middleware::from_fn(spans::trace))
+        .layer(axum::middleware::from_fn(limit_query))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(cors)
         .layer(
             TraceLayer::new_for_http()
@@ -195,8 +222,21 @@ fn cors_layer(origins: &CorsOrigins) -> CorsLayer {
     CorsLayer::new()
         .allow_origin(allow_origin)
         .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::CONTENT_TYPE])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+        .expose_headers([header::RETRY_AFTER, header::WWW_AUTHENTICATE])
         .max_age(Duration::from_secs(600))
+}
+
+/// Refuses a query string longer than [`MAX_QUERY_BYTES`] before anything reads it.
+async fn limit_query(request: Request, next: axum::middleware::Next) -> Response {
+    match request.uri().query() {
+        Some(query) if query.len() > MAX_QUERY_BYTES => {
+            axum::response::IntoResponse::into_response(error::ApiError::QueryTooLong(
+                MAX_QUERY_BYTES,
+            ))
+        }
+        _ => next.run(request).await,
+    }
 }
 
 /// One span per request: method and path only. The query string is left out on purpose:

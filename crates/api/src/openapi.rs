@@ -55,6 +55,7 @@ use crate::{
         crate::routes::goals::list,
         crate::routes::conversations::get_conversation_usage,
         crate::events::events,
+        crate::events::ticket,
         crate::routes::email::start,
         crate::routes::email::describe,
         crate::routes::email::request,
@@ -80,6 +81,10 @@ use crate::{
         RootResponse,
         HealthResponse,
         UiConfig,
+        crate::routes::meta::AuthInfo,
+        crate::auth::AuthModeName,
+        crate::auth::OidcSettings,
+        crate::events::StreamTicket,
         Status,
         crate::temporal::ActivityRetry,
         ConversationState,
@@ -101,6 +106,7 @@ use crate::{
         DeliveryChannel,
         EmailReceipt,
     )),
+    modifiers(&Authenticated),
     tags(
         (name = "conversations", description = "Start, signal, query and follow conversations"),
         (name = "email", description = "Write, schedule, revise and cancel emails with the assistant"),
@@ -108,6 +114,70 @@ use crate::{
     )
 )]
 pub struct ApiDoc;
+
+/// The endpoints anyone may call, whatever `API_AUTH` says.
+pub const PUBLIC_PATHS: [&str; 5] = ["/", "/health", "/ui-config", "/openapi.json", "/metrics"];
+
+/// Marks every endpoint but the public ones as needing a bearer token (with `API_AUTH`
+/// `tokens` or `jwt`), answering 401 without one and 429 over the caller's limits.
+struct Authenticated;
+
+impl utoipa::Modify for Authenticated {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{
+            RefOr, ResponseBuilder,
+            content::ContentBuilder,
+            security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme},
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "With API_AUTH=tokens, a token of API_TOKENS_FILE; with API_AUTH=jwt, a \
+                         JWT of the configured issuer. Event streams also take a `ticket` \
+                         (POST /events/ticket).",
+                    ))
+                    .build(),
+            ),
+        );
+        let error = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                                "ErrorBody",
+                            ))))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if PUBLIC_PATHS.contains(&path.as_str()) {
+                continue;
+            }
+            for operation in [&mut item.get, &mut item.post].into_iter().flatten() {
+                operation.security = Some(vec![SecurityRequirement::new(
+                    "bearer",
+                    Vec::<String>::new(),
+                )]);
+                let responses = &mut operation.responses.responses;
+                responses.entry("401".into()).or_insert_with(|| {
+                    error("No token, or not one this api accepts (`WWW-Authenticate: Bearer`)")
+                });
+                responses.entry("429".into()).or_insert_with(|| {
+                    error("Over the caller's request rate or conversation limits (`Retry-After`); nothing was done")
+                });
+            }
+        }
+    }
+}
 
 /// What `/get-conversation-history` answers.
 #[derive(Serialize, ToSchema)]

@@ -43,6 +43,8 @@ pub struct Settings {
     pub prices: crate::prices::PriceTable,
     /// `OTEL_EXPORTER_OTLP_ENDPOINT`: where traces go, if anywhere.
     pub traces: settings::TraceSettings,
+    /// `API_AUTH` and the rest of who may call, and how much.
+    pub auth: crate::auth::AuthSettings,
 }
 
 /// The origins allowed to call the api from a browser.
@@ -118,7 +120,7 @@ impl Settings {
         let llm = LlmSettings::from_env(env)?;
         Ok(Self {
             temporal: TemporalSettings::from_env(env)?,
-            host: raw.api_host,
+            host: raw.api_host.clone(),
             port: raw.api_port,
             cors_origins: parse_origins(&raw.cors_origins)?,
             temporal_ui_url,
@@ -134,6 +136,7 @@ impl Settings {
             bus: reply_bus::BusSettings::from_env(env)?,
             prices: crate::prices::PriceTable::new(raw.llm_prices.as_deref())?,
             traces: settings::TraceSettings::from_env(env)?,
+            auth: crate::auth::AuthSettings::from_env(env, &raw.api_host)?,
         })
     }
 }

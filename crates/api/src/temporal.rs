@@ -31,9 +31,12 @@ use temporalio_client::{
     grpc::WorkflowService,
     tonic::{self, Code, IntoRequest},
 };
-use temporalio_common::protos::temporal::api::{
-    history::v1::HistoryEvent, workflow::v1::PendingActivityInfo,
-    workflowservice::v1::GetSystemInfoRequest,
+use temporalio_common::{
+    protos::temporal::api::{
+        history::v1::HistoryEvent, workflow::v1::PendingActivityInfo,
+        workflowservice::v1::GetSystemInfoRequest,
+    },
+    search_attributes::{SearchAttributeKey, SearchAttributes},
 };
 use utoipa::ToSchema;
 use workflows::{
@@ -43,14 +46,20 @@ use workflows::{
 
 mod email;
 mod list;
+mod owners;
 mod query;
 
 pub use list::{ConversationStatus, ConversationSummary, ConversationsPage};
+pub use owners::Access;
 
 use crate::{
+    auth::{OWNER_ATTRIBUTE, UserId},
     domain::{UserPrompt, WorkflowId},
     error::ApiError,
 };
+
+/// Who started a workflow (with auth on); set once at start, never changed.
+const OWNER: SearchAttributeKey<String> = SearchAttributeKey::keyword(OWNER_ATTRIBUTE);
 
 /// The identity Temporal records for calls made by the api.
 const IDENTITY: &str = "agent-api";
@@ -65,6 +74,8 @@ pub struct Temporal {
     client: RwLock<Option<Client>>,
     goals: Goals,
     query_timeout: Duration,
+    /// Auth is on: workflows record their owner, which needs the search attribute.
+    records_owners: bool,
 }
 
 /// The goals conversations start with: the goal files, and the one used when a request
@@ -129,6 +140,17 @@ pub struct RunInfo {
     pub history_length: i64,
     /// The pending activity furthest into its retries, if one has failed at least once.
     pub retrying: Option<ActivityRetry>,
+    /// Who started it, when auth was on then.
+    pub owner: Option<String>,
+}
+
+impl RunInfo {
+    pub fn is_open(&self) -> bool {
+        matches!(
+            self.status,
+            WorkflowExecutionStatus::Running | WorkflowExecutionStatus::Paused
+        )
+    }
 }
 
 /// An activity that failed and is being tried again (from the run's pending activities).
@@ -175,17 +197,21 @@ impl ActivityRetry {
 
 impl Temporal {
     /// Starts connecting in the background and returns at once. The reconnect loop stops
-    /// when the returned value is dropped.
+    /// when the returned value is dropped. With `records_owners`, workflows are started
+    /// with their owner, and the connection makes sure the namespace has the search
+    /// attribute for it.
     pub fn connect_in_background(
         settings: TemporalSettings,
         goals: Goals,
         query_timeout: Duration,
+        records_owners: bool,
     ) -> Arc<Self> {
         let temporal = Arc::new(Self {
             settings,
             client: RwLock::new(None),
             goals,
             query_timeout,
+            records_owners,
         });
         tokio::spawn(connect_loop(Arc::downgrade(&temporal)));
         temporal
@@ -241,8 +267,13 @@ impl Temporal {
 
     /// Starts a conversation pursuing `goal`, its starter prompt queued. A running
     /// conversation with this id is left alone; a closed one gets a new run.
-    pub async fn start(&self, id: &WorkflowId, goal: AgentGoal) -> Result<Started, ApiError> {
-        let options = self.start_options(id, &goal);
+    pub async fn start(
+        &self,
+        id: &WorkflowId,
+        goal: AgentGoal,
+        owner: Option<&UserId>,
+    ) -> Result<Started, ApiError> {
+        let options = self.start_options(id, &goal, owner);
         let started = self
             .client()?
             .start_workflow(
@@ -264,9 +295,14 @@ impl Temporal {
 
     /// Signals `user_prompt`, starting the conversation first (starter prompt, then this
     /// prompt) when it is not running, like the Python original's signal-with-start.
-    pub async fn send_prompt(&self, id: &WorkflowId, prompt: &UserPrompt) -> Result<(), ApiError> {
+    pub async fn send_prompt(
+        &self,
+        id: &WorkflowId,
+        prompt: &UserPrompt,
+        owner: Option<&UserId>,
+    ) -> Result<(), ApiError> {
         let goal = self.goals.choose(None)?;
-        let options = self.start_options(id, &goal);
+        let options = self.start_options(id, &goal, owner);
         self.client()?
             .signal_with_start_workflow(
                 AgentGoalWorkflow::run,
@@ -404,6 +440,12 @@ impl Temporal {
                 retrying: ActivityRetry::from_pending(
                     &description.raw_description.pending_activities,
                 ),
+                owner: description
+                    .raw_description
+                    .workflow_execution_info
+                    .as_ref()
+                    .and_then(|info| info.search_attributes.as_ref())
+                    .and_then(|attributes| SearchAttributes::from_proto(attributes).get(&OWNER)),
             })),
             Err(WorkflowInteractionError::NotFound(_)) => Ok(None),
             Err(WorkflowInteractionError::Rpc(status)) => Err(self.rpc_error(&status)),
@@ -466,9 +508,15 @@ impl Temporal {
             .get_workflow_handle::<AgentGoalWorkflow>(id.as_str()))
     }
 
-    fn start_options(&self, id: &WorkflowId, goal: &AgentGoal) -> WorkflowStartOptions {
+    fn start_options(
+        &self,
+        id: &WorkflowId,
+        goal: &AgentGoal,
+        owner: Option<&UserId>,
+    ) -> WorkflowStartOptions {
         WorkflowStartOptions::new(self.settings.task_queue.clone(), id.as_str())
             .static_summary(format!("Conversation: {}", goal.agent_name))
+            .maybe_search_attributes(owner_attribute(owner))
             .build()
     }
 
@@ -534,6 +582,11 @@ fn is_no_answer(status: &tonic::Status) -> bool {
     }
 }
 
+/// The search attribute that records `owner`, if there is one.
+fn owner_attribute(owner: Option<&UserId>) -> Option<SearchAttributes> {
+    owner.map(|owner| SearchAttributes::new([OWNER.value_set(owner.as_str().to_owned())]))
+}
+
 /// Connects with backoff until Temporal answers or the api is gone.
 async fn connect_loop(temporal: Weak<Temporal>) {
     let mut delay = Duration::from_millis(200);
@@ -552,6 +605,9 @@ async fn connect_loop(temporal: Weak<Temporal>) {
                     .max_elapsed_time(Some(Duration::from_secs(3)))
                     .build();
                 if let Some(temporal) = temporal.upgrade() {
+                    if temporal.records_owners {
+                        owners::ensure_attribute(&mut client).await;
+                    }
                     *temporal.client.write().expect("client lock") = Some(client);
                     tracing::info!(address = %settings.address, namespace = %settings.namespace, "connected to Temporal");
                 }

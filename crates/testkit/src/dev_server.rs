@@ -80,6 +80,9 @@ impl DevServer {
             &port.to_string(),
             "--log-level",
             "warn",
+            // Who started a conversation, when the api runs with auth on.
+            "--search-attribute",
+            "AgentOwner=Keyword",
         ]);
         match options.ui_port {
             Some(ui) => command.args(["--ui-port", &ui.to_string()]),

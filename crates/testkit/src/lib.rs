@@ -13,6 +13,7 @@ mod binaries;
 mod conversation;
 mod dev_server;
 mod nats;
+pub mod oidc;
 mod process;
 mod replay;
 mod stack;

@@ -241,6 +241,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A ticket to open an event stream
+         * @description Browsers cannot send an `Authorization` header with an `EventSource`. This answers a ticket that opens the event stream of one workflow (`/events` or `/email/events`, `&ticket=...`) for the caller, for one minute. A ticket for an id that is not the caller's opens a stream that shows nothing, as for an unused id.
+         */
+        post: operations["ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/get-conversation-history": {
         parameters: {
             query?: never;
@@ -455,6 +475,20 @@ export interface components {
          * @enum {string}
          */
         Actor: "user" | "agent" | "user_confirmed_tool_run" | "user_declined_tool_run" | "tool_result" | "conversation_summary";
+        /** @description How the UI signs people in. */
+        AuthInfo: {
+            /**
+             * @description `none`: nothing to do; `tokens` or `jwt`: every endpoint but the public ones needs
+             *     `Authorization: Bearer <token>`.
+             */
+            mode: components["schemas"]["AuthModeName"];
+            oidc?: components["schemas"]["OidcSettings"] | null;
+        };
+        /**
+         * @description The mode's name, as `/ui-config` tells the UI.
+         * @enum {string}
+         */
+        AuthModeName: "none" | "tokens" | "jwt";
         /** @description `/confirm`'s optional body: the proposed tool's arguments as the user edited them. */
         ConfirmBody: {
             /**
@@ -683,6 +717,20 @@ export interface components {
          * @enum {string}
          */
         NextStep: "question" | "confirm" | "pick-new-goal" | "done" | "user_confirmed_tool_run";
+        /**
+         * @description Where the UI sends people to sign in when `API_AUTH=jwt` (`OIDC_*`): an authorization
+         *     code flow with PKCE, run by the browser.
+         */
+        OidcSettings: {
+            /** @description `OIDC_AUTHORIZATION_URL`: the issuer's authorization endpoint. */
+            authorization_url: string;
+            /** @description `OIDC_CLIENT_ID`: the UI's client id at the issuer (a public client). */
+            client_id: string;
+            /** @description `OIDC_SCOPE` (default `openid`). */
+            scope: string;
+            /** @description `OIDC_TOKEN_URL`: the issuer's token endpoint (it must allow the UI's origin). */
+            token_url: string;
+        };
         /** @description The planner's answer, stored as the agent's message and shown to the user. */
         PlannerDecision: {
             /** @description The tool's arguments; `null` means not known yet. */
@@ -742,6 +790,13 @@ export interface components {
             /** Format: double */
             cost_usd?: number | null;
         };
+        /** @description `POST /events/ticket`'s answer. */
+        StreamTicket: {
+            /** @description Until when it opens a stream (RFC 3339); an open stream runs on after that. */
+            expires_at: string;
+            /** @description Pass it as `ticket=` to `/events` or `/email/events` with the same `workflow_id`. */
+            ticket: string;
+        };
         /** @description One tool the planner proposes, with its arguments. */
         ToolCall: {
             args?: {
@@ -760,6 +815,8 @@ export interface components {
         };
         /** @description `GET /ui-config`: what the UI needs to know about this deployment. */
         UiConfig: {
+            /** @description How callers sign in. */
+            auth: components["schemas"]["AuthInfo"];
             /** @description The conversation used when a request names none. */
             default_workflow_id: string;
             /** @description True when that is the bundled keyless demo model. */
@@ -873,6 +930,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No token, or not one this api accepts (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such running conversation, or no worker answered */
             404: {
                 headers: {
@@ -884,6 +950,15 @@ export interface operations {
             };
             /** @description Nothing waits for a confirm, or `proposal` is not the waiting one */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the caller's request rate or conversation limits (`Retry-After`); nothing was done */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -943,6 +1018,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No token, or not one this api accepts (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the caller's request rate or conversation limits (`Retry-After`); nothing was done */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Temporal is not reachable */
             503: {
                 headers: {
@@ -988,6 +1081,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No token, or not one this api accepts (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such running conversation, or no worker answered */
             404: {
                 headers: {
@@ -1008,6 +1110,15 @@ export interface operations {
             };
             /** @description Reason longer than 8 KiB */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the caller's request rate or conversation limits (`Retry-After`); nothing was done */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1060,6 +1171,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No token, or not one this api accepts (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such email, or no worker answered */
             404: {
                 headers: {
@@ -1071,6 +1191,15 @@ export interface operations {
             };
             /** @description Too late to cancel; the detail says why */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the caller's request rate or conversation limits (`Retry-After`); nothing was done */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1123,8 +1252,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No token, or not one this api accepts (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such email, or no worker answered */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the caller's request rate or conversation limits (`Retry-After`); nothing was done */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1177,6 +1324,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No token, or not one this api accepts (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the caller's request rate or conversation limits (`Retry-After`); nothing was done */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     email_request: {
@@ -1217,6 +1382,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No token, or not one this api accepts (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such email, or no worker answered */
             404: {
                 headers: {
@@ -1237,6 +1411,15 @@ export interface operations {
             };
             /** @description Text longer than 8 KiB */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the caller's request rate or conversation limits (`Retry-After`); nothing was done */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1293,6 +1476,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No token, or not one this api accepts (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such email, or no worker answered */
             404: {
                 headers: {
@@ -1313,6 +1505,15 @@ export interface operations {
             };
             /** @description Text longer than 8 KiB */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the caller's request rate or conversation limits (`Retry-After`); nothing was done */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1369,6 +1570,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No token, or not one this api accepts (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the caller's request rate or conversation limits (`Retry-After`); nothing was done */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Temporal is not reachable */
             503: {
                 headers: {
@@ -1413,8 +1632,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No token, or not one this api accepts (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such running conversation */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the caller's request rate or conversation limits (`Retry-After`); nothing was done */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1466,6 +1703,77 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No token, or not one this api accepts (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the caller's request rate or conversation limits (`Retry-After`); nothing was done */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ticket: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The conversation (Temporal workflow id): 1–128 characters of `[A-Za-z0-9._-]`,
+                 *     starting with a letter or digit. Default `agent-workflow`.
+                 */
+                workflow_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamTicket"];
+                };
+            };
+            /** @description Bad workflow_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or not one this api accepts */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the caller's request rate or conversation limits (`Retry-After`); nothing was done */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     get_conversation_history: {
@@ -1501,8 +1809,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No token, or not one this api accepts (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No worker answered the query */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the caller's request rate or conversation limits (`Retry-After`); nothing was done */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1554,8 +1880,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No token, or not one this api accepts (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such conversation, or no worker answered */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the caller's request rate or conversation limits (`Retry-After`); nothing was done */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1607,8 +1951,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No token, or not one this api accepts (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No worker answered the query */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the caller's request rate or conversation limits (`Retry-After`); nothing was done */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1643,6 +2005,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GoalsResponse"];
+                };
+            };
+            /** @description No token, or not one this api accepts (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the caller's request rate or conversation limits (`Retry-After`); nothing was done */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -1739,8 +2119,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No token, or not one this api accepts (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Prompt longer than 8 KiB */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the caller's request rate or conversation limits (`Retry-After`); nothing was done */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1784,6 +2182,24 @@ export interface operations {
             };
             /** @description Bad workflow_id, or a goal no goal file has */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or not one this api accepts (`WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the caller's request rate or conversation limits (`Retry-After`); nothing was done */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,12 +11,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiJson, ApiQuery, ConversationParams, MessageResponse, conversation_or_default};
+use super::{
+    ApiJson, ApiQuery, ConversationParams, MessageResponse, admit_start, conversation_or_default,
+};
 use crate::{
     AppState,
-    domain::UserPrompt,
+    auth::Caller,
+    domain::{UserPrompt, WorkflowId},
     error::{ApiError, ErrorBody},
-    temporal::{Read, Started},
+    temporal::{Access, Read, Started},
 };
 
 /// `/send-prompt`'s parameters.
@@ -113,11 +116,13 @@ pub struct StartParams {
 )]
 pub async fn start_workflow(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(params): ApiQuery<StartParams>,
 ) -> Result<Json<MessageResponse>, ApiError> {
     let id = conversation_or_default(params.workflow_id.as_deref())?;
     let goal = state.temporal.goals().choose(params.goal.as_deref())?;
-    let message = match state.temporal.start(&id, goal).await? {
+    admit_start(&state, &caller, &id).await?;
+    let message = match state.temporal.start(&id, goal, caller.user()).await? {
         Started::New => format!("Conversation {id} started."),
         Started::AlreadyRunning => {
             format!("Conversation {id} is already running; nothing was changed.")
@@ -147,11 +152,16 @@ pub async fn start_workflow(
 )]
 pub async fn send_prompt(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(params): ApiQuery<PromptParams>,
 ) -> Result<Json<MessageResponse>, ApiError> {
     let id = conversation_or_default(params.workflow_id.as_deref())?;
     let prompt = UserPrompt::parse(params.prompt.as_deref())?;
-    state.temporal.send_prompt(&id, &prompt).await?;
+    admit_start(&state, &caller, &id).await?;
+    state
+        .temporal
+        .send_prompt(&id, &prompt, caller.user())
+        .await?;
     state.watchers.poke(&id);
     Ok(Json(MessageResponse {
         message: format!("Prompt '{}' sent to conversation {id}.", prompt.as_str()),
@@ -181,10 +191,12 @@ pub async fn send_prompt(
 )]
 pub async fn confirm(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(params): ApiQuery<ConfirmParams>,
     ApiJson(body): ApiJson<ConfirmBody>,
 ) -> Result<Json<ProposalResponse>, ApiError> {
     let id = conversation_or_default(params.workflow_id.as_deref())?;
+    running_for(&state, &caller, &id).await?;
     let request = ConfirmRequest {
         proposal_id: params.proposal,
         args: body.map(|body| body.args),
@@ -219,9 +231,11 @@ pub async fn confirm(
 )]
 pub async fn decline(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(params): ApiQuery<DeclineParams>,
 ) -> Result<Json<ProposalResponse>, ApiError> {
     let id = conversation_or_default(params.workflow_id.as_deref())?;
+    running_for(&state, &caller, &id).await?;
     let reason = params
         .reason
         .as_deref()
@@ -261,6 +275,7 @@ pub async fn decline(
 )]
 pub async fn list_conversations(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<crate::temporal::ConversationsPage>, ApiError> {
     let page_size = params.page_size.unwrap_or(20);
@@ -275,6 +290,7 @@ pub async fn list_conversations(
             &state.settings.prices,
             page_size,
             params.page_token.as_deref(),
+            caller.user(),
         )
         .await?;
     Ok(Json(page))
@@ -296,9 +312,11 @@ pub async fn list_conversations(
 )]
 pub async fn end_chat(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(params): ApiQuery<ConversationParams>,
 ) -> Result<Json<MessageResponse>, ApiError> {
     let id = params.conversation()?;
+    running_for(&state, &caller, &id).await?;
     state.temporal.end_chat(&id).await?;
     Ok(Json(MessageResponse {
         message: format!("Conversation {id} is ending."),
@@ -325,10 +343,15 @@ pub async fn end_chat(
 )]
 pub async fn get_conversation_history(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(params): ApiQuery<ConversationParams>,
 ) -> Result<Response, ApiError> {
     let id = params.conversation()?;
-    let history: Read<ConversationHistory> = state.temporal.history(&id).await?;
+    let history: Read<ConversationHistory> =
+        match state.temporal.access(&caller, &id, false).await? {
+            Access::Visible(_) => state.temporal.history(&id).await?,
+            Access::Hidden => Read::Missing,
+        };
     Ok(match history {
         Read::Found(history) => Json(history).into_response(),
         // Reading a conversation that does not exist does not start one: a page that is only
@@ -355,9 +378,13 @@ pub async fn get_conversation_history(
 )]
 pub async fn get_latest_tool_data(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(params): ApiQuery<ConversationParams>,
 ) -> Result<Json<Option<PlannerDecision>>, ApiError> {
     let id = params.conversation()?;
+    if let Access::Hidden = state.temporal.access(&caller, &id, false).await? {
+        return Ok(Json(None));
+    }
     Ok(Json(match state.temporal.latest_tool_data(&id).await? {
         Read::Found(tool_data) => tool_data,
         Read::ClosedUncleanly | Read::Missing => None,
@@ -382,14 +409,24 @@ pub async fn get_latest_tool_data(
 )]
 pub async fn get_conversation_usage(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(params): ApiQuery<ConversationParams>,
 ) -> Result<Json<crate::prices::UsageReport>, ApiError> {
     let id = params.conversation()?;
+    running_for(&state, &caller, &id).await?;
     match state.temporal.usage(&id).await? {
         Read::Found(usage) => Ok(Json(crate::prices::UsageReport::new(
             &state.settings.prices,
             &usage,
         ))),
         Read::ClosedUncleanly | Read::Missing => Err(ApiError::ConversationNotRunning(id)),
+    }
+}
+
+/// 404, as for an id nobody uses, when the conversation is someone else's.
+async fn running_for(state: &AppState, caller: &Caller, id: &WorkflowId) -> Result<(), ApiError> {
+    match state.temporal.access(caller, id, false).await? {
+        Access::Visible(_) => Ok(()),
+        Access::Hidden => Err(ApiError::ConversationNotRunning(id.clone())),
     }
 }

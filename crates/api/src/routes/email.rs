@@ -10,13 +10,14 @@ use models::{ConversationHistory, EmailStatus, EmailView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiJson, ApiQuery, record_conversation};
+use super::{ApiJson, ApiQuery, admit_start, record_conversation};
 use crate::{
     AppState,
+    auth::Caller,
     domain::{EmailText, TimeZoneName, WorkflowId},
     error::{ApiError, ErrorBody},
     events,
-    temporal::Read,
+    temporal::{Access, Read},
 };
 
 /// The longest `start` waits for a new email's first answer before it returns what it
@@ -89,6 +90,7 @@ pub struct DraftSaved {
 )]
 pub async fn start(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(params): ApiQuery<EmailParams>,
     ApiJson(body): ApiJson<StartEmailBody>,
 ) -> Result<Json<EmailView>, ApiError> {
@@ -101,7 +103,11 @@ pub async fn start(
         Some(raw) => TimeZoneName::parse(&raw)?,
         None => TimeZoneName::utc(),
     };
-    state.temporal.start_email(&id, &time_zone).await?;
+    admit_start(&state, &caller, &id).await?;
+    state
+        .temporal
+        .start_email(&id, &time_zone, caller.user())
+        .await?;
     state.email_watchers.poke(&id);
     let wait = state.temporal.query_timeout().min(FIRST_ANSWER_WAIT);
     let view = match state.temporal.describe_email(&id, wait).await {
@@ -130,9 +136,10 @@ pub async fn start(
 )]
 pub async fn describe(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(params): ApiQuery<EmailParams>,
 ) -> Result<Json<EmailView>, ApiError> {
-    let id = params.email()?;
+    let id = email_of(&state, &caller, &params).await?;
     Ok(Json(state.temporal.email_view(&id).await?))
 }
 
@@ -161,10 +168,11 @@ pub async fn describe(
 )]
 pub async fn request(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(params): ApiQuery<EmailParams>,
     ApiJson(body): ApiJson<EmailTextBody>,
 ) -> Result<Json<EmailView>, ApiError> {
-    let id = params.email()?;
+    let id = email_of(&state, &caller, &params).await?;
     let text = EmailText::request(&required(body)?.text)?;
     state.temporal.send_email_request(&id, text).await?;
     state.email_watchers.poke(&id);
@@ -192,10 +200,11 @@ pub async fn request(
 )]
 pub async fn save_draft(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(params): ApiQuery<EmailParams>,
     ApiJson(body): ApiJson<EmailTextBody>,
 ) -> Result<Json<DraftSaved>, ApiError> {
-    let id = params.email()?;
+    let id = email_of(&state, &caller, &params).await?;
     let text = EmailText::draft(&required(body)?.text)?;
     let bytes = state.temporal.save_email_draft(&id, text).await?;
     Ok(Json(DraftSaved { saved: true, bytes }))
@@ -220,9 +229,10 @@ pub async fn save_draft(
 )]
 pub async fn cancel(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(params): ApiQuery<EmailParams>,
 ) -> Result<Json<EmailView>, ApiError> {
-    let id = params.email()?;
+    let id = email_of(&state, &caller, &params).await?;
     state.temporal.cancel_email(&id).await?;
     state.email_watchers.poke(&id);
     // The workflow finishes in the same step that takes the cancel, so this reads it as
@@ -255,10 +265,29 @@ pub async fn cancel(
 )]
 pub async fn events(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(params): ApiQuery<EmailParams>,
 ) -> Result<Response, ApiError> {
     let id = params.email()?;
-    Ok(events::stream_response(&state, &state.email_watchers, &id))
+    Ok(events::stream_response(
+        &state,
+        &state.email_watchers,
+        &id,
+        caller,
+    ))
+}
+
+/// The email the request names; 404, as for an id nobody uses, when it is someone else's.
+async fn email_of(
+    state: &AppState,
+    caller: &Caller,
+    params: &EmailParams,
+) -> Result<WorkflowId, ApiError> {
+    let id = params.email()?;
+    match state.temporal.access(caller, &id, false).await? {
+        Access::Visible(_) => Ok(id),
+        Access::Hidden => Err(ApiError::EmailNotFound(id)),
+    }
 }
 
 fn required(body: Option<EmailTextBody>) -> Result<EmailTextBody, ApiError> {

@@ -10,7 +10,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 use super::ui;
-use crate::{AppState, domain::WorkflowId, openapi::ApiDoc};
+use crate::{
+    AppState,
+    auth::{AuthModeName, OidcSettings},
+    domain::WorkflowId,
+    openapi::ApiDoc,
+};
 
 /// `GET /` for API clients.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -43,6 +48,19 @@ pub struct UiConfig {
     pub demo_model: bool,
     /// The conversation used when a request names none.
     pub default_workflow_id: String,
+    /// How callers sign in.
+    pub auth: AuthInfo,
+}
+
+/// How the UI signs people in.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AuthInfo {
+    /// `none`: nothing to do; `tokens` or `jwt`: every endpoint but the public ones needs
+    /// `Authorization: Bearer <token>`.
+    pub mode: AuthModeName,
+    /// With `jwt`, where to send people to sign in (authorization code flow with PKCE);
+    /// null: ask for a token instead.
+    pub oidc: Option<OidcSettings>,
 }
 
 #[utoipa::path(
@@ -115,6 +133,10 @@ pub async fn ui_config(State(state): State<AppState>) -> Json<UiConfig> {
         model: settings.llm_model.clone(),
         demo_model: settings.demo_model,
         default_workflow_id: WorkflowId::DEFAULT.to_owned(),
+        auth: AuthInfo {
+            mode: state.auth.mode(),
+            oidc: state.auth.oidc().cloned(),
+        },
     })
 }
 

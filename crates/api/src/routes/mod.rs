@@ -15,7 +15,7 @@ use axum::{
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::{domain::WorkflowId, error::ApiError};
+use crate::{AppState, auth::Caller, domain::WorkflowId, error::ApiError, temporal::Access};
 
 /// `Query<T>` whose rejection is our `{"detail": ...}` 400 instead of axum's plain text.
 pub struct ApiQuery<T>(pub T);
@@ -100,4 +100,30 @@ pub struct MessageResponse {
     pub message: String,
     /// The conversation the request acted on.
     pub workflow_id: String,
+}
+
+/// Before a request that may start workflow `id` for `caller`: 404 if the id is someone
+/// else's (no start may take it over), and, when it would start a new run, 429 if that is
+/// over the caller's limits (nothing is started then).
+pub async fn admit_start(
+    state: &AppState,
+    caller: &Caller,
+    id: &WorkflowId,
+) -> Result<(), ApiError> {
+    let limits = &state.auth.limits;
+    let access = state
+        .temporal
+        .access(caller, id, limits.limits_starts())
+        .await?;
+    if let Access::Hidden = access {
+        return Err(ApiError::IdUnavailable(id.clone()));
+    }
+    if access.is_running() || !limits.limits_starts() {
+        return Ok(());
+    }
+    let running = match limits.running_cap() {
+        Some(_) => Some(state.temporal.count_running(caller.user()).await?),
+        None => None,
+    };
+    limits.check_start(caller, running)
 }

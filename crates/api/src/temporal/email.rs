@@ -19,6 +19,7 @@ use workflows::EmailAgentWorkflow;
 
 use super::{Read, Started, Temporal, is_no_answer, query::query_within};
 use crate::{
+    auth::UserId,
     domain::{EmailText, TimeZoneName, WorkflowId},
     error::ApiError,
 };
@@ -30,6 +31,7 @@ impl Temporal {
         &self,
         id: &WorkflowId,
         time_zone: &TimeZoneName,
+        owner: Option<&UserId>,
     ) -> Result<Started, ApiError> {
         let input = EmailWorkflowInput {
             time_zone: Some(time_zone.as_str().to_owned()),
@@ -37,6 +39,7 @@ impl Temporal {
         };
         let options = WorkflowStartOptions::new(self.settings.task_queue.clone(), id.as_str())
             .static_summary("Email assistant".to_owned())
+            .maybe_search_attributes(super::owner_attribute(owner))
             .build();
         match self
             .client()?

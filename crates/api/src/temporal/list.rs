@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 
 use super::Temporal;
 use crate::{
+    auth::UserId,
     error::ApiError,
     prices::{PriceTable, UsageReport},
 };
@@ -66,6 +67,7 @@ impl Temporal {
         prices: &PriceTable,
         page_size: u32,
         page_token: Option<&str>,
+        owner: Option<&UserId>,
     ) -> Result<ConversationsPage, ApiError> {
         let next_page_token = page_token
             .map(|token| unhex(token).ok_or(ApiError::BadPageToken))
@@ -73,9 +75,10 @@ impl Temporal {
             .unwrap_or_default();
         let mut client = self.client()?;
         let query = format!(
-            "WorkflowType = '{}' AND TaskQueue = '{}' AND ExecutionStatus != 'ContinuedAsNew'",
+            "WorkflowType = '{}' AND TaskQueue = '{}' AND ExecutionStatus != 'ContinuedAsNew'{}",
             workflows::WORKFLOW_TYPE,
-            self.settings.task_queue.replace('\'', "")
+            self.settings.task_queue.replace('\'', ""),
+            super::owners::owner_clause(owner),
         );
         let mut request = ListWorkflowExecutionsRequest {
             namespace: client.namespace(),

@@ -94,7 +94,7 @@ impl TestApp {
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         let goals = settings.load_goals().expect("the repository's goals load");
         let bus = reply_bus::ReplyBus::connect(settings.bus.clone(), Default::default()).await;
-        let state = AppState::new(settings, goals, bus);
+        let state = AppState::new(settings, goals, bus).expect("the test auth settings work");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(api::serve(listener, state.clone(), async move {
             let _ = stopped.await;
