@@ -7,25 +7,12 @@
 // stream opens with a short-lived ticket instead (`api.eventsUrl`).
 
 import { isObject } from './json';
+import type { AuthMode, AuthSettings, OidcSettings } from './types';
 
-export type AuthMode = 'none' | 'tokens' | 'jwt';
-
-/** Where the `jwt` mode signs in: the issuer's authorization-code flow, with PKCE. */
-export interface OidcSettings {
-  authorization_url: string;
-  token_url: string;
-  client_id: string;
-  scope: string;
-}
-
-/** `/ui-config`'s `auth`, read defensively: anything unreadable is mode `none` (today's api). */
-export interface AuthSettings {
-  mode: AuthMode;
-  oidc: OidcSettings | null;
-}
-
+/** What an api that names no mode (an older one) wants: nothing. */
 export const NO_AUTH: AuthSettings = { mode: 'none', oidc: null };
 
+/** `/ui-config`'s `auth`, read defensively: anything unreadable is mode `none`. */
 export function readAuthSettings(raw: unknown): AuthSettings {
   if (!isObject(raw)) return NO_AUTH;
   const mode = raw.mode === 'tokens' || raw.mode === 'jwt' ? raw.mode : 'none';

@@ -5,7 +5,7 @@
 // back to this page with `?code=&state=`; `finishLogin` checks the state, trades the code
 // and verifier for tokens at `token_url`, and puts the page's own URL back.
 
-import type { OidcSettings } from './auth';
+import type { OidcSettings } from './types';
 import { isObject } from './json';
 
 /** The login under way: what the issuer's answer must match, and where to come back to. */

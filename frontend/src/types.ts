@@ -7,7 +7,6 @@
 // actor or delivery channel it does not know is kept as its name, instead of breaking the
 // page.
 
-import type { AuthSettings } from './auth';
 import type { components } from './generated/api';
 
 type Schemas = components['schemas'];
@@ -81,7 +80,16 @@ export type ChatStatus = Omit<Schemas['Status'], 'state'> & { state: ChatState }
  */
 export type ConversationUsage = Omit<Schemas['UsageReport'], 'by_step' | 'cost_usd'> & { cost_usd: number | null };
 
-/** `GET /ui-config`, its `auth` read by `auth.ts` (mode `none` when the api names none). */
+/** How callers sign in: `none`, or a bearer token (`tokens`, or `jwt` from an issuer). */
+export type AuthMode = Schemas['AuthModeName'];
+
+/** Where `jwt` signs people in: the issuer's authorization-code flow, with PKCE. */
+export type OidcSettings = Schemas['OidcSettings'];
+
+/** `/ui-config`'s `auth`, after `auth.ts` has read it: `oidc` is null when not given. */
+export type AuthSettings = Required<Schemas['AuthInfo']>;
+
+/** `GET /ui-config`. */
 export type UiConfig = Omit<Schemas['UiConfig'], 'auth'> & { auth: AuthSettings };
 
 /** Where an email is in its life. */

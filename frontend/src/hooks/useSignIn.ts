@@ -6,8 +6,9 @@
 // api does not accept never loops.
 
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { authState, keepToken, signOut, subscribe, type AuthSettings, type OidcSettings } from '../auth';
+import { authState, keepToken, signOut, subscribe } from '../auth';
 import { browser, finishLogin, loginAnswer, loginUrl, SignInError, type LoginAnswer } from '../oidc';
+import type { AuthSettings, OidcSettings } from '../types';
 
 export type SignIn =
   /** The api's settings are not read yet, or the sign-in is under way. */
