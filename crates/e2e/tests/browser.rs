@@ -21,6 +21,10 @@
 //!   words (no field names), flights and the invoice as cards, a half-typed message kept over
 //!   a reload, Enter in the empty box confirming, broken and unknown links offering a new
 //!   chat, and no serious or critical axe-core violation on any of it.
+//! - `auth.e2e.mjs` runs against an api with `API_AUTH=tokens`: the token prompt, a wrong token
+//!   refused, the right one opening a chat whose replies come over a stream opened with a
+//!   ticket, a reload staying signed in. `oidc.e2e.mjs` runs against `API_AUTH=jwt` with a
+//!   fake issuer: the UI signs in there with PKCE, comes back, and chats.
 
 use std::{path::PathBuf, time::Duration};
 
@@ -363,4 +367,104 @@ async fn the_chat_reads_in_words_keeps_drafts_and_passes_axe_on_desktop_and_phon
             screenshots().display()
         );
     }
+}
+
+/// A tokens file in a fresh folder with one line for `user`, from `api new-token`; returns the
+/// folder, the file and the token.
+fn tokens_file_for(user: &str) -> (PathBuf, PathBuf, String) {
+    let output = std::process::Command::new(cargo_binary("api"))
+        .args(["new-token", user])
+        .output()
+        .expect("the api binary runs");
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    let lines: Vec<&str> = stdout.lines().collect();
+    let [token, line] = lines[..] else {
+        panic!("`api new-token` printed {stdout:?}, not a token and a line");
+    };
+    assert!(line.starts_with(&format!("{user}:")), "{line}");
+    let dir = std::env::temp_dir().join(format!("browser-auth-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("tokens");
+    std::fs::write(&file, format!("{line}\n")).unwrap();
+    (dir, file, token.to_owned())
+}
+
+/// `GET /conversations` with `token` (none: no header); the status and the body.
+async fn conversations_with(api: &ApiProcess, token: Option<&str>) -> (u16, Value) {
+    let mut request = reqwest::Client::new().get(format!("{}/conversations", api.base_url()));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("the api answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// `auth.e2e.mjs` on an api with `API_AUTH=tokens`: the token prompt, a wrong token refused,
+/// the right one opening a chat that works over a ticketed stream, a reload keeping it. The
+/// api still refuses a call without the token, and lists the chat for the token's user.
+#[tokio::test]
+async fn the_ui_asks_for_a_token_refuses_a_wrong_one_and_chats_with_the_right_one_in_chromium() {
+    let stack = Stack::demo("browser-auth").await;
+    let (dir, file, token) = tokens_file_for("alice");
+    let api = api_for(
+        &stack,
+        &[
+            ("API_AUTH", "tokens"),
+            ("API_TOKENS_FILE", file.to_str().unwrap()),
+        ],
+    )
+    .await;
+
+    let log = run_in_chromium("e2e/auth.e2e.mjs", &stack, &api, &[("AUTH_TOKEN", &token)]).await;
+
+    assert!(log.contains("PASS"), "{log}");
+    let (status, body) = conversations_with(&api, None).await;
+    assert_eq!(status, 401, "{body}");
+    let (status, body) = conversations_with(&api, Some(&token)).await;
+    assert_eq!(status, 200, "{body}");
+    let listed = body["conversations"].as_array().expect("a list");
+    assert_eq!(listed.len(), 1, "{body}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `oidc.e2e.mjs` on an api with `API_AUTH=jwt` and a fake issuer's sign-in page: the UI goes
+/// there and back, trades the code with its PKCE verifier, and the chat works. The chat is
+/// the signed-in user's: listed for a token of theirs.
+#[tokio::test]
+async fn the_ui_signs_in_at_the_issuer_with_pkce_and_chats_in_chromium() {
+    let audience = "agent-api";
+    let issuer = testkit::oidc::FakeIssuer::start(audience).await;
+    let stack = Stack::demo("browser-oidc").await;
+    let (jwt_issuer, jwks_url) = (issuer.issuer(), issuer.jwks_url());
+    let (authorization_url, token_url) = (issuer.authorization_url(), issuer.token_url());
+    let api = api_for(
+        &stack,
+        &[
+            ("API_AUTH", "jwt"),
+            ("JWT_ISSUER", &jwt_issuer),
+            ("JWT_AUDIENCE", audience),
+            ("JWKS_URL", &jwks_url),
+            ("OIDC_AUTHORIZATION_URL", &authorization_url),
+            ("OIDC_TOKEN_URL", &token_url),
+            ("OIDC_CLIENT_ID", "agent-ui"),
+        ],
+    )
+    .await;
+
+    let log = run_in_chromium("e2e/oidc.e2e.mjs", &stack, &api, &[]).await;
+
+    assert!(log.contains("PASS"), "{log}");
+    let (status, body) = conversations_with(&api, None).await;
+    assert_eq!(status, 401, "{body}");
+    let token = issuer.mint(testkit::oidc::OIDC_USER);
+    let (status, body) = conversations_with(&api, Some(&token)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["conversations"].as_array().expect("a list").len(),
+        1,
+        "{body}"
+    );
 }
