@@ -13,6 +13,7 @@ test:
 # Only the Temporal dev server, with the same database, Web UI and settings as `make run`.
 temporal:
 	mkdir -p .data && $$(scripts/install-temporal.sh) server start-dev --db-filename .data/temporal.db --ui-port 8233 \
+		--search-attribute AgentOwner=Keyword \
 		--dynamic-config-value history.transferProcessorMaxPollRPS=1000
 
 # Only the bundled demo model on 127.0.0.1:8100.

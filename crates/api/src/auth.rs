@@ -24,7 +24,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use settings::{Env, SettingsError};
 use utoipa::ToSchema;
@@ -195,7 +195,37 @@ impl AuthSettings {
     /// `STREAM_TICKET_SECRET` and `RATE_LIMIT_*` variables. `host` is where the api listens:
     /// `none` anywhere but a loopback address is refused unless acknowledged.
     pub fn from_env(env: &Env, host: &str) -> Result<Self, SettingsError> {
-        let raw: AuthEnv = env.parse()?;
+        let mut raw: AuthEnv = env.parse()?;
+        // Compose files pass unset variables as empty strings.
+        for value in [
+            &mut raw.api_auth,
+            &mut raw.jwt_issuer,
+            &mut raw.jwt_audience,
+            &mut raw.jwks_url,
+            &mut raw.oidc_authorization_url,
+            &mut raw.oidc_token_url,
+            &mut raw.oidc_client_id,
+            &mut raw.oidc_scope,
+        ] {
+            if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                *value = None;
+            }
+        }
+        raw.api_tokens_file = raw
+            .api_tokens_file
+            .filter(|path| !path.as_os_str().is_empty());
+        let ticket_secret = raw
+            .stream_ticket_secret
+            .filter(|secret| !secret.expose_secret().is_empty());
+        if ticket_secret
+            .as_ref()
+            .is_some_and(|secret| secret.expose_secret().len() < 32)
+        {
+            return Err(SettingsError::new(
+                "STREAM_TICKET_SECRET",
+                "use at least 32 characters (e.g. `openssl rand -hex 32`)",
+            ));
+        }
         let mode = match raw.api_auth.as_deref().map(str::trim).unwrap_or("none") {
             "none" | "" => AuthMode::None,
             "tokens" => AuthMode::Tokens {
@@ -260,7 +290,7 @@ impl AuthSettings {
             limits: limits::LimitSettings::from_env(env, mode.is_on())?,
             mode,
             oidc,
-            ticket_secret: raw.stream_ticket_secret,
+            ticket_secret,
         })
     }
 }
@@ -462,6 +492,24 @@ mod tests {
             let err = auth_settings(vars, "127.0.0.1").unwrap_err();
             assert_eq!(err.variable, missing, "{vars:?}: {err}");
         }
+    }
+
+    #[test]
+    fn empty_variables_count_as_unset_and_a_short_ticket_secret_is_refused() {
+        let empty = auth_settings(
+            &[
+                ("API_AUTH", ""),
+                ("OIDC_AUTHORIZATION_URL", ""),
+                ("OIDC_TOKEN_URL", ""),
+                ("STREAM_TICKET_SECRET", ""),
+            ],
+            "127.0.0.1",
+        )
+        .unwrap();
+        assert!(matches!(empty.mode, AuthMode::None));
+        assert!(empty.oidc.is_none() && empty.ticket_secret.is_none());
+        let err = auth_settings(&[("STREAM_TICKET_SECRET", "short")], "127.0.0.1").unwrap_err();
+        assert_eq!(err.variable, "STREAM_TICKET_SECRET");
     }
 
     #[test]

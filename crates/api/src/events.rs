@@ -956,6 +956,59 @@ mod tests {
         );
     }
 
+    fn owned_by(owner: Option<&str>) -> Option<Snapshot<Status>> {
+        let mut snapshot = snapshot(ConversationState::Running, Some("{}"));
+        snapshot.shown = Shown::Owned(owner.map(Arc::from));
+        Some(snapshot)
+    }
+
+    fn user(name: &str) -> Caller {
+        Caller::User(crate::auth::UserId::parse(name).unwrap())
+    }
+
+    async fn passed(viewer: Caller, snapshot: Option<Snapshot<Status>>) -> usize {
+        let (_sender, receiver) = watch::channel(snapshot);
+        let deltas = stream::iter((0..3).map(|n| Ok(Event::default().data(n.to_string()))));
+        tokio::time::timeout(
+            Duration::from_secs(1),
+            visible_extra(deltas, receiver, viewer).count(),
+        )
+        .await
+        .expect("the deltas end")
+    }
+
+    #[tokio::test]
+    async fn reply_text_reaches_only_the_owner_or_everyone_with_auth_off() {
+        assert_eq!(passed(user("alice"), owned_by(Some("alice"))).await, 3);
+        assert_eq!(passed(user("bob"), owned_by(Some("alice"))).await, 0);
+        assert_eq!(
+            passed(user("bob"), owned_by(None)).await,
+            0,
+            "started with auth off"
+        );
+        assert_eq!(passed(Caller::Anyone, owned_by(Some("alice"))).await, 3);
+        assert_eq!(passed(Caller::Anyone, None).await, 3);
+    }
+
+    #[tokio::test]
+    async fn reply_text_waits_until_the_watcher_has_seen_whose_run_it_is() {
+        let (sender, receiver) = watch::channel(Some(snapshot(ConversationState::NotFound, None)));
+        let deltas = stream::iter((0..2).map(|n| Ok(Event::default().data(n.to_string()))));
+        let mut held = Box::pin(visible_extra(deltas, receiver, user("alice")));
+        let early = tokio::time::timeout(Duration::from_millis(200), held.next()).await;
+        assert!(early.is_err(), "nothing passes before the owner is known");
+        sender.send_replace(owned_by(Some("alice")));
+        assert_eq!(held.count().await, 2);
+    }
+
+    #[test]
+    fn a_stranger_is_sent_what_an_unused_id_shows() {
+        let owned = owned_by(Some("alice")).unwrap();
+        assert!(owned.shown.visible_to(&user("alice")));
+        assert!(!owned.shown.visible_to(&user("bob")));
+        assert!(Shown::Nothing.visible_to(&user("bob")));
+    }
+
     #[test]
     fn backoff_grows_to_five_seconds() {
         let mut backoff = Backoff::default();

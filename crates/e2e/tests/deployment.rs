@@ -32,6 +32,21 @@ const SETTINGS: &[&str] = &[
     "WORKER_METRICS_ADDR",
     "LLM_PRICES",
     "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "API_AUTH",
+    "API_TOKENS_FILE",
+    "JWT_ISSUER",
+    "JWT_AUDIENCE",
+    "JWKS_URL",
+    "OIDC_AUTHORIZATION_URL",
+    "OIDC_TOKEN_URL",
+    "OIDC_CLIENT_ID",
+    "STREAM_TICKET_SECRET",
+    "API_AUTH_NONE_I_UNDERSTAND",
+    "OIDC_SCOPE",
+    "RATE_LIMIT_REQUESTS_PER_SECOND",
+    "RATE_LIMIT_BURST",
+    "RATE_LIMIT_STARTS_PER_HOUR",
+    "RATE_LIMIT_RUNNING",
 ];
 
 /// What the worker needs from a deployment.
@@ -82,6 +97,15 @@ const API_SETTINGS: &[&str] = &[
     "GOAL_CATEGORIES",
     "NATS_URL",
     "LLM_PRICES",
+    "API_AUTH",
+    "API_TOKENS_FILE",
+    "JWT_ISSUER",
+    "JWT_AUDIENCE",
+    "JWKS_URL",
+    "OIDC_AUTHORIZATION_URL",
+    "OIDC_TOKEN_URL",
+    "OIDC_CLIENT_ID",
+    "STREAM_TICKET_SECRET",
 ];
 
 fn compose() -> Value {
@@ -226,6 +250,13 @@ fn compose_wires_worker_and_api_to_temporal_with_every_setting() {
     }
     assert_eq!(env(api, "TEMPORAL_ADDRESS"), "temporal:7233");
     assert_eq!(env(api, "API_HOST"), "0.0.0.0");
+    // Listening openly, the api wants a sign-in; its tokens file is mounted from the repo.
+    assert_eq!(env(api, "API_AUTH"), "${API_AUTH:-tokens}");
+    assert_eq!(env(api, "API_TOKENS_FILE"), "/config/api-tokens");
+    assert!(
+        strings(&api["volumes"]).contains(&"./deploy/api-tokens:/config/api-tokens:ro".to_owned())
+    );
+    assert!(workspace_root().join("deploy/api-tokens").is_file());
     assert_eq!(env(api, "API_PORT"), "8000");
     assert_eq!(env(api, "TEMPORAL_UI_URL"), "http://localhost:8233");
     // Worker and api must agree on where conversations live.

@@ -32,7 +32,7 @@ use super::UserId;
 /// Clock skew allowed on `exp` and `nbf`.
 pub const LEEWAY: u64 = 30;
 /// The least time between two fetches of the key set.
-pub const REFETCH_GAP: Duration = Duration::from_secs(10);
+pub const REFETCH_GAP: Duration = Duration::from_secs(3);
 /// How long a fetch of the key set may take.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 

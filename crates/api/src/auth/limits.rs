@@ -16,7 +16,6 @@ use governor::{
     DefaultKeyedRateLimiter, Quota, RateLimiter,
     clock::{Clock, DefaultClock},
 };
-use serde::Deserialize;
 use settings::{Env, SettingsError};
 
 use super::Caller;
@@ -47,29 +46,30 @@ pub struct LimitSettings {
     pub running: u32,
 }
 
-#[derive(Deserialize)]
-struct LimitEnv {
-    rate_limit_requests_per_second: Option<u32>,
-    rate_limit_burst: Option<u32>,
-    rate_limit_starts_per_hour: Option<u32>,
-    rate_limit_running: Option<u32>,
-}
-
 impl LimitSettings {
-    /// With auth on, unset limits take [`DEFAULTS`]; with auth off there are none unless set.
+    /// With auth on, unset (or empty) limits take [`DEFAULTS`]; with auth off there are
+    /// none unless set.
     pub fn from_env(env: &Env, auth_on: bool) -> Result<Self, SettingsError> {
-        let raw: LimitEnv = env.parse()?;
         let default = |value: u32| if auth_on { value } else { 0 };
         Ok(Self {
-            requests_per_second: raw
-                .rate_limit_requests_per_second
+            requests_per_second: number(env, "RATE_LIMIT_REQUESTS_PER_SECOND")?
                 .unwrap_or(default(DEFAULTS.requests_per_second)),
-            burst: raw.rate_limit_burst.unwrap_or(DEFAULTS.burst),
-            starts_per_hour: raw
-                .rate_limit_starts_per_hour
+            burst: number(env, "RATE_LIMIT_BURST")?.unwrap_or(DEFAULTS.burst),
+            starts_per_hour: number(env, "RATE_LIMIT_STARTS_PER_HOUR")?
                 .unwrap_or(default(DEFAULTS.starts_per_hour)),
-            running: raw.rate_limit_running.unwrap_or(default(DEFAULTS.running)),
+            running: number(env, "RATE_LIMIT_RUNNING")?.unwrap_or(default(DEFAULTS.running)),
         })
+    }
+}
+
+/// A whole number, or `None` when the variable is unset or empty.
+fn number(env: &Env, name: &str) -> Result<Option<u32>, SettingsError> {
+    match env.get(name).map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(value) => value
+            .parse()
+            .map(Some)
+            .map_err(|_| SettingsError::new(name, format!("{value:?} is not a whole number"))),
     }
 }
 
@@ -213,7 +213,7 @@ mod tests {
 
     #[test]
     fn limits_apply_by_default_only_with_auth_on() {
-        let env = Env::from_pairs([("RATE_LIMIT_BURST", "5")]);
+        let env = Env::from_pairs([("RATE_LIMIT_BURST", "5"), ("RATE_LIMIT_RUNNING", "")]);
         let off = LimitSettings::from_env(&env, false).unwrap();
         assert_eq!(
             (off.requests_per_second, off.starts_per_hour, off.running),
@@ -222,6 +222,9 @@ mod tests {
         let on = LimitSettings::from_env(&env, true).unwrap();
         assert_eq!(on.burst, 5);
         assert_eq!(on.requests_per_second, DEFAULTS.requests_per_second);
+        let err = LimitSettings::from_env(&Env::from_pairs([("RATE_LIMIT_BURST", "lots")]), true)
+            .unwrap_err();
+        assert_eq!(err.variable, "RATE_LIMIT_BURST");
         assert_eq!(retry_seconds(Duration::from_millis(1)), 1);
         assert_eq!(retry_seconds(Duration::ZERO), 1);
         assert_eq!(retry_seconds(Duration::from_secs(3)), 3);

@@ -37,6 +37,8 @@ pub struct AppOptions<'a> {
     pub frontend_dist: Option<&'a Path>,
     /// The NATS live reply text comes from (default: none, so replies arrive whole).
     pub nats_url: Option<&'a str>,
+    /// More settings, over the ones above (`API_AUTH`, `RATE_LIMIT_*`, ...).
+    pub env: Vec<(&'a str, String)>,
 }
 
 impl<'a> AppOptions<'a> {
@@ -47,6 +49,7 @@ impl<'a> AppOptions<'a> {
             query_timeout: Duration::from_secs(5),
             frontend_dist: None,
             nats_url: None,
+            env: Vec::new(),
         }
     }
 }
@@ -65,7 +68,7 @@ impl TestApp {
             .frontend_dist
             .map(Path::to_path_buf)
             .unwrap_or_else(|| std::env::temp_dir().join("api-tests-no-ui-here"));
-        let vars: HashMap<&str, String> = HashMap::from([
+        let mut vars: HashMap<&str, String> = HashMap::from([
             ("TEMPORAL_ADDRESS", options.temporal_address.to_owned()),
             ("TEMPORAL_TASK_QUEUE", options.task_queue.to_owned()),
             ("API_HOST", "127.0.0.1".to_owned()),
@@ -85,6 +88,7 @@ impl TestApp {
                 options.nats_url.unwrap_or(testkit::NO_NATS).to_owned(),
             ),
         ]);
+        vars.extend(options.env);
         let mut settings =
             Settings::from_env(&Env::from_pairs(vars)).expect("test settings are valid");
         settings.query_timeout = options.query_timeout;
@@ -255,24 +259,29 @@ impl TestApp {
         if let Some(last) = last_event_id {
             request = request.header("Last-Event-ID", last);
         }
-        let response = request
-            .timeout(Duration::from_secs(3600))
-            .send()
-            .await
-            .expect("the event stream opens");
-        assert_eq!(response.status(), StatusCode::OK);
-        assert_eq!(
-            response.headers()["content-type"].to_str().unwrap(),
-            "text/event-stream"
-        );
-        EventReader {
-            body: Box::pin(
-                response
-                    .bytes_stream()
-                    .map(|chunk| chunk.map(|bytes| bytes.to_vec())),
-            ),
-            buffer: String::new(),
-        }
+        open_stream(request).await
+    }
+}
+
+/// Sends `request` (a `GET` of an event stream) and reads the stream it opens.
+pub async fn open_stream(request: reqwest::RequestBuilder) -> EventReader {
+    let response = request
+        .timeout(Duration::from_secs(3600))
+        .send()
+        .await
+        .expect("the event stream opens");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-type"].to_str().unwrap(),
+        "text/event-stream"
+    );
+    EventReader {
+        body: Box::pin(
+            response
+                .bytes_stream()
+                .map(|chunk| chunk.map(|bytes| bytes.to_vec())),
+        ),
+        buffer: String::new(),
     }
 }
 
