@@ -58,7 +58,7 @@ use tokio::{
     sync::{Notify, watch},
     time::Instant,
 };
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 pub mod email;
 pub mod live;
@@ -302,7 +302,7 @@ impl<F: Feed> Watchers<F> {
         it changes; `delta` events (id: a sequence number; data: `{\"reply\", \"text\"}`, \
         or `\"restart\": true` / `\"done\": true`) with a reply's text as the model writes \
         it, resumed after `Last-Event-ID`; keep-alive comments in between.",
-    params(ConversationParams),
+    params(ConversationParams, TicketParam),
     responses(
         (status = 200, description = "The event stream", content_type = "text/event-stream", body = String),
         (status = 400, description = "Bad workflow_id", body = ErrorBody),
@@ -328,6 +328,15 @@ pub async fn events(
         caller,
         Some(deltas),
     ))
+}
+
+/// How a browser authenticates an event stream (`/events`, `/email/events`).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TicketParam {
+    /// A ticket from `POST /events/ticket` for this `workflow_id`, instead of an
+    /// `Authorization` header (which `EventSource` cannot send).
+    pub ticket: Option<String>,
 }
 
 /// `POST /events/ticket`'s answer.

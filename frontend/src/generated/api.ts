@@ -1299,6 +1299,11 @@ export interface operations {
                  *     (`email-...`) when it is missing.
                  */
                 workflow_id?: string;
+                /**
+                 * @description A ticket from `POST /events/ticket` for this `workflow_id`, instead of an
+                 *     `Authorization` header (which `EventSource` cannot send).
+                 */
+                ticket?: string;
             };
             header?: never;
             path?: never;
@@ -1678,6 +1683,11 @@ export interface operations {
                  *     starting with a letter or digit. Default `agent-workflow`.
                  */
                 workflow_id?: string;
+                /**
+                 * @description A ticket from `POST /events/ticket` for this `workflow_id`, instead of an
+                 *     `Authorization` header (which `EventSource` cannot send).
+                 */
+                ticket?: string;
             };
             header?: never;
             path?: never;

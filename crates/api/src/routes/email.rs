@@ -257,7 +257,7 @@ pub async fn cancel(
     description = "A `text/event-stream` of `status` events (data: an EmailStreamStatus) and \
         `email` events (data: the email, as `/email/describe` answers it), each sent on \
         connect and whenever it changes, with keep-alive comments in between.",
-    params(EmailParams),
+    params(EmailParams, events::TicketParam),
     responses(
         (status = 200, description = "The event stream", content_type = "text/event-stream", body = String),
         (status = 400, description = "Bad or missing workflow_id", body = ErrorBody),
