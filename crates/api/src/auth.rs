@@ -400,8 +400,8 @@ pub async fn authenticate(
 ) -> Response {
     let auth = state.auth.clone();
     let caller = match stream_ticket(&request) {
-        Some((ticket, id)) => auth.tickets.verify(&ticket, &id),
-        None => auth.verify(bearer(request.headers())).await,
+        Some((ticket, id)) if auth.is_on() => auth.tickets.verify(&ticket, &id),
+        _ => auth.verify(bearer(request.headers())).await,
     };
     let Some(caller) = caller else {
         return ApiError::Unauthorized.into_response();
@@ -424,21 +424,15 @@ fn stream_ticket(request: &Request) -> Option<(String, Option<WorkflowId>)> {
         ticket: Option<String>,
         workflow_id: Option<String>,
     }
-    let params: TicketParams = serde_urlencoded_query(request.uri().query().unwrap_or(""))?;
+    let axum::extract::Query(params) =
+        axum::extract::Query::<TicketParams>::try_from_uri(request.uri()).ok()?;
     let ticket = params.ticket?;
-    let id = params
-        .workflow_id
-        .as_deref()
-        .map(WorkflowId::parse)
-        .transpose()
-        .ok()?;
+    // As the endpoints read it: no `workflow_id` is the default conversation.
+    let id = match params.workflow_id {
+        Some(raw) => WorkflowId::parse(&raw).ok(),
+        None => Some(WorkflowId::default_id()),
+    };
     Some((ticket, id))
-}
-
-fn serde_urlencoded_query<T: serde::de::DeserializeOwned>(query: &str) -> Option<T> {
-    axum::extract::Query::<T>::try_from_uri(&format!("/?{query}").parse().ok()?)
-        .ok()
-        .map(|axum::extract::Query(value)| value)
 }
 
 #[cfg(test)]

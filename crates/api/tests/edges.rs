@@ -525,6 +525,7 @@ async fn openapi_document_lists_every_endpoint() {
         ("/email/save-draft", "post"),
         ("/email/cancel", "post"),
         ("/email/events", "get"),
+        ("/events/ticket", "post"),
         ("/goals", "get"),
     ] {
         let operation = &paths
@@ -546,7 +547,7 @@ async fn openapi_document_lists_every_endpoint() {
             assert!(params.contains("workflow_id"), "{path} lacks workflow_id");
         }
     }
-    assert_eq!(paths.len(), 22, "every documented path is an endpoint");
+    assert_eq!(paths.len(), 23, "every documented path is an endpoint");
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     for schema in [
         "ErrorBody",
@@ -624,6 +625,7 @@ async fn ui_config_describes_the_deployment() {
             "model": "demo/trip-agent",
             "demo_model": true,
             "default_workflow_id": "agent-workflow",
+            "auth": {"mode": "none", "oidc": null},
         })
     );
 }

@@ -427,6 +427,11 @@ async fn the_ui_asks_for_a_token_refuses_a_wrong_one_and_chats_with_the_right_on
     assert_eq!(status, 200, "{body}");
     let listed = body["conversations"].as_array().expect("a list");
     assert_eq!(listed.len(), 1, "{body}");
+    // Neither the token nor the stream tickets it bought reach the api's log.
+    let api_log = api.process.log_tail(usize::MAX);
+    assert!(api_log.contains("request finished"), "{api_log}");
+    assert!(!api_log.contains(&token), "the token is in the api's log");
+    assert!(!api_log.contains("ticket="), "a ticket is in the api's log");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
