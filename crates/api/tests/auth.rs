@@ -128,6 +128,30 @@ async fn app_with(address: &str, task_queue: &str, env: &[(&str, &str)]) -> Test
     app
 }
 
+/// True when no workflow has the id: a refused request started nothing.
+async fn never_started(client: &temporalio_client::Client, id: &str) -> bool {
+    client
+        .get_workflow_handle::<AgentGoalWorkflow>(id)
+        .describe(WorkflowDescribeOptions::default())
+        .await
+        .is_err()
+}
+
+/// An api for `task_queue` with tokens from `file` and the limits `limits`.
+async fn limited_app(
+    address: &str,
+    task_queue: &str,
+    file: &Path,
+    limits: &[(&str, &str)],
+) -> TestApp {
+    let mut env = vec![
+        ("API_AUTH", "tokens"),
+        ("API_TOKENS_FILE", file.to_str().unwrap()),
+    ];
+    env.extend_from_slice(limits);
+    app_with(address, task_queue, &env).await
+}
+
 /// The same answer with one id put for another: what a stranger gets must be what an
 /// unused id gets.
 fn with_id(value: &Value, from: &str, to: &str) -> Value {
@@ -539,12 +563,11 @@ async fn limits_refuse_bursts_and_extra_starts_with_429_and_start_nothing() {
     let tokens = tokens_file(&file, &["dave", "erin"]);
     let address = DevServer::shared_address();
     let task_queue = "auth-limits-queue";
-    let app = app_with(
+    let app = limited_app(
         &address,
         task_queue,
+        &file,
         &[
-            ("API_AUTH", "tokens"),
-            ("API_TOKENS_FILE", file.to_str().unwrap()),
             ("RATE_LIMIT_REQUESTS_PER_SECOND", "1"),
             ("RATE_LIMIT_BURST", "4"),
             ("RATE_LIMIT_STARTS_PER_HOUR", "100"),
@@ -591,11 +614,10 @@ async fn limits_refuse_bursts_and_extra_starts_with_429_and_start_nothing() {
         .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
     let client = testkit::client_for(&address).await.unwrap();
-    let missing = client
-        .get_workflow_handle::<AgentGoalWorkflow>("auth-limits-burst")
-        .describe(WorkflowDescribeOptions::default())
-        .await;
-    assert!(missing.is_err(), "the refused prompt started nothing");
+    assert!(
+        never_started(&client, "auth-limits-burst").await,
+        "the refused prompt started nothing"
+    );
     // Erin has her own budget.
     assert_eq!(
         Caller::new(&app, &tokens[1]).get("/goals", &[]).await.0,
@@ -604,14 +626,11 @@ async fn limits_refuse_bursts_and_extra_starts_with_429_and_start_nothing() {
     app.stop(Duration::from_secs(10)).await.unwrap();
 
     // Starts per hour, and the running cap, with a steady request rate.
-    let app = app_with(
+    let app = limited_app(
         &address,
         task_queue,
-        &[
-            ("API_AUTH", "tokens"),
-            ("API_TOKENS_FILE", file.to_str().unwrap()),
-            ("RATE_LIMIT_STARTS_PER_HOUR", "2"),
-        ],
+        &file,
+        &[("RATE_LIMIT_STARTS_PER_HOUR", "2")],
     )
     .await;
     let dave = Caller::new(&app, &tokens[0]);
@@ -647,11 +666,7 @@ async fn limits_refuse_bursts_and_extra_starts_with_429_and_start_nothing() {
     assert!(wait > 60, "the next start is half an hour away: {wait}");
     for n in 2..4 {
         let id = format!("auth-limits-start-{n}");
-        let describe = client
-            .get_workflow_handle::<AgentGoalWorkflow>(&id)
-            .describe(WorkflowDescribeOptions::default())
-            .await;
-        assert!(describe.is_err(), "{id} was not started");
+        assert!(never_started(&client, &id).await, "{id} was not started");
     }
     // A prompt to a running conversation starts nothing, so it is not counted.
     let (status, body) = dave
@@ -663,16 +678,7 @@ async fn limits_refuse_bursts_and_extra_starts_with_429_and_start_nothing() {
     assert_eq!(status, StatusCode::OK, "{body}");
     app.stop(Duration::from_secs(10)).await.unwrap();
 
-    let app = app_with(
-        &address,
-        task_queue,
-        &[
-            ("API_AUTH", "tokens"),
-            ("API_TOKENS_FILE", file.to_str().unwrap()),
-            ("RATE_LIMIT_RUNNING", "2"),
-        ],
-    )
-    .await;
+    let app = limited_app(&address, task_queue, &file, &[("RATE_LIMIT_RUNNING", "2")]).await;
     let dave = Caller::new(&app, &tokens[0]);
     // Dave has two running from above: a third is refused, and not started.
     wait_until(
@@ -698,11 +704,10 @@ async fn limits_refuse_bursts_and_extra_starts_with_429_and_start_nothing() {
             .contains("2 conversations running"),
         "{body}"
     );
-    let describe = client
-        .get_workflow_handle::<AgentGoalWorkflow>("auth-limits-third")
-        .describe(WorkflowDescribeOptions::default())
-        .await;
-    assert!(describe.is_err(), "the third was not started");
+    assert!(
+        never_started(&client, "auth-limits-third").await,
+        "the third was not started"
+    );
     let erin = Caller::new(&app, &tokens[1]);
     assert_eq!(
         erin.post("/start-workflow", &[("workflow_id", "auth-limits-erin")])

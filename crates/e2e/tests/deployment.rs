@@ -32,15 +32,6 @@ const SETTINGS: &[&str] = &[
     "WORKER_METRICS_ADDR",
     "LLM_PRICES",
     "OTEL_EXPORTER_OTLP_ENDPOINT",
-    "API_AUTH",
-    "API_TOKENS_FILE",
-    "JWT_ISSUER",
-    "JWT_AUDIENCE",
-    "JWKS_URL",
-    "OIDC_AUTHORIZATION_URL",
-    "OIDC_TOKEN_URL",
-    "OIDC_CLIENT_ID",
-    "STREAM_TICKET_SECRET",
     "API_AUTH_NONE_I_UNDERSTAND",
     "OIDC_SCOPE",
     "RATE_LIMIT_REQUESTS_PER_SECOND",
@@ -80,6 +71,19 @@ const WORKER_SETTINGS: &[&str] = &[
     "OTEL_EXPORTER_OTLP_ENDPOINT",
 ];
 
+/// Who may call the api: in `.env.example` and passed to the api by compose.
+const AUTH_SETTINGS: &[&str] = &[
+    "API_AUTH",
+    "API_TOKENS_FILE",
+    "JWT_ISSUER",
+    "JWT_AUDIENCE",
+    "JWKS_URL",
+    "OIDC_AUTHORIZATION_URL",
+    "OIDC_TOKEN_URL",
+    "OIDC_CLIENT_ID",
+    "STREAM_TICKET_SECRET",
+];
+
 /// What the api needs from a deployment.
 const API_SETTINGS: &[&str] = &[
     "TEMPORAL_ADDRESS",
@@ -97,15 +101,6 @@ const API_SETTINGS: &[&str] = &[
     "GOAL_CATEGORIES",
     "NATS_URL",
     "LLM_PRICES",
-    "API_AUTH",
-    "API_TOKENS_FILE",
-    "JWT_ISSUER",
-    "JWT_AUDIENCE",
-    "JWKS_URL",
-    "OIDC_AUTHORIZATION_URL",
-    "OIDC_TOKEN_URL",
-    "OIDC_CLIENT_ID",
-    "STREAM_TICKET_SECRET",
 ];
 
 fn compose() -> Value {
@@ -245,7 +240,7 @@ fn compose_wires_worker_and_api_to_temporal_with_every_setting() {
         BTreeSet::from(["temporal".into(), "nats".into()])
     );
     assert_eq!(strings(&api["ports"]), ["8000:8000"]);
-    for name in API_SETTINGS {
+    for name in API_SETTINGS.iter().chain(AUTH_SETTINGS) {
         env(api, name);
     }
     assert_eq!(env(api, "TEMPORAL_ADDRESS"), "temporal:7233");
@@ -506,7 +501,7 @@ fn env_example_documents_every_setting() {
         .filter(|line| !line.trim_start().starts_with('#'))
         .filter_map(|line| line.split_once('=').map(|(name, _)| name.trim()))
         .collect();
-    for name in SETTINGS {
+    for name in SETTINGS.iter().chain(AUTH_SETTINGS) {
         assert!(documented.contains(name), ".env.example lacks {name}");
     }
     for line in example
