@@ -531,27 +531,26 @@ async fn with_jwts_only_good_tokens_pass_and_a_rotated_key_is_fetched_once() {
     tokio::time::sleep(api::auth::jwt::REFETCH_GAP).await;
     let kid = issuer.rotate();
     assert_eq!(issuer.current_kid(), kid);
-    for _ in 0..3 {
-        let token = issuer.mint("carol");
-        let (status, body) = Caller::new(&app, &token).get("/conversations", &[]).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-    }
+    let rotated = issuer.mint("carol");
+    let (status, body) = Caller::new(&app, &rotated).get("/conversations", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(issuer.jwks_fetches(), 2);
-    // A token signed before the rotation still verifies with the old, still published key.
-    assert_eq!(
-        Caller::new(&app, &good).get("/conversations", &[]).await.0,
-        StatusCode::OK
-    );
-    // Made-up key ids right after a fetch fetch nothing.
-    issuer.rotate();
-    let unknown_soon = issuer.mint("carol");
+    // A made-up key id right after that fetch fetches nothing.
+    let made_up = issuer.sign_as(&issuer.claims("carol"), "no-such-key");
     assert_refused(
         app.http
             .get(app.url("/conversations"))
-            .bearer_auth(&unknown_soon),
-        "a key id met within the refetch gap",
+            .bearer_auth(&made_up),
+        "a key id the issuer never published",
     )
     .await;
+    assert_eq!(issuer.jwks_fetches(), 2);
+    // More tokens with the new key, and one signed before the rotation (its key is still
+    // published), need no fetch either.
+    for token in [issuer.mint("carol"), issuer.mint("dan"), good] {
+        let (status, body) = Caller::new(&app, &token).get("/conversations", &[]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
     assert_eq!(issuer.jwks_fetches(), 2);
 }
 
@@ -588,14 +587,13 @@ async fn limits_refuse_bursts_and_extra_starts_with_429_and_start_nothing() {
             retry_after = response.headers().get(header::RETRY_AFTER).cloned();
         }
     }
-    assert_eq!(
-        statuses.iter().filter(|&&s| s == 200).count(),
-        4,
-        "{statuses:?}"
-    );
+    // The burst of four, and at most one more if a second passed on a busy machine.
+    let passed = statuses.iter().filter(|&&s| s == 200).count();
+    assert!((4..=5).contains(&passed), "{statuses:?}");
+    assert_eq!(&statuses[..4], [200; 4], "{statuses:?}");
     assert_eq!(
         statuses.iter().filter(|&&s| s == 429).count(),
-        4,
+        8 - passed,
         "{statuses:?}"
     );
     let seconds: u64 = retry_after

@@ -158,6 +158,12 @@ impl FakeIssuer {
         key.sign(claims, with_kid.then_some(key.kid.as_str()))
     }
 
+    /// `claims` signed with the current key, under another key id (one never published).
+    pub fn sign_as(&self, claims: &Value, kid: &str) -> String {
+        let keys = self.state.keys.lock().expect("keys lock");
+        keys.last().expect("a key").sign(claims, Some(kid))
+    }
+
     /// `claims` signed with a key the issuer never published, under the current key's id.
     pub fn forge(&self, claims: &Value) -> String {
         let kid = self.current_kid();
