@@ -195,28 +195,9 @@ impl AuthSettings {
     /// `STREAM_TICKET_SECRET` and `RATE_LIMIT_*` variables. `host` is where the api listens:
     /// `none` anywhere but a loopback address is refused unless acknowledged.
     pub fn from_env(env: &Env, host: &str) -> Result<Self, SettingsError> {
-        let mut raw: AuthEnv = env.parse()?;
-        // Compose files pass unset variables as empty strings.
-        for value in [
-            &mut raw.api_auth,
-            &mut raw.jwt_issuer,
-            &mut raw.jwt_audience,
-            &mut raw.jwks_url,
-            &mut raw.oidc_authorization_url,
-            &mut raw.oidc_token_url,
-            &mut raw.oidc_client_id,
-            &mut raw.oidc_scope,
-        ] {
-            if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
-                *value = None;
-            }
-        }
-        raw.api_tokens_file = raw
-            .api_tokens_file
-            .filter(|path| !path.as_os_str().is_empty());
-        let ticket_secret = raw
-            .stream_ticket_secret
-            .filter(|secret| !secret.expose_secret().is_empty());
+        // `Env` trims every value and counts an empty one as unset (as compose passes them).
+        let raw: AuthEnv = env.parse()?;
+        let ticket_secret = raw.stream_ticket_secret;
         if ticket_secret
             .as_ref()
             .is_some_and(|secret| secret.expose_secret().len() < 32)
@@ -226,8 +207,8 @@ impl AuthSettings {
                 "use at least 32 characters (e.g. `openssl rand -hex 32`)",
             ));
         }
-        let mode = match raw.api_auth.as_deref().map(str::trim).unwrap_or("none") {
-            "none" | "" => AuthMode::None,
+        let mode = match raw.api_auth.as_deref().unwrap_or("none") {
+            "none" => AuthMode::None,
             "tokens" => AuthMode::Tokens {
                 file: raw.api_tokens_file.ok_or_else(|| {
                     SettingsError::new(
@@ -250,7 +231,7 @@ impl AuthSettings {
         };
         let acknowledged = raw
             .api_auth_none_i_understand
-            .is_some_and(|value| matches!(value.trim(), "1" | "true" | "yes"));
+            .is_some_and(|value| matches!(value.as_str(), "1" | "true" | "yes"));
         if matches!(mode, AuthMode::None) && !is_loopback(host) && !acknowledged {
             return Err(SettingsError::new(
                 "API_AUTH",
@@ -279,10 +260,7 @@ impl AuthSettings {
                     )?,
                     token_url: http_url(required(token, "OIDC_TOKEN_URL")?, "OIDC_TOKEN_URL")?,
                     client_id: required(raw.oidc_client_id, "OIDC_CLIENT_ID")?,
-                    scope: raw
-                        .oidc_scope
-                        .filter(|scope| !scope.trim().is_empty())
-                        .unwrap_or_else(|| "openid".to_owned()),
+                    scope: raw.oidc_scope.unwrap_or_else(|| "openid".to_owned()),
                 })
             }
         };
@@ -296,10 +274,7 @@ impl AuthSettings {
 }
 
 fn required(value: Option<String>, name: &str) -> Result<String, SettingsError> {
-    value
-        .map(|value| value.trim().to_owned())
-        .filter(|value| !value.is_empty())
-        .ok_or_else(|| SettingsError::new(name, "required with API_AUTH=jwt"))
+    value.ok_or_else(|| SettingsError::new(name, "required with API_AUTH=jwt"))
 }
 
 fn http_url(value: String, name: &str) -> Result<String, SettingsError> {

@@ -16,6 +16,7 @@ use governor::{
     DefaultKeyedRateLimiter, Quota, RateLimiter,
     clock::{Clock, DefaultClock},
 };
+use serde::Deserialize;
 use settings::{Env, SettingsError};
 
 use super::Caller;
@@ -46,30 +47,30 @@ pub struct LimitSettings {
     pub running: u32,
 }
 
+#[derive(Deserialize)]
+struct LimitEnv {
+    rate_limit_requests_per_second: Option<u32>,
+    rate_limit_burst: Option<u32>,
+    rate_limit_starts_per_hour: Option<u32>,
+    rate_limit_running: Option<u32>,
+}
+
 impl LimitSettings {
     /// With auth on, unset (or empty) limits take [`DEFAULTS`]; with auth off there are
     /// none unless set.
     pub fn from_env(env: &Env, auth_on: bool) -> Result<Self, SettingsError> {
+        let raw: LimitEnv = env.parse()?;
         let default = |value: u32| if auth_on { value } else { 0 };
         Ok(Self {
-            requests_per_second: number(env, "RATE_LIMIT_REQUESTS_PER_SECOND")?
+            requests_per_second: raw
+                .rate_limit_requests_per_second
                 .unwrap_or(default(DEFAULTS.requests_per_second)),
-            burst: number(env, "RATE_LIMIT_BURST")?.unwrap_or(DEFAULTS.burst),
-            starts_per_hour: number(env, "RATE_LIMIT_STARTS_PER_HOUR")?
+            burst: raw.rate_limit_burst.unwrap_or(DEFAULTS.burst),
+            starts_per_hour: raw
+                .rate_limit_starts_per_hour
                 .unwrap_or(default(DEFAULTS.starts_per_hour)),
-            running: number(env, "RATE_LIMIT_RUNNING")?.unwrap_or(default(DEFAULTS.running)),
+            running: raw.rate_limit_running.unwrap_or(default(DEFAULTS.running)),
         })
-    }
-}
-
-/// A whole number, or `None` when the variable is unset or empty.
-fn number(env: &Env, name: &str) -> Result<Option<u32>, SettingsError> {
-    match env.get(name).map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(value) => value
-            .parse()
-            .map(Some)
-            .map_err(|_| SettingsError::new(name, format!("{value:?} is not a whole number"))),
     }
 }
 
