@@ -475,39 +475,41 @@ fn snapshot_events<F: Feed>(
     id: WorkflowId,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     stream::unfold(
-        (receiver, None::<Snapshot<F::Status>>),
-        move |(mut receiver, mut sent)| {
-            let viewer = viewer.clone();
-            let id = id.clone();
-            async move {
-                loop {
-                    let current = receiver.borrow_and_update().clone();
-                    let current = current.map(|current| {
-                        if current.shown.visible_to(&viewer) {
-                            current
-                        } else {
-                            let (status, history) = F::not_found(&id);
-                            Snapshot {
-                                status,
-                                history,
-                                shown: Shown::Nothing,
-                            }
-                        }
-                    });
-                    if let Some(current) = current {
-                        let events = changes::<F>(sent.as_ref(), &current);
-                        sent = Some(current);
-                        if !events.is_empty() {
-                            return Some((events, (receiver, sent)));
-                        }
+        (receiver, None::<Snapshot<F::Status>>, viewer, id),
+        |(mut receiver, mut sent, viewer, id)| async move {
+            loop {
+                let current = receiver.borrow_and_update().clone();
+                if let Some(current) = current {
+                    let current = seen_by::<F>(current, &viewer, &id);
+                    let events = changes::<F>(sent.as_ref(), &current);
+                    sent = Some(current);
+                    if !events.is_empty() {
+                        return Some((events, (receiver, sent, viewer, id)));
                     }
-                    // The watcher keeps its sender while anyone listens; if it is gone, end.
-                    receiver.changed().await.ok()?;
                 }
+                // The watcher keeps its sender while anyone listens; if it is gone, end.
+                receiver.changed().await.ok()?;
             }
         },
     )
     .flat_map(|events| stream::iter(events.into_iter().map(Ok)))
+}
+
+/// `snapshot` as `viewer` may see it: someone else's run shows as an id nobody uses.
+fn seen_by<F: Feed>(
+    snapshot: Snapshot<F::Status>,
+    viewer: &Caller,
+    id: &WorkflowId,
+) -> Snapshot<F::Status> {
+    if snapshot.shown.visible_to(viewer) {
+        return snapshot;
+    }
+    let (status, history) = F::not_found(id);
+    Snapshot {
+        status,
+        history,
+        shown: Shown::Nothing,
+    }
 }
 
 /// The events that bring a subscriber from `sent` to `current`.
@@ -578,7 +580,7 @@ async fn follow<F: Feed>(temporal: &Temporal, id: &WorkflowId, watched: &Watched
             }
         };
         retry.reset();
-        if is_open(run.status) {
+        if run.is_open() {
             settled_run = None;
             follow_run::<F>(temporal, id, watched, &run).await;
             continue;
@@ -771,16 +773,6 @@ async fn sleep_until(deadline: Option<Instant>) {
         Some(deadline) => tokio::time::sleep_until(deadline).await,
         None => std::future::pending().await,
     }
-}
-
-fn is_open(status: WorkflowExecutionStatus) -> bool {
-    matches!(
-        status,
-        WorkflowExecutionStatus::Running
-            | WorkflowExecutionStatus::Paused
-            // Only a stale description: the next describe finds the new run.
-            | WorkflowExecutionStatus::ContinuedAsNew
-    )
 }
 
 fn closes_run(kind: EventType) -> bool {

@@ -145,12 +145,21 @@ pub struct RunInfo {
 }
 
 impl RunInfo {
+    /// The run is open: it takes signals, and a prompt to it starts nothing.
     pub fn is_open(&self) -> bool {
-        matches!(
-            self.status,
-            WorkflowExecutionStatus::Running | WorkflowExecutionStatus::Paused
-        )
+        is_open_status(self.status)
     }
+}
+
+/// A run in `status` is open. A continued-as-new status is only a stale description: the
+/// next describe finds the new run.
+pub fn is_open_status(status: WorkflowExecutionStatus) -> bool {
+    matches!(
+        status,
+        WorkflowExecutionStatus::Running
+            | WorkflowExecutionStatus::Paused
+            | WorkflowExecutionStatus::ContinuedAsNew
+    )
 }
 
 /// An activity that failed and is being tried again (from the run's pending activities).

@@ -20,11 +20,11 @@ use serde::{Deserialize, Serialize};
 use temporalio_client::WorkflowExecutionStatus;
 use utoipa::ToSchema;
 
-use super::{Feed, is_open};
+use super::Feed;
 use crate::{
     domain::WorkflowId,
     error::ApiError,
-    temporal::{Read, Temporal},
+    temporal::{Read, Temporal, is_open_status},
 };
 
 /// What an email's workflow looks like from outside.
@@ -101,7 +101,7 @@ fn state_of(view: &EmailView, run: WorkflowExecutionStatus) -> EmailStreamStatus
             detail: reason,
         };
     }
-    if !is_open(run) {
+    if !is_open_status(run) {
         return EmailStreamStatus {
             state: EmailStreamState::Finished,
             detail: "The email's workflow has closed.".into(),

@@ -61,14 +61,11 @@ impl Temporal {
     /// How many conversations and emails `owner` has running (everyone's with auth off).
     pub async fn count_running(&self, owner: Option<&UserId>) -> Result<u64, ApiError> {
         let mut client = self.client()?;
-        let mut query = format!(
-            "TaskQueue = '{}' AND ExecutionStatus = 'Running'",
-            self.settings.task_queue.replace('\'', "")
+        let query = format!(
+            "TaskQueue = '{}' AND ExecutionStatus = 'Running'{}",
+            self.settings.task_queue.replace('\'', ""),
+            owner_clause(owner),
         );
-        if let Some(owner) = owner {
-            // User ids hold no quotes (`UserId::parse`).
-            query.push_str(&format!(" AND {OWNER_ATTRIBUTE} = '{owner}'"));
-        }
         let mut request = CountWorkflowExecutionsRequest {
             namespace: client.namespace(),
             query,
@@ -82,7 +79,8 @@ impl Temporal {
     }
 }
 
-/// The visibility filter that keeps a list to `owner`'s workflows.
+/// The visibility filter that keeps a list to `owner`'s workflows. User ids hold no quotes
+/// (`UserId::parse`).
 pub fn owner_clause(owner: Option<&UserId>) -> String {
     owner
         .map(|owner| format!(" AND {OWNER_ATTRIBUTE} = '{owner}'"))
