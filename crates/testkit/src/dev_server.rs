@@ -62,14 +62,38 @@ pub struct DevServer {
     port: u16,
 }
 
+/// How many ports [`DevServer::start_with`] tries when it picks them itself.
+const START_ATTEMPTS: u32 = 3;
+
 impl DevServer {
     /// A fresh in-memory server on a free port.
     pub async fn start() -> anyhow::Result<Self> {
         Self::start_with(DevServerOptions::default()).await
     }
 
-    pub async fn start_with(mut options: DevServerOptions) -> anyhow::Result<Self> {
-        let port = *options.port.get_or_insert_with(free_port);
+    /// Starts the server. A free port chosen here can be taken by another test before the
+    /// server binds it (or the ports it derives from it); then it tries again on another,
+    /// up to [`START_ATTEMPTS`] times. A port the caller chose is tried once.
+    pub async fn start_with(options: DevServerOptions) -> anyhow::Result<Self> {
+        let chosen = options.port.is_some();
+        let mut attempt = 1;
+        loop {
+            let mut options = options.clone();
+            options.port.get_or_insert_with(free_port);
+            match Self::start_once(options).await {
+                Err(err) if !chosen && attempt < START_ATTEMPTS => {
+                    eprintln!(
+                        "the dev server did not start (attempt {attempt}), trying another port: {err:#}"
+                    );
+                    attempt += 1;
+                }
+                started => return started,
+            }
+        }
+    }
+
+    async fn start_once(options: DevServerOptions) -> anyhow::Result<Self> {
+        let port = options.port.expect("a port is chosen");
         let mut command = Command::new(temporal_cli());
         command.args([
             "server",

@@ -153,15 +153,13 @@ impl FakeIssuer {
 
     /// `claims` signed with the current key, naming it (`with_kid`) or not.
     pub fn sign(&self, claims: &Value, with_kid: bool) -> String {
-        let keys = self.state.keys.lock().expect("keys lock");
-        let key = keys.last().expect("a key");
-        key.sign(claims, with_kid.then_some(key.kid.as_str()))
+        let kid = with_kid.then(|| self.current_kid());
+        self.state.sign(claims, kid.as_deref())
     }
 
     /// `claims` signed with the current key, under another key id (one never published).
     pub fn sign_as(&self, claims: &Value, kid: &str) -> String {
-        let keys = self.state.keys.lock().expect("keys lock");
-        keys.last().expect("a key").sign(claims, Some(kid))
+        self.state.sign(claims, Some(kid))
     }
 
     /// `claims` signed with a key the issuer never published, under the current key's id.
@@ -180,8 +178,7 @@ impl FakeIssuer {
     }
 
     pub fn current_kid(&self) -> String {
-        let keys = self.state.keys.lock().expect("keys lock");
-        keys.last().expect("a key").kid.clone()
+        self.state.current_kid()
     }
 }
 
@@ -192,6 +189,17 @@ impl Drop for FakeIssuer {
 }
 
 impl IssuerState {
+    fn current_kid(&self) -> String {
+        let keys = self.keys.lock().expect("keys lock");
+        keys.last().expect("a key").kid.clone()
+    }
+
+    /// `claims` signed with the current key, under key id `kid` (none: no `kid`).
+    fn sign(&self, claims: &Value, kid: Option<&str>) -> String {
+        let keys = self.keys.lock().expect("keys lock");
+        keys.last().expect("a key").sign(claims, kid)
+    }
+
     fn claims(&self, sub: &str) -> Value {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -295,11 +303,7 @@ async fn token(State(state): State<Arc<IssuerState>>, body: String) -> Response 
                 .into_response(),
         );
     }
-    let token = {
-        let keys = state.keys.lock().expect("keys lock");
-        let key = keys.last().expect("a key");
-        key.sign(&state.claims(OIDC_USER), Some(&key.kid))
-    };
+    let token = state.sign(&state.claims(OIDC_USER), Some(&state.current_kid()));
     cors(
         Json(json!({
             "access_token": token,
